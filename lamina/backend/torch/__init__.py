@@ -1,0 +1,1 @@
+"""The PyTorch backend: the only package (beside backend/jax) that imports torch."""

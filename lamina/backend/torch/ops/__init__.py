@@ -1,0 +1,5 @@
+"""The torch backend's op set: what ``lamina.ops`` re-exports under torch."""
+
+from lamina.backend.torch.ops.core import *  # noqa: F401,F403
+from lamina.backend.torch.ops.core import DEVICE, Tensor, to_torch_dtype  # noqa: F401
+from lamina.backend.torch.ops.nn import *  # noqa: F401,F403

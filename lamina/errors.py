@@ -1,0 +1,81 @@
+"""Named exceptions and warnings whose messages say how to fix the problem."""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from typing import Iterable
+
+
+class LaminaWarning(UserWarning):
+    """Base class of every warning lamina itself emits."""
+
+
+class LaminaDeprecationWarning(LaminaWarning, DeprecationWarning):
+    """An old (Keras 1/2) spelling was used; the message names the modern one."""
+
+
+# Old tutorials are run as scripts and from notebooks: always show each deprecation once
+# per call site, whatever the interpreter's default filters say.
+warnings.filterwarnings("default", category=LaminaDeprecationWarning)
+
+
+def deprecated(old: str, new: str, stacklevel: int = 3) -> None:
+    """Warn that ``old`` is a Keras 1/2 spelling and ``new`` is what to write instead."""
+    warnings.warn(
+        f"`{old}` is a Keras 1/2 spelling; lamina accepts it but it is deprecated. "
+        f"Write `{new}` instead.",
+        LaminaDeprecationWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """Return " Did you mean 'x'?" for the closest candidate, or '' if none is close."""
+    close = difflib.get_close_matches(str(name).lower(), [c.lower() for c in candidates], n=1, cutoff=0.6)
+    if not close:
+        return ""
+    lookup = {c.lower(): c for c in candidates}
+    return f" Did you mean '{lookup[close[0]]}'?"
+
+
+def unknown_identifier(kind: str, name: str, candidates: Iterable[str]) -> ValueError:
+    """The error for an unknown string identifier (optimizer, loss, activation, ...)."""
+    candidates = sorted(set(candidates))
+    return ValueError(
+        f"Unknown {kind} identifier: '{name}'.{suggest(name, candidates)} "
+        f"Known {kind}s: {', '.join(repr(c) for c in candidates)}. "
+        f"You can also pass a {kind} object or callable instead of a string."
+    )
+
+
+class ShapeError(ValueError):
+    """An input's shape does not fit what a layer or model expects."""
+
+
+class NotCompiledError(RuntimeError):
+    """fit/evaluate/train_on_batch was called on a model that was never compiled."""
+
+
+class WeightsMismatchError(ValueError):
+    """Loading weights found missing, unexpected or wrongly shaped weights (all are listed)."""
+
+    def __init__(self, what: str, problems: list[str], fix: str):
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{what}: {len(problems)} problem(s):\n{lines}\n{fix}")
+
+
+class FileFormatError(ValueError):
+    """A file is truncated, corrupt, or not the kind of file that was expected."""
+
+    def __init__(self, path, problem: str, fix: str = ""):
+        self.path = str(path)
+        msg = f"Cannot load '{path}': {problem}"
+        if fix:
+            msg += f" {fix}"
+        super().__init__(msg)
+
+
+class UnsafeLoadError(ValueError):
+    """Loading would execute code stored in a file; refused unless safe_mode=False."""
