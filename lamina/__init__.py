@@ -6,5 +6,16 @@
 from lamina import config, errors  # noqa: F401
 from lamina import backend  # noqa: F401
 from lamina import ops  # noqa: F401
+from lamina import activations, constraints, initializers, regularizers  # noqa: F401
+from lamina import layers  # noqa: F401
+from lamina.layers import Input, InputSpec, KerasTensor, Layer  # noqa: F401
+from lamina import models  # noqa: F401
+from lamina.models import Model, Sequential  # noqa: F401
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "Input", "InputSpec", "KerasTensor", "Layer", "Model", "Sequential",
+    "activations", "backend", "config", "constraints", "errors", "initializers", "layers",
+    "models", "ops", "regularizers",
+]

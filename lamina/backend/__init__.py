@@ -40,12 +40,7 @@ def backend() -> str:
 
 
 def __getattr__(name):
-    # Lazily expose the bridge (LayerBase, Variable, trainer...) so that importing
-    # lamina.backend for K.floatx() does not pull in the layer machinery.
-    if name in ("LayerBase", "Variable", "Parameter"):
-        from lamina.backend.torch import layer as _layer
-
-        return getattr(_layer, name)
+    # The trainer and optimizer kernels load on first use.
     if name == "trainer":
         from lamina.backend.torch import trainer
 
@@ -102,3 +97,13 @@ def get_uid(prefix: str = "") -> int:
 
 def set_seed(seed: int) -> None:
     ops.set_seed(seed)
+
+
+from lamina.backend.torch.core import compute_scope, no_grad  # noqa: E402,F401
+from lamina.backend.torch.layer import (  # noqa: E402,F401
+    LayerBase,
+    Parameter,
+    Variable,
+    inference_scope,
+    zeros_spec,
+)

@@ -471,6 +471,7 @@ def one_hot(x, num_classes, dtype=None):
 
 
 matmul = torch.matmul
+addmm = torch.addmm
 dot = torch.matmul
 einsum = torch.einsum
 tensordot = torch.tensordot

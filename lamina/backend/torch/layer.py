@@ -1,0 +1,217 @@
+"""The nn.Module bridge: under torch a lamina Layer IS a ``torch.nn.Module``.
+
+Weights live where a torch user expects them: trainable weights are ``nn.Parameter``s,
+non-trainable state (BatchNorm statistics...) are buffers, sub-layers are child modules, so
+``.to()``, ``state_dict()``, ``parameters()`` and ``.train()/.eval()`` mean what they always do.
+The Keras-style ``Variable`` is a handle that reads the module's own storage by name, so it
+stays valid across ``.to(device)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from lamina.backend.torch.ops.core import DEVICE, convert_to_numpy, convert_to_tensor, to_torch_dtype
+
+Tensor = torch.Tensor
+
+
+class Parameter(torch.nn.Parameter):
+    """A trainable weight: an ``nn.Parameter`` that also speaks the Keras Variable API."""
+
+    def numpy(self):  # noqa: D102  (nn.Parameter.numpy() refuses tensors that need grad)
+        return self.detach().cpu().numpy()
+
+    def assign(self, value):
+        with torch.no_grad():
+            self.copy_(convert_to_tensor(value, self.dtype).reshape(self.shape))
+        return self
+
+    @property
+    def value(self):
+        return self
+
+
+class Variable:
+    """Keras-style handle on one weight of a layer (``layer.weights`` returns these).
+
+    Attributes: ``name`` (e.g. 'kernel'), ``path`` (e.g. 'dense/kernel'), ``shape``, ``dtype``,
+    ``trainable``; ``numpy()``, ``assign()``, ``assign_add()``, ``assign_sub()``; ``value`` is
+    the backing tensor.
+    """
+
+    __slots__ = ("_owner", "_attr", "name", "_trainable", "__weakref__")
+
+    def __init__(self, owner, attr: str, name: str, trainable: bool):
+        self._owner = owner
+        self._attr = attr
+        self.name = name
+        self._trainable = trainable
+
+    @property
+    def value(self) -> torch.Tensor:
+        o = self._owner
+        t = o._parameters.get(self._attr)
+        return t if t is not None else o._buffers[self._attr]
+
+    @property
+    def path(self) -> str:
+        return f"{self._owner.name}/{self.name}"
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, flag: bool) -> None:
+        self._trainable = bool(flag)
+        t = self.value
+        if isinstance(t, torch.nn.Parameter):
+            t.requires_grad_(self._trainable and self._owner.trainable)
+
+    @property
+    def shape(self) -> tuple:
+        return tuple(self.value.shape)
+
+    @property
+    def dtype(self) -> str:
+        from lamina.backend.torch.ops.core import standardize_dtype
+
+        return standardize_dtype(self.value.dtype)
+
+    def numpy(self) -> np.ndarray:
+        return convert_to_numpy(self.value)
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a.astype(dtype) if dtype is not None else a
+
+    def assign(self, value) -> "Variable":
+        t = self.value
+        value = convert_to_tensor(value, t.dtype)
+        if tuple(value.shape) != tuple(t.shape):
+            raise ValueError(
+                f"Cannot assign a value of shape {tuple(value.shape)} to variable '{self.path}' "
+                f"of shape {tuple(t.shape)}."
+            )
+        with torch.no_grad():
+            t.copy_(value)
+        return self
+
+    def assign_add(self, value) -> "Variable":
+        with torch.no_grad():
+            self.value.add_(convert_to_tensor(value, self.value.dtype))
+        return self
+
+    def assign_sub(self, value) -> "Variable":
+        with torch.no_grad():
+            self.value.sub_(convert_to_tensor(value, self.value.dtype))
+        return self
+
+    def __repr__(self) -> str:
+        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, trainable={self.trainable}>"
+
+
+class LayerBase(torch.nn.Module):
+    """What the backend contributes to ``lamina.layers.Layer``."""
+
+    def _backend_init(self) -> None:
+        torch.nn.Module.__init__(self)
+        # Keras semantics: a layer called outside fit() runs in inference mode unless training=True
+        # is passed. torch users who call .train() get training behaviour, as they expect.
+        self.training = False
+
+    def forward(self, *args, **kwargs):
+        return self.call(*args, **kwargs)
+
+    # ------------------------------------------------------------ weights storage
+    def _create_weight(self, attr: str, value: torch.Tensor, trainable: bool) -> torch.Tensor:
+        value = value.to(DEVICE)
+        if trainable:
+            p = Parameter(value, requires_grad=bool(self.trainable))
+            self.register_parameter(attr, p)
+            return p
+        self.register_buffer(attr, value)
+        return value
+
+    def _rename_weight(self, old: str, new: str) -> None:
+        for store in (self._parameters, self._buffers):
+            if old in store:
+                store[new] = store.pop(old)
+                return
+
+    def _weight_tensor(self, attr: str) -> torch.Tensor:
+        t = self._parameters.get(attr)
+        return t if t is not None else self._buffers[attr]
+
+    def _find_own_weight(self, value):
+        """The Variable handle whose storage is ``value`` (identity), or None."""
+        specs = self.__dict__.get("_own_weights")
+        if not specs or not isinstance(value, torch.Tensor):
+            return None
+        for v in specs:
+            if self._weight_tensor(v._attr) is value:
+                return v
+        return None
+
+    def __setattr__(self, name, value):
+        # `self.w = self.add_weight(...)`: move the registration to the attribute name, so the
+        # weight is stored once (state_dict key 'w'), as a parameter or a buffer as it was made.
+        if isinstance(value, torch.Tensor):
+            v = self._find_own_weight(value)
+            if v is not None:
+                if v._attr != name:
+                    self._rename_weight(v._attr, name)
+                    v._attr = name
+                return
+        elif isinstance(value, (list, tuple)) and value and all(
+            isinstance(x, torch.nn.Module) for x in value
+        ):
+            # A list of layers is registered as a ModuleList (state_dict keys 'blocks.0.kernel').
+            value = torch.nn.ModuleList(value)
+        torch.nn.Module.__setattr__(self, name, value)
+
+    def _child_layers(self):
+        out = []
+        for m in self._modules.values():
+            if isinstance(m, torch.nn.ModuleList):
+                out.extend(x for x in m if isinstance(x, LayerBase))
+            elif isinstance(m, LayerBase):
+                out.append(m)
+        return out
+
+    def _set_requires_grad(self, flag: bool) -> None:
+        for v in self.__dict__.get("_own_weights", ()):
+            t = self._parameters.get(v._attr)
+            if t is not None:
+                t.requires_grad_(flag and v._trainable)
+
+    def _module_call(self, *args, **kwargs):
+        if self._forward_hooks or self._forward_pre_hooks or _global_hooks_active():
+            return torch.nn.Module.__call__(self, *args, **kwargs)
+        return self.call(*args, **kwargs)
+
+
+def _global_hooks_active() -> bool:
+    m = torch.nn.modules.module
+    return bool(m._global_forward_hooks or m._global_forward_pre_hooks)
+
+
+def make_tensor(value, dtype=None):
+    return convert_to_tensor(value, dtype)
+
+
+def initial_value(initializer, shape, dtype):
+    out = initializer(tuple(shape), dtype=dtype)
+    t = convert_to_tensor(out, to_torch_dtype(dtype))
+    return t.reshape(tuple(shape)) if tuple(t.shape) != tuple(shape) else t
+
+
+def zeros_spec(shape, dtype):
+    """A concrete stand-in for a symbolic input: zeros of ``shape`` (None dims filled in)."""
+    return torch.zeros(tuple(shape), dtype=to_torch_dtype(dtype), device=DEVICE)
+
+
+def inference_scope():
+    return torch.no_grad()

@@ -1,0 +1,227 @@
+"""Weight initializers with Keras names and defaults.
+
+Each initializer is a callable ``init(shape, dtype=None)`` returning a backend tensor; fan-in and
+fan-out follow Keras: for a kernel of shape (..., in, out), fan_in = in * receptive field.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lamina import ops
+from lamina.utils.registry import lookup
+
+
+def compute_fans(shape):
+    shape = tuple(shape)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive = math.prod(shape[:-2])
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class Initializer:
+    """Base class: subclasses implement ``__call__(shape, dtype=None)``."""
+
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class Zeros(Initializer):
+    def __call__(self, shape, dtype=None):
+        return ops.zeros(shape, dtype)
+
+
+class Ones(Initializer):
+    def __call__(self, shape, dtype=None):
+        return ops.ones(shape, dtype)
+
+
+class Constant(Initializer):
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        v = np.asarray(self.value)
+        if v.ndim == 0:
+            return ops.full(shape, float(v), dtype)
+        return ops.convert_to_tensor(np.broadcast_to(v, shape).copy(), dtype)
+
+    def get_config(self):
+        return {"value": self.value}
+
+
+class RandomNormal(Initializer):
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def __call__(self, shape, dtype=None):
+        return ops.random_normal(shape, self.mean, self.stddev, dtype, self.seed)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class RandomUniform(Initializer):
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        self.minval, self.maxval, self.seed = minval, maxval, seed
+
+    def __call__(self, shape, dtype=None):
+        return ops.random_uniform(shape, self.minval, self.maxval, dtype, self.seed)
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+class TruncatedNormal(Initializer):
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def __call__(self, shape, dtype=None):
+        return ops.truncated_normal(shape, self.mean, self.stddev, dtype, self.seed)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class VarianceScaling(Initializer):
+    """scale / fan (fan_in, fan_out or their average) sets the variance; normal or uniform."""
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        if scale <= 0:
+            raise ValueError(f"VarianceScaling: scale must be positive, received {scale}.")
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', received {mode!r}.")
+        if distribution == "normal":
+            distribution = "truncated_normal"
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+            raise ValueError(
+                "VarianceScaling: distribution must be 'truncated_normal', 'untruncated_normal' or "
+                f"'uniform', received {distribution!r}."
+            )
+        self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+
+    def __call__(self, shape, dtype=None):
+        fan_in, fan_out = compute_fans(shape)
+        fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
+        scale = self.scale / max(1.0, fan)
+        if self.distribution == "truncated_normal":
+            # 0.879... is the stddev of a unit normal truncated to [-2, 2].
+            return ops.truncated_normal(shape, 0.0, math.sqrt(scale) / 0.87962566103423978, dtype, self.seed)
+        if self.distribution == "untruncated_normal":
+            return ops.random_normal(shape, 0.0, math.sqrt(scale), dtype, self.seed)
+        limit = math.sqrt(3.0 * scale)
+        return ops.random_uniform(shape, -limit, limit, dtype, self.seed)
+
+    def get_config(self):
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+
+
+def _vs(name, scale, mode, distribution):
+    class _Init(VarianceScaling):
+        def __init__(self, seed=None):
+            super().__init__(scale, mode, distribution, seed)
+
+        def get_config(self):
+            return {"seed": self.seed}
+
+    _Init.__name__ = _Init.__qualname__ = name
+    _Init.__doc__ = f"VarianceScaling(scale={scale}, mode='{mode}', distribution='{distribution}')."
+    return _Init
+
+
+GlorotUniform = _vs("GlorotUniform", 1.0, "fan_avg", "uniform")
+GlorotNormal = _vs("GlorotNormal", 1.0, "fan_avg", "truncated_normal")
+HeUniform = _vs("HeUniform", 2.0, "fan_in", "uniform")
+HeNormal = _vs("HeNormal", 2.0, "fan_in", "truncated_normal")
+LecunUniform = _vs("LecunUniform", 1.0, "fan_in", "uniform")
+LecunNormal = _vs("LecunNormal", 1.0, "fan_in", "truncated_normal")
+
+
+class Orthogonal(Initializer):
+    def __init__(self, gain=1.0, seed=None):
+        self.gain, self.seed = gain, seed
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal initializer needs a shape of rank >= 2, received {tuple(shape)}.")
+        rows = math.prod(shape[:-1])
+        cols = shape[-1]
+        flat = ops.convert_to_numpy(ops.random_normal((max(rows, cols), min(rows, cols)), seed=self.seed, dtype="float32"))
+        q, r = np.linalg.qr(flat)
+        q = q * np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return ops.convert_to_tensor((self.gain * q[:rows, :cols]).reshape(shape), dtype)
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}
+
+
+class Identity(Initializer):
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) != 2:
+            raise ValueError(f"Identity initializer needs a 2-D shape, received {tuple(shape)}.")
+        return ops.eye(shape[0], shape[1], dtype) * self.gain
+
+    def get_config(self):
+        return {"gain": self.gain}
+
+
+_TABLE = {
+    "zeros": Zeros, "Zeros": Zeros, "zero": Zeros, "ones": Ones, "Ones": Ones, "one": Ones,
+    "constant": Constant, "Constant": Constant,
+    "random_normal": RandomNormal, "RandomNormal": RandomNormal, "normal": RandomNormal,
+    "random_uniform": RandomUniform, "RandomUniform": RandomUniform, "uniform": RandomUniform,
+    "truncated_normal": TruncatedNormal, "TruncatedNormal": TruncatedNormal,
+    "variance_scaling": VarianceScaling, "VarianceScaling": VarianceScaling,
+    "glorot_uniform": GlorotUniform, "GlorotUniform": GlorotUniform,
+    "glorot_normal": GlorotNormal, "GlorotNormal": GlorotNormal,
+    "he_uniform": HeUniform, "HeUniform": HeUniform, "he_normal": HeNormal, "HeNormal": HeNormal,
+    "lecun_uniform": LecunUniform, "LecunUniform": LecunUniform,
+    "lecun_normal": LecunNormal, "LecunNormal": LecunNormal,
+    "orthogonal": Orthogonal, "Orthogonal": Orthogonal,
+    "identity": Identity, "Identity": Identity,
+}
+
+
+def get(identifier):
+    """An initializer from a name ('glorot_uniform'), a config dict, an instance or a callable."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, Initializer) or (callable(identifier) and not isinstance(identifier, type)):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
+    return lookup("initializer", identifier, _TABLE, instantiate=True)
+
+
+def serialize(init) -> dict:
+    return {"module": "keras.initializers", "class_name": type(init).__name__,
+            "config": init.get_config(), "registered_name": None}
+
+
+def deserialize(config):
+    return get(config)
+
+
+zeros, ones, constant = Zeros, Ones, Constant
+glorot_uniform, glorot_normal, he_uniform, he_normal = GlorotUniform, GlorotNormal, HeUniform, HeNormal
+lecun_uniform, lecun_normal, orthogonal, identity = LecunUniform, LecunNormal, Orthogonal, Identity
+random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal

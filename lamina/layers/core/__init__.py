@@ -1,0 +1,6 @@
+"""Core layers (Dense, Activation, Dropout, ...). Import them from ``lamina.layers``;
+``lamina.layers.core`` is also the Keras 1 module path, kept as a deprecated spelling."""
+
+from lamina.layers.legacy_paths import module_getattr
+
+__getattr__ = module_getattr("lamina.layers.core")

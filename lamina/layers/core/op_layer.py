@@ -1,0 +1,35 @@
+"""Layers made by arithmetic and indexing on symbolic tensors (``x + y``, ``x[:, 0]``)."""
+
+from __future__ import annotations
+
+from lamina import ops
+from lamina.layers.layer import Layer
+
+
+class OpLayer(Layer):
+    """Applies the elementwise op ``op_name`` from lamina.ops to its (one or two) arguments."""
+
+    def __init__(self, op_name, **kwargs):
+        kwargs.setdefault("name", None)
+        super().__init__(**kwargs)
+        self.op_name = op_name
+        self._fn = getattr(ops, op_name)
+
+    def call(self, x, y=None):
+        return self._fn(x) if y is None else self._fn(x, y)
+
+    def get_config(self):
+        config = super().get_config()
+        config["op_name"] = self.op_name
+        return config
+
+
+class GetItem(Layer):
+    """``x[key]`` on a symbolic tensor."""
+
+    def __init__(self, key, **kwargs):
+        super().__init__(**kwargs)
+        self.key = key
+
+    def call(self, x):
+        return x[self.key]

@@ -1,0 +1,630 @@
+"""The Layer base class: build lazily, hold weights in Keras layout, compute in ``call``.
+
+Lifecycle: the constructor stores settings; ``build(input_shape)`` makes weights with
+``add_weight`` on the first call; ``call()`` only computes; ``compute_output_shape`` states the
+shape. Under torch a Layer is a ``torch.nn.Module`` (see lamina/backend/torch/layer.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+from lamina import backend, config, ops
+from lamina.errors import ShapeError, deprecated, suggest
+from lamina.layers.input_spec import check_input
+from lamina.layers.keras_tensor import KerasTensor, Node, any_symbolic, flatten, map_structure
+from lamina.utils import naming
+
+_Tensor = backend.Tensor
+
+
+class _CallState:
+    """Training flag of the outermost call that set one explicitly (None: not set)."""
+
+    training = None
+
+
+_STATE = _CallState()
+
+
+def current_training():
+    return _STATE.training
+
+
+# Keras 1/2 keyword spellings accepted by every layer (when the layer has no such argument):
+# old name -> (new name, value converter or None).
+_DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
+LEGACY_KWARGS = {
+    "init": ("kernel_initializer", None),
+    "inner_init": ("recurrent_initializer", None),
+    "W_regularizer": ("kernel_regularizer", None),
+    "b_regularizer": ("bias_regularizer", None),
+    "U_regularizer": ("recurrent_regularizer", None),
+    "W_constraint": ("kernel_constraint", None),
+    "b_constraint": ("bias_constraint", None),
+    "U_constraint": ("recurrent_constraint", None),
+    "bias": ("use_bias", None),
+    "border_mode": ("padding", None),
+    "subsample": ("strides", None),
+    "subsample_length": ("strides", None),
+    "dim_ordering": ("data_format", lambda v: _DIM_ORDERING.get(v, v)),
+    "inner_activation": ("recurrent_activation", None),
+    "dropout_W": ("dropout", None),
+    "dropout_U": ("recurrent_dropout", None),
+    "output_dim": ("units", None),
+    "nb_filter": ("filters", None),
+    "pool_length": ("pool_size", None),
+}
+
+
+def _translate_legacy(cls_name, kwargs, table):
+    out = {}
+    for k, v in kwargs.items():
+        if k in table:
+            new, conv = table[k]
+            deprecated(f"{cls_name}({k}=...)", f"{cls_name}({new}=...)", stacklevel=4)
+            out[new] = conv(v) if conv else v
+        else:
+            out[k] = v
+    return out
+
+
+class Layer(backend.LayerBase):
+    """Base class of all layers.
+
+    Args:
+        name: unique name; by default the snake-cased class name with a counter ('dense_1').
+        trainable: whether the layer's weights are updated by training.
+        dtype: the dtype of the weights and computations ('float32' by default).
+        input_shape / input_dim / input_length / batch_size / batch_input_shape: only on the
+            first layer of a Sequential model, to give the shape of the data (batch excluded).
+        weights: (Keras 1/2) initial weights, set after the layer is built.
+
+    Example:
+        >>> import lamina
+        >>> class Double(lamina.layers.Layer):
+        ...     def call(self, x):
+        ...         return x * 2
+        >>> Double()(lamina.ops.ones((1, 2))).tolist()
+        [[2.0, 2.0]]
+    """
+
+    _legacy_kwargs: dict = {}
+    _call_has_training = False
+    _call_has_mask = False
+    _overrides_output_shape = False
+    _build_arg_names: tuple = ("input_shape",)
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        call_params = inspect.signature(cls.call).parameters
+        cls._call_has_training = "training" in call_params
+        cls._call_has_mask = "mask" in call_params
+        cls._overrides_output_shape = cls.compute_output_shape is not Layer.compute_output_shape
+        cls._build_arg_names = tuple(p for p in list(inspect.signature(cls.build).parameters)[1:]
+                                     if p not in ("args", "kwargs"))
+        if "__init__" in cls.__dict__:
+            orig = cls.__dict__["__init__"]
+            own = set(inspect.signature(orig).parameters)
+            table = dict(LEGACY_KWARGS)
+            for base in reversed(cls.__mro__):
+                table.update(base.__dict__.get("_legacy_kwargs", {}))
+            table = {k: v for k, v in table.items() if k not in own}
+
+            @functools.wraps(orig)
+            def __init__(self, *args, **kwargs):
+                if kwargs and not table.keys().isdisjoint(kwargs):
+                    kwargs = _translate_legacy(type(self).__name__, kwargs, table)
+                orig(self, *args, **kwargs)
+
+            cls.__init__ = __init__
+
+    def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True,
+                 name=None, **kwargs):
+        self._backend_init()
+        self._init_input_kwargs(kwargs)
+        if kwargs:
+            known = ["activity_regularizer", "trainable", "dtype", "name", "input_shape", "input_dim",
+                     "batch_size", "batch_input_shape", "input_length", "weights"]
+            hints = "".join(suggest(k, known) for k in kwargs)
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}.{hints} "
+                f"Check the spelling against the layer's documented arguments."
+            )
+        if name is None:
+            name = naming.auto_name(naming.to_snake_case(type(self).__name__))
+        elif not isinstance(name, str):
+            raise TypeError(f"Layer name must be a string, received {name!r} for {type(self).__name__}.")
+        self.name = name
+        self._trainable = bool(trainable)
+        self._dtype = _standardize_dtype(dtype)
+        self.autocast = autocast
+        self.built = False
+        self.input_spec = None
+        self.supports_masking = False
+        self._own_weights = []
+        self._regularized = []
+        self._constraints = []
+        self._call_losses = []
+        self._inbound_nodes = []
+        from lamina import regularizers as _regularizers
+
+        self.activity_regularizer = _regularizers.get(activity_regularizer) if activity_regularizer else None
+
+    def _init_input_kwargs(self, kwargs):
+        shape = None
+        if "batch_input_shape" in kwargs:
+            shape = tuple(kwargs.pop("batch_input_shape"))
+        elif "batch_shape" in kwargs:
+            shape = tuple(kwargs.pop("batch_shape"))
+        if "input_shape" in kwargs:
+            shape = (kwargs.pop("batch_size", None),) + tuple(_as_shape(kwargs.pop("input_shape")))
+        input_dim = kwargs.pop("input_dim", None)
+        input_length = kwargs.pop("input_length", None)
+        if shape is None and input_dim is not None:
+            shape = (kwargs.pop("batch_size", None),) + (
+                (input_length, input_dim) if input_length is not None else (input_dim,))
+        elif shape is None and input_length is not None:
+            shape = (kwargs.pop("batch_size", None), input_length)
+        kwargs.pop("batch_size", None)
+        self._batch_input_shape = shape
+        self._initial_weights = kwargs.pop("weights", None)
+        self._input_length = input_length
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        value = bool(value)
+        for layer in self._flatten_layers():
+            layer._trainable = value
+            layer._set_requires_grad(value)
+
+    def _flatten_layers(self, include_self=True):
+        out = [self] if include_self else []
+        for child in self._child_layers():
+            out.extend(child._flatten_layers())
+        return out
+
+    @property
+    def weights(self) -> list:
+        """All weights: own trainable, own non-trainable, then sub-layers' (Keras order)."""
+        out = [v for v in self._own_weights if v.trainable] + [v for v in self._own_weights if not v.trainable]
+        for child in self._child_layers():
+            out.extend(child.weights)
+        return _dedup(out)
+
+    @property
+    def trainable_weights(self) -> list:
+        if not self._trainable:
+            return []
+        out = [v for v in self._own_weights if v.trainable]
+        for child in self._child_layers():
+            out.extend(child.trainable_weights)
+        return _dedup(out)
+
+    @property
+    def non_trainable_weights(self) -> list:
+        if not self._trainable:
+            return self.weights
+        out = [v for v in self._own_weights if not v.trainable]
+        for child in self._child_layers():
+            out.extend(child.non_trainable_weights)
+        return _dedup(out)
+
+    variables = weights
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self) -> list:
+        """The weights as NumPy arrays, in Keras layout and order."""
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Set the weights from NumPy arrays (as returned by ``get_weights``)."""
+        mine = self.weights
+        weights = list(weights)
+        if len(weights) != len(mine):
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(mine)} weight arrays "
+                f"({[v.name for v in mine]}), but received {len(weights)}. "
+                "Pass exactly the list layer.get_weights() returns."
+                + ("" if self.built else " The layer is not built yet: call it on data first.")
+            )
+        problems = []
+        for v, w in zip(mine, weights):
+            shape = tuple(getattr(w, "shape", ()))
+            if shape != v.shape:
+                problems.append(f"'{v.path}': expected shape {v.shape}, received {shape}")
+        if problems:
+            raise ValueError(
+                f"Layer '{self.name}' weight shapes do not match: " + "; ".join(problems)
+                + ". Weights are in Keras layout (e.g. a Dense kernel is (input_dim, units))."
+            )
+        for v, w in zip(mine, weights):
+            v.assign(w)
+
+    def count_params(self) -> int:
+        if not self.built:
+            raise ValueError(
+                f"You tried to call count_params on layer '{self.name}', but the layer isn't built. "
+                "Build it first by calling it on data or by calling build(input_shape)."
+            )
+        total = 0
+        for v in self.weights:
+            n = 1
+            for d in v.shape:
+                n *= d
+            total += n
+        return total
+
+    # ------------------------------------------------------------------ weights
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+                   regularizer=None, constraint=None, aggregation="none", name=None, **kwargs):
+        """Create a weight (a Parameter if trainable, a buffer otherwise) and track it.
+
+        Returns the backend tensor, ready to use in ``call``. ``self.kernel = self.add_weight(...)``
+        stores it once, under the attribute name.
+        """
+        if isinstance(shape, str):  # Keras 2: add_weight(name, shape, ...)
+            name, shape = shape, initializer if not isinstance(initializer, str) and initializer is not None else kwargs.pop("shape", None)
+            if "initializer" in kwargs:
+                initializer = kwargs.pop("initializer")
+            elif not (isinstance(initializer, (str,)) or callable(initializer)):
+                initializer = None
+        kwargs.pop("use_resource", None)
+        kwargs.pop("synchronization", None)
+        if kwargs:
+            raise ValueError(f"add_weight() of layer '{self.name}' got unexpected arguments {sorted(kwargs)}.")
+        from lamina import constraints as _constraints
+        from lamina import initializers as _initializers
+        from lamina import regularizers as _regularizers
+
+        dtype = _standardize_dtype(dtype or self.variable_dtype)
+        shape = tuple(int(d) for d in (shape or ()))
+        if initializer is None:
+            initializer = "glorot_uniform" if ops.is_float_dtype(dtype) else "zeros"
+        init = _initializers.get(initializer)
+        value = _make_initial(init, shape, dtype)
+        base = name or "variable"
+        attr = base
+        i = 0
+        while attr in self._parameters or attr in self._buffers or attr in self.__dict__:
+            i += 1
+            attr = f"{base}_{i}"
+        tensor = self._create_weight(attr, value, bool(trainable))
+        var = backend.Variable(self, attr, base, bool(trainable))
+        self._own_weights.append(var)
+        if regularizer is not None:
+            self._regularized.append((var, _regularizers.get(regularizer)))
+        if constraint is not None:
+            self._constraints.append((var, _constraints.get(constraint)))
+        return tensor
+
+    add_variable = add_weight
+
+    # ------------------------------------------------------------------ losses
+    @property
+    def losses(self) -> list:
+        """Regularization penalties of this layer and its sub-layers, plus losses added in the
+        last call (activity regularizers, ``add_loss``)."""
+        out = list(self._call_losses)
+        for var, reg in self._regularized:
+            out.append(reg(var.value))
+        for child in self._child_layers():
+            out.extend(child.losses)
+        return out
+
+    def add_loss(self, loss) -> None:
+        self._call_losses.append(loss)
+
+    # ------------------------------------------------------------------ build & call
+    def build(self, input_shape=None) -> None:
+        """Create the layer's weights for inputs of ``input_shape`` (batch dimension first)."""
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        raise NotImplementedError
+
+    def compute_mask(self, inputs, mask=None):
+        return mask if self.supports_masking else None
+
+    def __call__(self, *args, **kwargs):
+        if args:
+            x = args[0]
+            if type(x) is not _Tensor:
+                if any_symbolic(args) or any_symbolic(kwargs):
+                    return self._symbolic_call(args, kwargs)
+                args = (_to_tensors(x),) + args[1:]
+                x = args[0]
+        else:
+            if "inputs" not in kwargs:
+                raise TypeError(f"Layer '{self.name}' was called without inputs.")
+            x = kwargs.pop("inputs")
+            return self.__call__(x, *args, **kwargs)
+        if not self.built:
+            self._build_eagerly(args, kwargs)
+        if self._call_losses:
+            self._call_losses.clear()
+        training = kwargs.get("training")
+        prev = _STATE.training
+        if training is not None:
+            _STATE.training = bool(training)
+            if not self._call_has_training:
+                del kwargs["training"]
+        elif self._call_has_training:
+            kwargs["training"] = prev if prev is not None else self.training
+        elif "training" in kwargs:
+            del kwargs["training"]
+        if self._call_has_mask:
+            if kwargs.get("mask") is None:
+                m = _get_mask(x)
+                if m is not None:
+                    kwargs["mask"] = m
+        elif "mask" in kwargs:
+            del kwargs["mask"]
+        try:
+            out = self._module_call(*args, **kwargs)
+        except (RuntimeError, ValueError, IndexError, TypeError) as e:
+            self._explain_failure(e, args)
+            raise
+        finally:
+            _STATE.training = prev
+        if self.activity_regularizer is not None:
+            self._call_losses.append(self.activity_regularizer(out))
+        if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
+            _set_mask(self, x, out, kwargs.get("mask", _get_mask(x)))
+        return out
+
+    def _explain_failure(self, error, args):
+        if isinstance(error, ShapeError):
+            return
+        try:
+            check_input(self, self.input_spec, _shapes(args[0]))
+        except ShapeError as nice:
+            raise nice from error
+
+    def _build_eagerly(self, args, kwargs):
+        shapes = self._build_shapes(args, kwargs)
+        self._build_with(shapes)
+
+    def _build_shapes(self, args, kwargs):
+        names = self._build_arg_names
+        if len(names) <= 1:
+            return (_shapes(args[0]),)
+        call_names = [p for p in inspect.signature(self.call).parameters][: len(args)]
+        bound = dict(zip(call_names, args))
+        bound.update(kwargs)
+        out = []
+        for n in names:
+            key = n[: -len("_shape")] if n.endswith("_shape") else n
+            val = bound.get(key)
+            out.append(None if val is None else _shapes(val))
+        return tuple(out)
+
+    def _build_with(self, shapes):
+        check_input(self, self.input_spec, shapes[0]) if self.input_spec is not None else None
+        self.build(*shapes)
+        self.built = True
+        if self._initial_weights is not None:
+            w, self._initial_weights = self._initial_weights, None
+            self.set_weights(w)
+
+    def _symbolic_call(self, args, kwargs):
+        if not self.built:
+            self._build_with(self._build_shapes(args, kwargs))
+        elif self.input_spec is not None:
+            check_input(self, self.input_spec, _shapes(args[0]))
+        outputs = self.compute_output_spec(*args, **kwargs)
+        Node(self, args, kwargs, flatten(outputs), structured=not isinstance(outputs, KerasTensor))
+        return outputs
+
+    def compute_output_spec(self, *args, **kwargs):
+        """The symbolic output(s) for symbolic inputs: from ``compute_output_shape`` when the layer
+        states it, else by running ``call`` on small concrete stand-ins."""
+        if self._overrides_output_shape:
+            shape = self.compute_output_shape(_shapes(args[0]))
+            return _spec_from_shape(shape, self.compute_dtype)
+        return run_symbolically(self, args, kwargs)
+
+    # ------------------------------------------------------------------ graph info
+    def _node_attr(self, attr, what):
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"Layer '{self.name}' has never been called on a symbolic input, so it has no "
+                f"defined {what}. Call it in a functional model or use a built model's shapes."
+            )
+        node = self._inbound_nodes[0]
+        if attr == "input":
+            ts = node.input_tensors
+            return ts[0] if len(ts) == 1 else ts
+        ts = node.outputs
+        return ts[0] if len(ts) == 1 else ts
+
+    @property
+    def input(self):
+        return self._node_attr("input", "input")
+
+    @property
+    def output(self):
+        return self._node_attr("output", "output")
+
+    @property
+    def input_shape(self):
+        if not self._inbound_nodes and self._batch_input_shape is not None:
+            return self._batch_input_shape
+        x = self._node_attr("input", "input shape")
+        return [t.shape for t in x] if isinstance(x, list) else x.shape
+
+    @property
+    def output_shape(self):
+        x = self._node_attr("output", "output shape")
+        return [t.shape for t in x] if isinstance(x, list) else x.shape
+
+    # ------------------------------------------------------------------ config
+    def get_config(self) -> dict:
+        config = {"name": self.name, "trainable": self.trainable, "dtype": serialize_dtype(self.dtype)}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = list(self._batch_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def extra_repr(self) -> str:
+        return f"name={self.name!r}"
+
+
+# ---------------------------------------------------------------------- helpers
+def _dedup(vs):
+    seen = set()
+    out = []
+    for v in vs:
+        if id(v) not in seen:
+            seen.add(id(v))
+            out.append(v)
+    return out
+
+
+def _as_shape(shape):
+    if isinstance(shape, int):
+        return (shape,)
+    return tuple(shape)
+
+
+def _standardize_dtype(dtype):
+    if dtype is None:
+        return config.floatx()
+    if isinstance(dtype, dict):  # Keras 3 DTypePolicy config
+        dtype = dtype.get("config", {}).get("name", config.floatx())
+    if isinstance(dtype, str) and dtype.startswith("mixed_"):
+        raise ValueError(f"Mixed-precision policy '{dtype}' is not supported by lamina yet; use 'float32'.")
+    return ops.standardize_dtype(dtype)
+
+
+def serialize_dtype(name: str) -> dict:
+    """A dtype as Keras 3 writes it in layer configs (a DTypePolicy object)."""
+    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": name}, "registered_name": None}
+
+
+def _make_initial(init, shape, dtype):
+    value = ops.convert_to_tensor(init(shape, dtype=dtype), dtype)
+    if tuple(value.shape) != tuple(shape):
+        value = ops.broadcast_to(value, shape) if value.ndim == 0 else ops.reshape(value, shape)
+    return value
+
+
+def _to_tensors(x):
+    if isinstance(x, (list, tuple)):
+        return type(x)(_to_tensors(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _to_tensors(v) for k, v in x.items()}
+    if x is None or isinstance(x, _Tensor):
+        return x
+    return ops.convert_to_tensor(x)
+
+
+def _shapes(x):
+    if isinstance(x, (list, tuple)):
+        return [_shapes(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _shapes(v) for k, v in x.items()}
+    return tuple(x.shape)
+
+
+def _spec_from_shape(shape, dtype):
+    if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
+        return [KerasTensor(s, dtype) for s in shape]
+    if isinstance(shape, dict):
+        return {k: KerasTensor(s, dtype) for k, s in shape.items()}
+    return KerasTensor(shape, dtype)
+
+
+def _get_mask(x):
+    return getattr(x, "_keras_mask", None) if isinstance(x, _Tensor) else None
+
+
+def _set_mask(layer, x, out, mask):
+    if mask is None and not (type(layer).compute_mask is not Layer.compute_mask):
+        return
+    new = layer.compute_mask(x, mask)
+    if isinstance(out, _Tensor):
+        if new is not None or getattr(out, "_keras_mask", None) is not None:
+            try:
+                out._keras_mask = new
+            except AttributeError:
+                pass
+    elif isinstance(out, (list, tuple)) and isinstance(new, (list, tuple)):
+        for o, m in zip(out, new):
+            if isinstance(o, _Tensor) and m is not None:
+                o._keras_mask = m
+
+
+def run_symbolically(layer, args, kwargs):
+    """Infer output KerasTensors by calling ``layer.call`` on zero tensors.
+
+    None dimensions are filled with 2 and then 3; output dimensions that differ between the two
+    runs are unknown (None).
+    """
+    runs = []
+    for fill in (2, 3):
+        def concrete(t, fill=fill):
+            if isinstance(t, KerasTensor):
+                return backend.zeros_spec(tuple(fill if d is None else d for d in t.shape), t.dtype)
+            return t
+
+        cargs = map_structure(concrete, args)
+        ckw = map_structure(concrete, kwargs)
+        if layer._call_has_training:
+            ckw["training"] = False
+        else:
+            ckw.pop("training", None)
+        if not layer._call_has_mask:
+            ckw.pop("mask", None)
+        prev = _STATE.training
+        _STATE.training = False
+        try:
+            with backend.no_grad():
+                out = layer.call(*cargs, **ckw)
+        finally:
+            _STATE.training = prev
+        runs.append(out)
+        if not any(d is None for t in flatten((args, kwargs)) if isinstance(t, KerasTensor) for d in t.shape):
+            break
+
+    def spec(*outs):
+        shapes = [tuple(o.shape) for o in outs]
+        merged = tuple(d if all(s[i] == d for s in shapes) else None for i, d in enumerate(shapes[0]))
+        return KerasTensor(merged, ops.standardize_dtype(outs[0].dtype))
+
+    if len(runs) == 1:
+        return map_structure(lambda o: spec(o), runs[0])
+    return _zip_map(spec, runs[0], runs[1])
+
+
+def _zip_map(fn, a, b):
+    if isinstance(a, (list, tuple)):
+        return type(a)(_zip_map(fn, x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return {k: _zip_map(fn, a[k], b[k]) for k in a}
+    return fn(a, b)

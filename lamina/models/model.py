@@ -1,0 +1,128 @@
+"""Model: a Layer with training (compile/fit/evaluate/predict), saving and a summary.
+
+``Model(inputs, outputs)`` builds a functional model; subclass ``Model`` and define ``call``
+for anything else; ``Sequential`` stacks layers.
+"""
+
+from __future__ import annotations
+
+from lamina.errors import deprecated
+from lamina.layers.layer import Layer
+from lamina.training.trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """A trainable graph of layers.
+
+    Example (functional):
+        >>> import lamina
+        >>> x = lamina.Input(shape=(4,))
+        >>> y = lamina.layers.Dense(2)(x)
+        >>> model = lamina.Model(inputs=x, outputs=y)
+        >>> model.output_shape
+        (None, 2)
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "input" in kwargs):
+            from lamina.models.functional import Functional
+
+            return Functional.__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        trainable = kwargs.pop("trainable", True)
+        name = kwargs.pop("name", None)
+        dtype = kwargs.pop("dtype", None)
+        if args or kwargs:
+            raise ValueError(
+                f"Model() got unexpected arguments {list(args)} {sorted(kwargs)}. A subclassed model "
+                "takes only name/trainable/dtype in super().__init__(); a functional model is "
+                "Model(inputs=..., outputs=...)."
+            )
+        Layer.__init__(self, name=name, trainable=trainable, dtype=dtype)
+        Trainer.__init__(self)
+
+    # ----------------------------------------------------------------- structure
+    @property
+    def layers(self) -> list:
+        return list(self._child_layers())
+
+    def get_layer(self, name=None, index=None):
+        """A layer by name or by index in ``model.layers``."""
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"Model '{self.name}' has {len(layers)} layers; index {index} is out of range."
+                )
+            return layers[index]
+        if name is None:
+            raise ValueError("get_layer() needs a name or an index.")
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        from lamina.errors import suggest
+
+        raise ValueError(
+            f"No such layer: '{name}' in model '{self.name}'.{suggest(name, [l.name for l in layers])} "
+            f"Existing layers are: {[l.name for l in layers]}."
+        )
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Print a table of the layers with output shapes and parameter counts."""
+        from lamina.utils.summary_utils import print_summary
+
+        print_summary(self, line_length=line_length, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable)
+
+    # ----------------------------------------------------------------- legacy
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Keras 1/2: class indices. Use ``np.argmax(model.predict(x), -1)`` (softmax outputs)
+        or ``(model.predict(x) > 0.5).astype('int32')`` (a single sigmoid unit)."""
+        import numpy as np
+
+        deprecated("model.predict_classes(x)",
+                   "np.argmax(model.predict(x), axis=-1) (or (model.predict(x) > 0.5).astype('int32') for a sigmoid output)")
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype("int32")
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """Keras 1/2: class probabilities, i.e. ``model.predict(x)``."""
+        deprecated("model.predict_proba(x)", "model.predict(x)")
+        return self.predict(x, batch_size=batch_size, verbose=verbose)
+
+    def reset_states(self):
+        """Reset the state of every stateful layer (stateful RNNs)."""
+        for layer in self._flatten_layers(include_self=False):
+            if hasattr(layer, "reset_states") and getattr(layer, "stateful", False):
+                layer.reset_states()
+
+    # ----------------------------------------------------------------- saving (lamina.saving)
+    def save(self, filepath, overwrite=True, **kwargs):
+        from lamina.saving import api
+
+        return api.save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        from lamina.saving import api
+
+        return api.save_weights(self, filepath, overwrite=overwrite, **kwargs)
+
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False, **kwargs):
+        from lamina.saving import api
+
+        return api.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name, **kwargs)
+
+    def to_json(self, **kwargs) -> str:
+        from lamina.saving import api
+
+        return api.model_to_json(self, **kwargs)
+
+    def export(self, filepath, format="onnx", **kwargs):
+        from lamina.saving import api
+
+        return api.export(self, filepath, format=format, **kwargs)

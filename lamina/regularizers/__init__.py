@@ -1,0 +1,116 @@
+"""Weight regularizers: penalties added to the training loss (l1, l2, l1_l2, orthogonal)."""
+
+from __future__ import annotations
+
+from lamina import ops
+from lamina.utils.registry import lookup
+
+
+class Regularizer:
+    """Base class: ``reg(weight) -> scalar penalty``."""
+
+    def __call__(self, x):
+        return 0.0
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class L1L2(Regularizer):
+    """l1 * sum(|x|) + l2 * sum(x^2)."""
+
+    def __init__(self, l1=0.0, l2=0.0):
+        _check(l1, "l1")
+        _check(l2, "l2")
+        self.l1, self.l2 = float(l1), float(l2)
+
+    def __call__(self, x):
+        out = 0.0
+        if self.l1:
+            out = out + self.l1 * ops.sum(ops.abs(x))
+        if self.l2:
+            out = out + self.l2 * ops.sum(ops.square(x))
+        return out
+
+    def get_config(self):
+        return {"l1": self.l1, "l2": self.l2}
+
+
+class L1(Regularizer):
+    def __init__(self, l1=0.01):
+        _check(l1, "l1")
+        self.l1 = float(l1)
+
+    def __call__(self, x):
+        return self.l1 * ops.sum(ops.abs(x))
+
+    def get_config(self):
+        return {"l1": self.l1}
+
+
+class L2(Regularizer):
+    def __init__(self, l2=0.01):
+        _check(l2, "l2")
+        self.l2 = float(l2)
+
+    def __call__(self, x):
+        return self.l2 * ops.sum(ops.square(x))
+
+    def get_config(self):
+        return {"l2": self.l2}
+
+
+class OrthogonalRegularizer(Regularizer):
+    """factor * mean of |off-diagonal| of the (row- or column-) normalised Gram matrix."""
+
+    def __init__(self, factor=0.01, mode="rows"):
+        if mode not in ("rows", "columns"):
+            raise ValueError(f"OrthogonalRegularizer: mode must be 'rows' or 'columns', received {mode!r}.")
+        self.factor, self.mode = float(factor), mode
+
+    def __call__(self, x):
+        if self.mode == "columns":
+            x = ops.transpose(x)
+        x = x / ops.maximum(ops.norm(x, axis=1, keepdims=True), 1e-12)
+        g = ops.matmul(x, ops.transpose(x))
+        n = x.shape[0]
+        off = ops.abs(g * (1.0 - ops.eye(n, dtype=g.dtype)))
+        return self.factor * ops.sum(off) / (n * (n - 1)) if n > 1 else 0.0 * ops.sum(off)
+
+    def get_config(self):
+        return {"factor": self.factor, "mode": self.mode}
+
+
+def _check(v, name):
+    if v is None or float(v) < 0:
+        raise ValueError(f"Regularizer argument {name} must be a non-negative number, received {v!r}.")
+
+
+def l1_l2(l1=0.01, l2=0.01):
+    return L1L2(l1, l2)
+
+
+l1, l2 = L1, L2
+_TABLE = {"l1": L1, "l2": L2, "l1_l2": l1_l2, "L1": L1, "L2": L2, "L1L2": L1L2,
+          "OrthogonalRegularizer": OrthogonalRegularizer, "orthogonal_regularizer": OrthogonalRegularizer}
+
+
+def get(identifier):
+    if identifier is None:
+        return None
+    if isinstance(identifier, Regularizer) or callable(identifier) and not isinstance(identifier, type):
+        return identifier
+    return lookup("regularizer", identifier, _TABLE, instantiate=True)
+
+
+def serialize(reg):
+    return {"module": "keras.regularizers", "class_name": type(reg).__name__,
+            "config": reg.get_config(), "registered_name": None}
+
+
+def deserialize(config):
+    return get(config)

@@ -1,0 +1,334 @@
+"""The one compile/fit/evaluate/predict loop, shared by every backend.
+
+A backend supplies only the compiled steps (``lamina.backend.trainer.make_*_step``). The loop
+never forces a device sync per step: losses and metrics accumulate on the device and are read
+only when a callback or the progress bar asks for them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina import backend, ops
+from lamina.errors import NotCompiledError, deprecated
+from lamina.layers.keras_tensor import flatten, map_structure
+from lamina.training.data_adapter import ArrayData, make_data
+
+_FIT_LEGACY = {"nb_epoch": "epochs", "nb_val_samples": "validation_steps", "samples_per_epoch": None}
+
+
+class Trainer:
+    """Mixin giving Model its training API."""
+
+    def __init__(self):
+        self.__dict__.update(optimizer=None, compiled=False, stop_training=False, history=None,
+                             _compile_loss=None, _compile_metrics=None, _compile_config=None,
+                             _steps=None)
+
+    # ------------------------------------------------------------------ compile
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1, jit_compile="auto",
+                auto_scale_loss=True, **kwargs):
+        """Configure training: the optimizer, the loss (per output) and the metrics to report."""
+        from lamina import optimizers
+        from lamina.training.compile_utils import CompileLoss, CompileMetrics
+
+        if "sample_weight_mode" in kwargs:
+            kwargs.pop("sample_weight_mode")
+        if kwargs:
+            raise ValueError(f"compile() got unexpected arguments {sorted(kwargs)}.")
+        self.optimizer = optimizers.get(optimizer)
+        names = self._output_names_for_compile()
+        self._compile_loss = CompileLoss(loss, loss_weights, output_names=names) if loss is not None else None
+        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, output_names=names, loss=loss)
+        self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
+                                "metrics": metrics, "weighted_metrics": weighted_metrics}
+        self.compiled = True
+        self._steps = None
+
+    def _output_names_for_compile(self):
+        try:
+            return list(self.output_names)
+        except (AttributeError, ValueError):
+            return None
+
+    def _assert_compiled(self, what):
+        if not self.compiled or self.optimizer is None and what in ("fit", "train_on_batch"):
+            raise NotCompiledError(
+                f"You must call model.compile(optimizer=..., loss=...) before model.{what}(). "
+                "For example: model.compile(optimizer='adam', loss='categorical_crossentropy', "
+                "metrics=['accuracy'])."
+            )
+        if self._compile_loss is None and what in ("fit", "train_on_batch"):
+            raise ValueError(
+                f"model.{what}() needs a loss: call model.compile(..., loss='mse') (or the loss "
+                "that fits your targets) first."
+            )
+
+    @property
+    def metrics_names(self) -> list:
+        names = ["loss"]
+        if self._compile_metrics is not None:
+            names += list(self._compile_metrics.result_names())
+        return names
+
+    @property
+    def metrics(self) -> list:
+        return list(self._compile_metrics.metrics) if self._compile_metrics is not None else []
+
+    def _get_steps(self):
+        if self._steps is None:
+            self._steps = backend.trainer.Steps(self)
+        return self._steps
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, **kwargs):
+        """Train the model for ``epochs`` passes over the data; returns a ``History``."""
+        epochs = _legacy_fit_kwargs(kwargs, epochs)
+        self._assert_compiled("fit")
+        from lamina.callbacks import CallbackList
+        from lamina.callbacks.progbar_logger import resolve_verbose
+
+        verbose = resolve_verbose(verbose)
+        data = make_data(x, y, sample_weight, batch_size, shuffle, class_weight, steps_per_epoch)
+        val_data = None
+        if validation_data is not None:
+            val_data = _validation(validation_data, validation_batch_size or batch_size, validation_steps)
+        elif validation_split:
+            if not isinstance(data, ArrayData):
+                raise ValueError(
+                    "validation_split only works with arrays; with a generator or dataset pass "
+                    "validation_data instead."
+                )
+            data, val_data = data.split(validation_split)
+            data.shuffle = shuffle
+            data.class_weight = class_weight
+        self._check_data_against_inputs(data)
+        steps = self._get_steps()
+        cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                           verbose=verbose, epochs=epochs, steps=len(data) if len(data) else None)
+        self.stop_training = False
+        logs = {}
+        with backend.compute_scope():
+            steps.begin_fit()
+            cbs.on_train_begin()
+            for epoch in range(initial_epoch, epochs):
+                steps.reset_metrics()
+                cbs.on_epoch_begin(epoch)
+                self.train(True)
+                try:
+                    for i, (xb, yb, swb) in enumerate(data.epoch()):
+                        cbs.on_train_batch_begin(i)
+                        steps.train(xb, yb, swb)
+                        cbs.on_train_batch_end(i, steps.logs)
+                        if self.stop_training:
+                            break
+                finally:
+                    self.train(False)
+                logs = steps.logs()
+                if val_data is not None and _due(epoch, validation_freq):
+                    val_logs = self._evaluate_data(val_data, cbs, verbose=0, in_fit=True)
+                    logs.update({"val_" + k: v for k, v in val_logs.items()})
+                cbs.on_epoch_end(epoch, logs)
+                if self.stop_training:
+                    break
+            cbs.on_train_end(logs)
+        return self.history
+
+    def _check_data_against_inputs(self, data):
+        if not isinstance(data, ArrayData):
+            return
+        try:
+            inputs = self.inputs
+        except (AttributeError, ValueError):
+            return
+        from lamina.errors import ShapeError
+
+        xs = flatten(data.x) if not isinstance(data.x, dict) else list(data.x.values())
+        if len(xs) != len(inputs):
+            raise ValueError(
+                f"Model '{self.name}' has {len(inputs)} input(s) but fit/evaluate received {len(xs)} "
+                "input array(s). Pass one array per model input (a list, or a dict by input name)."
+            )
+        for t, sym in zip(xs, inputs):
+            want, got = sym.shape[1:], tuple(t.shape[1:])
+            if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
+                raise ShapeError(
+                    f"Input data of shape {tuple(t.shape)} does not fit model '{self.name}', which "
+                    f"expects (batch,) + {want} = {sym.shape}. Reshape the data or rebuild the model "
+                    f"with input_shape={tuple(got)}."
+                )
+
+    # ------------------------------------------------------------------ evaluate
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, **kwargs):
+        """Loss and metrics on the data: a scalar, a list in ``metrics_names`` order, or a dict."""
+        if kwargs:
+            raise ValueError(f"evaluate() got unexpected arguments {sorted(kwargs)}.")
+        self._assert_compiled("evaluate")
+        from lamina.callbacks import CallbackList
+        from lamina.callbacks.progbar_logger import resolve_verbose
+
+        verbose = resolve_verbose(verbose)
+        data = make_data(x, y, sample_weight, batch_size, False, None, steps, what="evaluate")
+        self._check_data_against_inputs(data)
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=len(data) if len(data) else None)
+        with backend.compute_scope():
+            logs = self._evaluate_data(data, cbs, verbose)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def _evaluate_data(self, data, cbs, verbose, in_fit=False):
+        steps = self._get_steps()
+        steps.reset_metrics()
+        if not in_fit:
+            steps.begin_evaluate()
+        cbs.on_test_begin()
+        for i, (xb, yb, swb) in enumerate(data.epoch()):
+            cbs.on_test_batch_begin(i)
+            steps.test(xb, yb, swb)
+            cbs.on_test_batch_end(i, steps.logs)
+        logs = steps.logs()
+        cbs.on_test_end(logs)
+        if in_fit:
+            steps.reset_metrics()
+        return logs
+
+    # ------------------------------------------------------------------ predict
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+        """Model outputs for the inputs, as NumPy arrays (batches concatenated)."""
+        if kwargs:
+            raise ValueError(f"predict() got unexpected arguments {sorted(kwargs)}.")
+        from lamina.callbacks.progbar_logger import resolve_verbose
+
+        verbose = resolve_verbose(verbose)
+        bs = batch_size or 32
+        if verbose == 0 and callbacks is None and steps is None and isinstance(x, np.ndarray) and len(x) <= bs:
+            # One batch, nothing to report: skip the loop machinery (one-sample latency).
+            return map_structure(ops.convert_to_numpy, self._get_steps().predict(ArrayData(x, batch_size=bs).x))
+        from lamina.callbacks import CallbackList
+
+        data = make_data(x, None, None, batch_size, False, None, steps, what="predict")
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=len(data) if len(data) else None)
+        outs = []
+        step_fn = self._get_steps()
+        with backend.compute_scope():
+            cbs.on_predict_begin()
+            for i, (xb, _, _) in enumerate(data.epoch()):
+                cbs.on_predict_batch_begin(i)
+                outs.append(map_structure(ops.convert_to_numpy, step_fn.predict(xb)))
+                cbs.on_predict_batch_end(i, {"outputs": outs[-1]})
+            cbs.on_predict_end()
+        if not outs:
+            raise ValueError("predict() received no data (the input was empty).")
+        return _concat(outs)
+
+    # ------------------------------------------------------------------ batch-level API
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One gradient update on one batch; returns the loss (and metrics) for that batch."""
+        self._assert_compiled("train_on_batch")
+        data = ArrayData(x, y, sample_weight, batch_size=len(flatten(x)[0]) if not isinstance(x, dict) else None,
+                         class_weight=class_weight)
+        steps = self._get_steps()
+        steps.reset_metrics()
+        self.train(True)
+        try:
+            with backend.compute_scope():
+                steps.train(data.x, data.y, data.sw)
+        finally:
+            self.train(False)
+        return _format(steps.logs(), return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._assert_compiled("test_on_batch")
+        data = ArrayData(x, y, sample_weight, batch_size=None)
+        steps = self._get_steps()
+        steps.reset_metrics()
+        steps.test(data.x, data.y, data.sw)
+        return _format(steps.logs(), return_dict)
+
+    def predict_on_batch(self, x):
+        data = ArrayData(x, batch_size=None)
+        return map_structure(ops.convert_to_numpy, self._get_steps().predict(data.x))
+
+    # ------------------------------------------------------------------ Keras 1/2 generator API
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, **kwargs):
+        deprecated("model.fit_generator(gen, ...)", "model.fit(gen, ...)")
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs, **_gen_kwargs(kwargs))
+
+    def evaluate_generator(self, generator, steps=None, **kwargs):
+        deprecated("model.evaluate_generator(gen, ...)", "model.evaluate(gen, ...)")
+        return self.evaluate(generator, steps=steps, **_gen_kwargs(kwargs))
+
+    def predict_generator(self, generator, steps=None, **kwargs):
+        deprecated("model.predict_generator(gen, ...)", "model.predict(gen, ...)")
+        return self.predict(generator, steps=steps, **_gen_kwargs(kwargs))
+
+
+def _gen_kwargs(kwargs):
+    for k in ("workers", "use_multiprocessing", "max_queue_size", "pickle_safe", "nb_worker"):
+        kwargs.pop(k, None)
+    if "nb_epoch" in kwargs:
+        deprecated("nb_epoch=", "epochs=")
+        kwargs["epochs"] = kwargs.pop("nb_epoch")
+    if "nb_val_samples" in kwargs:
+        deprecated("nb_val_samples=", "validation_steps=")
+        kwargs["validation_steps"] = kwargs.pop("nb_val_samples")
+    return kwargs
+
+
+def _legacy_fit_kwargs(kwargs, epochs):
+    if "nb_epoch" in kwargs:
+        deprecated("fit(nb_epoch=...)", "fit(epochs=...)", stacklevel=4)
+        epochs = kwargs.pop("nb_epoch")
+    if "show_accuracy" in kwargs:
+        kwargs.pop("show_accuracy")
+        deprecated("fit(show_accuracy=True)", "model.compile(..., metrics=['accuracy'])", stacklevel=4)
+    if kwargs:
+        from lamina.errors import suggest
+
+        known = ["batch_size", "epochs", "verbose", "callbacks", "validation_split", "validation_data",
+                 "shuffle", "class_weight", "sample_weight", "initial_epoch", "steps_per_epoch",
+                 "validation_steps", "validation_batch_size", "validation_freq"]
+        raise TypeError(
+            f"fit() got unexpected keyword arguments {sorted(kwargs)}."
+            + "".join(suggest(k, known) for k in kwargs)
+        )
+    return epochs
+
+
+def _validation(vd, batch_size, steps):
+    if isinstance(vd, tuple) and len(vd) in (2, 3):
+        x, y = vd[0], vd[1]
+        sw = vd[2] if len(vd) == 3 else None
+        return make_data(x, y, sw, batch_size, False, None, steps, what="validation")
+    return make_data(vd, None, None, batch_size, False, None, steps, what="validation")
+
+
+def _due(epoch, freq):
+    if isinstance(freq, int):
+        return (epoch + 1) % freq == 0
+    return (epoch + 1) in freq
+
+
+def _format(logs, return_dict):
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def _concat(outs):
+    first = outs[0]
+    if isinstance(first, (list, tuple)):
+        return type(first)(_concat([o[i] for o in outs]) for i in range(len(first)))
+    if isinstance(first, dict):
+        return {k: _concat([o[k] for o in outs]) for k in first}
+    return np.concatenate(outs, axis=0)
