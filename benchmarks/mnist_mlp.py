@@ -1,0 +1,149 @@
+"""lamina vs a hand-written PyTorch loop on the classic mnist_mlp, in one process.
+
+Prints median times and ratios for: (1) an epoch of the 784-512-512-10 MLP (dropout 0.2,
+RMSprop, batch 128, accuracy metric) on synthetic MNIST-shaped data; (2) the per-step cost of a
+tiny model (Dense(10) on 20 features, batch 32, Adam); (3) predict() on one sample.
+
+Run: python benchmarks/mnist_mlp.py [--samples 12000] [--epochs 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+import torch
+
+import lamina
+from lamina import layers
+
+
+def hand_mlp(x, y, epochs, flush_denormal):
+    torch.set_flush_denormal(flush_denormal)
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+        torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+        torch.nn.Linear(512, 10))
+    opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=1e-7)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y.argmax(1))
+    times = []
+    for _ in range(epochs):
+        t0 = time.perf_counter()
+        net.train()
+        perm = torch.randperm(len(xt))
+        loss_sum = torch.zeros(())
+        correct = torch.zeros((), dtype=torch.long)
+        for i in range(0, len(xt), 128):
+            idx = perm[i:i + 128]
+            xb, yb = xt[idx], yt[idx]
+            logits = net(xb)
+            loss = torch.nn.functional.cross_entropy(logits, yb)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            with torch.no_grad():
+                loss_sum += loss.detach() * len(xb)
+                correct += (logits.argmax(1) == yb).sum()
+        float(loss_sum), int(correct)
+        times.append(time.perf_counter() - t0)
+    torch.set_flush_denormal(False)
+    return times
+
+
+def lamina_mlp(x, y, epochs):
+    lamina.utils.set_random_seed(0)
+    model = lamina.Sequential([
+        layers.Dense(512, activation="relu", input_shape=(784,)), layers.Dropout(0.2),
+        layers.Dense(512, activation="relu"), layers.Dropout(0.2),
+        layers.Dense(10, activation="softmax")])
+    model.compile(loss="categorical_crossentropy", optimizer=lamina.optimizers.RMSprop(), metrics=["accuracy"])
+    times = []
+    timer = lamina.callbacks.LambdaCallback(
+        on_epoch_begin=lambda e, logs: times.append(-time.perf_counter()),
+        on_epoch_end=lambda e, logs: times.__setitem__(-1, times[-1] + time.perf_counter()))
+    model.fit(x, y, batch_size=128, epochs=epochs, verbose=0, callbacks=[timer])
+    return times
+
+
+def tiny_steps(n_steps=400):
+    x = np.random.randn(32 * n_steps, 20).astype("float32")
+    y = np.random.randn(32 * n_steps, 10).astype("float32")
+    # hand-written
+    torch.manual_seed(0)
+    net = torch.nn.Linear(20, 10)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    hand = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        perm = torch.randperm(len(xt))
+        loss_sum = torch.zeros(())
+        for i in range(0, len(xt), 32):
+            idx = perm[i:i + 32]
+            loss = torch.nn.functional.mse_loss(net(xt[idx]), yt[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            with torch.no_grad():
+                loss_sum += loss.detach() * 32
+        float(loss_sum)
+        hand.append((time.perf_counter() - t0) / n_steps)
+    model = lamina.Sequential([layers.Dense(10, input_shape=(20,))])
+    model.compile(optimizer="adam", loss="mse")
+    lam = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+        lam.append((time.perf_counter() - t0) / n_steps)
+    return statistics.median(hand[1:]), statistics.median(lam[1:])
+
+
+def one_sample_predict(n=2000):
+    model = lamina.Sequential([layers.Dense(64, activation="relu", input_shape=(20,)), layers.Dense(10)])
+    x = np.random.randn(1, 20).astype("float32")
+    net = torch.nn.Sequential(torch.nn.Linear(20, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10)).eval()
+    hand, lam = [], []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        with torch.no_grad():
+            net(torch.from_numpy(x)).numpy()
+        hand.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        model.predict(x, verbose=0)
+        lam.append(time.perf_counter() - t0)
+    return statistics.median(hand), statistics.median(lam)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--samples", type=int, default=12000)
+    p.add_argument("--epochs", type=int, default=4)
+    args = p.parse_args()
+    torch.set_num_threads(torch.get_num_threads())
+    rng = np.random.default_rng(0)
+    x = rng.random((args.samples, 784), dtype=np.float32)
+    y = np.eye(10, dtype="float32")[rng.integers(0, 10, args.samples)]
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {lamina.backend.ops.DEVICE}")
+
+    lam = lamina_mlp(x, y, args.epochs)
+    hand_flush = hand_mlp(x, y, args.epochs, True)
+    hand_plain = hand_mlp(x, y, args.epochs, False)
+    m_l, m_f, m_p = (statistics.median(t[1:]) for t in (lam, hand_flush, hand_plain))
+    print(f"\nmnist_mlp epoch ({args.samples} samples), median of epochs 2..{args.epochs}:")
+    print(f"  hand torch, flush denormals : {m_f:.3f} s   per epoch {['%.3f' % t for t in hand_flush]}")
+    print(f"  hand torch, torch default   : {m_p:.3f} s   per epoch {['%.3f' % t for t in hand_plain]}")
+    print(f"  lamina fit                  : {m_l:.3f} s   per epoch {['%.3f' % t for t in lam]}")
+    print(f"  ratio lamina / hand (same denormal setting) : {m_l / m_f:.3f}x")
+    print(f"  ratio lamina / hand (torch default)         : {m_l / m_p:.3f}x")
+
+    h, l = tiny_steps()
+    print(f"\ntiny step (Dense(10), batch 32, Adam): hand {h * 1e6:.0f} us, lamina {l * 1e6:.0f} us, ratio {l / h:.2f}x")
+    h, l = one_sample_predict()
+    print(f"one-sample predict: hand {h * 1e3:.3f} ms, lamina {l * 1e3:.3f} ms, ratio {l / h:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
