@@ -136,6 +136,7 @@ class ProgbarLogger(Callback):
         self._seen = 0
         self._start = 0.0
         self._first_step_done = None
+        self._last_step_done = None
         self._last_draw = 0.0
 
     def set_params(self, params):
@@ -193,14 +194,15 @@ class ProgbarLogger(Callback):
         self._seen = 0
         self._start = self._last_draw = time.perf_counter()
         self._first_step_done = None
+        self._last_step_done = None
 
     def _step(self, batch, logs) -> None:
         self._seen = batch + 1
+        self._last_step_done = now = time.perf_counter()
         if self._first_step_done is None:
-            self._first_step_done = time.perf_counter()
+            self._first_step_done = now
         if self.verbose != 1:
             return
-        now = time.perf_counter()
         if now - self._last_draw < self.refresh_interval:
             return
         self._last_draw = now
@@ -228,9 +230,13 @@ class ProgbarLogger(Callback):
             sys.stdout.flush()
 
     def _step_time(self, now: float) -> float:
+        """Seconds per step, leaving out the first step (compilation) and what followed the
+        last one (validation)."""
         seen = self._seen
         if not seen:
             return 0.0
+        if self._last_step_done is not None:
+            now = self._last_step_done
         if seen > 1 and self._first_step_done is not None:
             return (now - self._first_step_done) / (seen - 1)
         return (now - self._start) / seen

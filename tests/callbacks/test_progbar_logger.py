@@ -155,3 +155,17 @@ def test_run_stopped_mid_epoch_shows_the_steps_done(model, capsys):
     cbs.on_train_end()
     assert re.fullmatch(r"Epoch 1/1\n 4/10 - \d+s - " + STEP_TIME + r" - loss: nan\n",
                         capsys.readouterr().out)
+
+
+def test_step_time_leaves_out_validation(model, capsys):
+    cbs = CallbackList(add_progbar=True, model=model, verbose=2, epochs=1, steps=3)
+    cbs.on_train_begin()
+    cbs.on_epoch_begin(0)
+    for i in range(3):
+        time.sleep(0.002)
+        cbs.on_train_batch_end(i, None)
+    time.sleep(0.3)  # validation
+    cbs.on_epoch_end(0, {})
+    line = capsys.readouterr().out.splitlines()[1]
+    ms = int(re.fullmatch(r"3/3 - 0s - (\d+)ms/step", line).group(1))
+    assert 1 <= ms < 100
