@@ -1,0 +1,15 @@
+"""Utilities: label encoding, sequence padding, seeding, and the PyDataset base class."""
+
+from lamina.utils.numerical_utils import normalize, to_categorical
+from lamina.utils.py_dataset import PyDataset, Sequence
+from lamina.utils.rng_utils import set_random_seed
+from lamina.utils.sequence_utils import pad_sequences
+
+__all__ = [
+    "PyDataset",
+    "Sequence",
+    "normalize",
+    "pad_sequences",
+    "set_random_seed",
+    "to_categorical",
+]

@@ -1,0 +1,28 @@
+"""Callbacks: hooks into fit/evaluate/predict (History, progress bar, early stopping, ...)."""
+
+from lamina.callbacks.callback import Callback
+from lamina.callbacks.callback_list import CallbackList
+from lamina.callbacks.csv_logger import CSVLogger
+from lamina.callbacks.early_stopping import EarlyStopping
+from lamina.callbacks.history import History
+from lamina.callbacks.lambda_callback import LambdaCallback
+from lamina.callbacks.learning_rate_scheduler import LearningRateScheduler
+from lamina.callbacks.monitor_callback import MonitorCallback
+from lamina.callbacks.progbar_logger import ProgbarLogger, resolve_verbose
+from lamina.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from lamina.callbacks.terminate_on_nan import TerminateOnNaN
+
+__all__ = [
+    "Callback",
+    "CallbackList",
+    "CSVLogger",
+    "EarlyStopping",
+    "History",
+    "LambdaCallback",
+    "LearningRateScheduler",
+    "MonitorCallback",
+    "ProgbarLogger",
+    "ReduceLROnPlateau",
+    "TerminateOnNaN",
+    "resolve_verbose",
+]

@@ -1,0 +1,5 @@
+"""Small data sets that ship with lamina (no download needed)."""
+
+from lamina.datasets import digits
+
+__all__ = ["digits"]
