@@ -34,15 +34,19 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 lora_rank=None, **kwargs):
+                 lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(
                 f"Dense: units must be a positive integer, received units={units!r}. "
                 "Example: Dense(64)."
             )
-        if lora_rank:
-            raise NotImplementedError("Dense(lora_rank=...) is not supported by lamina yet.")
+        if lora_rank or lora_alpha or quantization_config:
+            raise NotImplementedError(
+                f"Dense layer: LoRA and quantization (lora_rank={lora_rank!r}, "
+                f"quantization_config={quantization_config!r}) are not supported by lamina yet; "
+                "leave them unset."
+            )
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -99,6 +103,7 @@ class Dense(Layer):
             "activity_regularizer": _ser(regularizers, self.activity_regularizer),
             "kernel_constraint": _ser(constraints, self.kernel_constraint),
             "bias_constraint": _ser(constraints, self.bias_constraint),
+            "quantization_config": None,
         })
         return config
 
