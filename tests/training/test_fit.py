@@ -105,13 +105,15 @@ def test_sample_weight_zero_ignores_samples():
     a = linear_model()
     b = linear_model()
     b.set_weights(a.get_weights())
+    k0, b0 = a.get_weights()
     a.fit(x[:16], y[:16], batch_size=32, epochs=1, shuffle=False, verbose=0)
     b.fit(x, y_bad, sample_weight=sw, batch_size=32, epochs=1, shuffle=False, verbose=0)
-    # Keras: the weighted loss is divided by the batch size, so b's step is half of a's.
-    ka, _ = a.get_weights()
-    kb, _ = b.get_weights()
-    k0 = np.asarray(ka)  # both moved in the same direction
-    assert np.all(np.sign(ka) == np.sign(kb)) and np.isfinite(kb).all()
+    # Keras's 'sum_over_batch_size': the weighted sum is divided by all 32 samples, so b's step
+    # is exactly half of a's (which averages over its 16), and the 1000s have no effect.
+    ka, ba = a.get_weights()
+    kb, bb = b.get_weights()
+    np.testing.assert_allclose(kb - k0, 0.5 * (ka - k0), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(bb - b0, 0.5 * (ba - b0), rtol=1e-4, atol=1e-6)
 
 
 def test_class_weight_scales_the_loss():
