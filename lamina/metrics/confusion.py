@@ -36,8 +36,7 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
     y_pred, y_true = squeeze_or_expand_to_same_rank(y_pred, y_true)
     dtype = ops.dtype(y_pred)
     if sample_weight is not None:
-        sample_weight = ops.cast(sample_weight if ops.is_tensor(sample_weight)
-                                 else ops.convert_to_tensor(sample_weight), dtype)
+        sample_weight = ops.convert_to_tensor(sample_weight, dtype)
         if 0 < sample_weight.ndim < y_pred.ndim:
             sample_weight = ops.reshape(sample_weight, tuple(sample_weight.shape)
                                         + (1,) * (y_pred.ndim - sample_weight.ndim))
@@ -90,10 +89,8 @@ class _ThresholdMetric(Metric):
         self.true_positives = self.add_variable((len(values),), name="true_positives")
 
     def _counts(self, y_true, y_pred, sample_weight):
-        y_pred = ops.stop_gradient(y_pred if ops.is_tensor(y_pred)
-                                   else ops.convert_to_tensor(y_pred, self.dtype))
-        y_pred = ops.cast(y_pred, self.dtype)
-        y_true = y_true if ops.is_tensor(y_true) else ops.convert_to_tensor(y_true)
+        y_pred = ops.stop_gradient(ops.convert_to_tensor(y_pred, self.dtype))
+        y_true = ops.convert_to_tensor(y_true)
         return confusion_counts(y_true, y_pred, self._thresholds, sample_weight,
                                 self.top_k, self.class_id)
 
@@ -233,12 +230,10 @@ class AUC(Metric):
         return list(self._thresholds_list)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_pred = ops.stop_gradient(y_pred if ops.is_tensor(y_pred)
-                                   else ops.convert_to_tensor(y_pred, self.dtype))
-        y_pred = ops.cast(y_pred, self.dtype)
+        y_pred = ops.stop_gradient(ops.convert_to_tensor(y_pred, self.dtype))
         if self._from_logits:
             y_pred = ops.sigmoid(y_pred)
-        y_true = y_true if ops.is_tensor(y_true) else ops.convert_to_tensor(y_true)
+        y_true = ops.convert_to_tensor(y_true)
         tp, fp, fn, tn = confusion_counts(y_true, y_pred, self._thresholds, sample_weight, negatives=True)
         for var, value in ((self.true_positives, tp), (self.false_positives, fp),
                            (self.false_negatives, fn), (self.true_negatives, tn)):

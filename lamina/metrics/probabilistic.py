@@ -50,10 +50,8 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if self.ignore_class is not None:
-            if not ops.is_tensor(y_true):
-                y_true = ops.convert_to_tensor(y_true)
-            if not ops.is_tensor(y_pred):
-                y_pred = ops.convert_to_tensor(y_pred, self.dtype)
+            y_true = ops.convert_to_tensor(y_true)
+            y_pred = ops.convert_to_tensor(y_pred, self.dtype)
             valid = ops.cast(ops.not_equal(y_true, self.ignore_class), self.dtype)
             if valid.ndim == ops.ndim(y_pred) and valid.shape[-1] == 1:
                 valid = ops.squeeze(valid, -1)

@@ -10,9 +10,8 @@ from lamina.utils import naming
 
 
 def _as_tensor(x, dtype):
-    if not ops.is_tensor(x):
-        return ops.convert_to_tensor(x, dtype)
-    return x if ops.dtype(x) == dtype else ops.cast(x, dtype)
+    """A tensor of ``dtype`` on the metric's device (where its state lives)."""
+    return ops.convert_to_tensor(x, dtype)
 
 
 def _inner_axes(start, ndim):
@@ -132,9 +131,8 @@ class MeanMetricWrapper(Mean):
         self._match_rank = checks.target_kind(fn) == checks.SAME_SHAPE
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_pred = _as_tensor(y_pred, self.dtype) if not ops.is_tensor(y_pred) else ops.stop_gradient(y_pred)
-        if not ops.is_tensor(y_true):
-            y_true = ops.convert_to_tensor(y_true)
+        y_pred = ops.stop_gradient(ops.convert_to_tensor(y_pred))
+        y_true = ops.convert_to_tensor(y_true)
         if self._match_rank:
             y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         values = self._fn(y_true, y_pred, **self._fn_kwargs)

@@ -241,6 +241,8 @@ class CompileLoss:
                 y_true = next(iter(y_true.values()))
             if isinstance(sample_weight, (list, tuple)):
                 sample_weight = sample_weight[0]
+            elif isinstance(sample_weight, dict):
+                sample_weight = next(iter(sample_weight.values()))
             _, _, loss, weight = self._entries[0]
             value = loss(y_true, y_pred, sample_weight)
             return value if weight is None else value * weight
@@ -392,7 +394,9 @@ class CompileMetrics:
         if len(self._names) == 1 and not isinstance(y_pred, (list, tuple, dict)):
             yts, yps = _flatten(y_true, self._names, "y") if isinstance(y_true, (list, tuple, dict)) \
                 else [y_true], [y_pred]
-            sws = [sample_weight[0] if isinstance(sample_weight, (list, tuple)) else sample_weight]
+            sws = [sample_weight[0] if isinstance(sample_weight, (list, tuple))
+                   else next(iter(sample_weight.values())) if isinstance(sample_weight, dict)
+                   else sample_weight]
         else:
             yts, yps = _flatten(y_true, self._names, "y"), _flatten(y_pred, self._names, "y_pred")
             sws = [None] * len(self._names) if sample_weight is None else _flatten(
