@@ -44,9 +44,13 @@ def unknown_identifier(kind: str, name: str, candidates: Iterable[str]) -> Value
     candidates = sorted(set(candidates))
     return ValueError(
         f"Unknown {kind} identifier: '{name}'.{suggest(name, candidates)} "
-        f"Known {kind}s: {', '.join(repr(c) for c in candidates)}. "
+        f"Known {_plural(kind)}: {', '.join(repr(c) for c in candidates)}. "
         f"You can also pass a {kind} object or callable instead of a string."
     )
+
+
+def _plural(kind: str) -> str:
+    return kind + ("es" if kind.endswith("s") else "s")
 
 
 class ShapeError(ValueError):

@@ -69,7 +69,7 @@ class Trainer:
     def metrics_names(self) -> list:
         names = ["loss"]
         if self._compile_metrics is not None:
-            names += list(self._compile_metrics.result_names())
+            names += [name for name, _ in self._compile_metrics._log_names]
         return names
 
     @property

@@ -18,6 +18,7 @@ class Steps:
         self._loss_sum = None
         self._count = 0
         self._flat = None
+        self._per_output = {}
 
     # -------------------------------------------------------------- bookkeeping
     def begin_fit(self):
@@ -33,6 +34,7 @@ class Steps:
     def reset_metrics(self):
         self._loss_sum = None
         self._count = 0
+        self._per_output = {}
         cm = self.model._compile_metrics
         if cm is not None:
             cm.reset_state()
@@ -60,6 +62,12 @@ class Steps:
         with torch.no_grad():
             v = loss.detach() * n
             self._loss_sum = v if self._loss_sum is None else self._loss_sum + v
+            per_output = getattr(self.model._compile_loss, "per_output", None)
+            if per_output:
+                acc = self._per_output
+                for k, t in per_output.items():
+                    t = t * n
+                    acc[k] = t if k not in acc else acc[k] + t
         self._count += n
 
     # -------------------------------------------------------------- steps
@@ -111,6 +119,8 @@ class Steps:
         out = {}
         if self._loss_sum is not None:
             out["loss"] = float(self._loss_sum) / max(self._count, 1)
+            for k, v in self._per_output.items():
+                out[k] = float(v) / max(self._count, 1)
         cm = self.model._compile_metrics
         if cm is not None:
             for k, v in cm.result().items():
