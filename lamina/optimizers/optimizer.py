@@ -276,10 +276,9 @@ class Optimizer(OptimizerState):
     def _accumulating_step(self, grads, variables, index) -> None:
         steps = self.gradient_accumulation_steps
         accumulators = _pick(self._accumulators, index)
-        if (self._iterations + 1) % steps:
-            self._kernels.accumulate(accumulators, grads)
-            return
         self._kernels.accumulate(accumulators, grads)
+        if (self._iterations + 1) % steps:
+            return
         self._step(self._kernels.scale(accumulators, 1.0 / steps), variables, index)
         self._kernels.reset(self._accumulators)
 
@@ -444,7 +443,6 @@ class Optimizer(OptimizerState):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} learning_rate={self._learning_rate!r}>"
-
 
 
 def _pick(slots, index):

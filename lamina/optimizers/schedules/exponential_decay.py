@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
-from lamina.optimizers.schedules.learning_rate_schedule import (
-    LearningRateSchedule,
-    check_decay_steps,
-    check_number,
-)
+from lamina.optimizers.schedules.learning_rate_schedule import RateDecay
 
 
-class ExponentialDecay(LearningRateSchedule):
+class ExponentialDecay(RateDecay):
     """Multiply the learning rate by ``decay_rate`` every ``decay_steps`` steps, smoothly.
 
     ``initial_learning_rate * decay_rate ** (step / decay_steps)``; with ``staircase=True``
@@ -33,26 +27,7 @@ class ExponentialDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="ExponentialDecay"):
-        check_number("ExponentialDecay", "initial_learning_rate", initial_learning_rate)
-        check_number("ExponentialDecay", "decay_rate", decay_rate)
-        check_decay_steps("ExponentialDecay", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
-        p = float(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate * self.decay_rate**p
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
+        return self.initial_learning_rate * self.decay_rate ** self._progress(step)

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
-from lamina.optimizers.schedules.learning_rate_schedule import (
-    LearningRateSchedule,
-    check_decay_steps,
-    check_number,
-)
+from lamina.optimizers.schedules.learning_rate_schedule import RateDecay
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(RateDecay):
     """Divide the learning rate by ``1 + decay_rate * step / decay_steps``.
 
     This is also what Keras 1/2's ``decay=`` optimizer argument did: ``SGD(lr=0.01, decay=1e-6)``
@@ -33,26 +27,7 @@ class InverseTimeDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="InverseTimeDecay"):
-        check_number("InverseTimeDecay", "initial_learning_rate", initial_learning_rate)
-        check_number("InverseTimeDecay", "decay_rate", decay_rate)
-        check_decay_steps("InverseTimeDecay", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
-        p = float(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate / (1.0 + self.decay_rate * p)
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
+        return self.initial_learning_rate / (1.0 + self.decay_rate * self._progress(step))

@@ -52,6 +52,34 @@ class LearningRateSchedule:
         return f"{type(self).__name__}({args})"
 
 
+class RateDecay(LearningRateSchedule):
+    """Shared constructor and config of ExponentialDecay and InverseTimeDecay."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
+        owner = type(self).__name__
+        check_number(owner, "initial_learning_rate", initial_learning_rate)
+        check_number(owner, "decay_rate", decay_rate)
+        check_decay_steps(owner, decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = owner if name is None else name
+
+    def _progress(self, step) -> float:
+        p = float(step) / self.decay_steps
+        return math.floor(p) if self.staircase else p
+
+    def get_config(self) -> dict:
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
+
+
 def check_decay_steps(schedule: str, decay_steps, argname: str = "decay_steps") -> None:
     if isinstance(decay_steps, bool) or not isinstance(decay_steps, numbers.Real) or not decay_steps > 0:
         raise ValueError(
