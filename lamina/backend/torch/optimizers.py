@@ -1,0 +1,211 @@
+"""Optimizer update kernels for the torch backend.
+
+``lamina.optimizers`` is backend-neutral: it decides *what* to do each step (clipping, the
+learning rate, weight decay, which variables have gradients) and then calls one function here
+that updates every variable at once with torch's multi-tensor ``_foreach_*`` ops, the way
+``torch.optim``'s ``foreach`` implementations do. Hyperparameters and bias corrections arrive as
+Python floats, so a step never synchronises with the device.
+
+The formulas are Keras 3's (``keras.optimizers``), which differ from ``torch.optim`` in places,
+most visibly where epsilon sits (Keras: ``sqrt(v) + eps`` for Adam but ``sqrt(v + eps)`` for
+RMSprop and Adagrad). Every kernel must be called under :func:`no_grad`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+_NUMPY_DTYPES = {torch.bfloat16: np.float32}
+
+
+# ---------------------------------------------------------------- state helpers
+def no_grad():
+    """The context in which an optimizer step runs: no autograd graph is recorded."""
+    return torch.no_grad()
+
+
+def make_slots(variables, fill_value=0.0):
+    """One new state tensor per variable: same shape, dtype and device, filled with a constant."""
+    with torch.no_grad():
+        return [torch.full_like(v, fill_value, memory_format=torch.preserve_format) for v in variables]
+
+
+def to_numpy(x):
+    """A NumPy copy of a state tensor or variable."""
+    x = x.detach()
+    if x.dtype in _NUMPY_DTYPES:
+        x = x.to(torch.float32)
+    return x.cpu().numpy().copy()
+
+
+def assign(target, value) -> None:
+    """Overwrite ``target`` in place with ``value`` (an array, tensor or number of the same shape)."""
+    with torch.no_grad():
+        src = torch.as_tensor(value, dtype=target.dtype, device=target.device)
+        target.copy_(src.reshape(target.shape))
+
+
+def assign_add(target, value) -> None:
+    """``target += value`` in place."""
+    with torch.no_grad():
+        target.add_(value)
+
+
+# ---------------------------------------------------------------- gradient transforms
+def scale(grads, factor):
+    """New gradient list multiplied by a number (loss-scale removal, gradient averaging)."""
+    return torch._foreach_mul(grads, factor)
+
+
+def clip_by_value(grads, clipvalue):
+    """New gradient list with every element clipped into [-clipvalue, clipvalue]."""
+    out = torch._foreach_clamp_min(grads, -clipvalue)
+    torch._foreach_clamp_max_(out, clipvalue)
+    return out
+
+
+def clip_by_norm(grads, clipnorm):
+    """New gradient list with each tensor rescaled so its own L2 norm is at most ``clipnorm``."""
+    norms = torch._foreach_norm(grads)
+    torch._foreach_clamp_min_(norms, clipnorm)  # max(norm, c): a zero norm leaves the gradient alone
+    torch._foreach_reciprocal_(norms)
+    torch._foreach_mul_(norms, clipnorm)
+    return torch._foreach_mul(grads, norms)
+
+
+def clip_by_global_norm(grads, clipnorm):
+    """New gradient list rescaled together so that their joint L2 norm is at most ``clipnorm``.
+
+    As in Keras, a non-finite global norm turns every gradient into NaN instead of hiding it.
+    """
+    norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+    factor = clipnorm / torch.clamp_min(norm, clipnorm) + (norm - norm)
+    return torch._foreach_mul(grads, factor.to(grads[0].dtype))
+
+
+def accumulate(accumulators, grads) -> None:
+    """``acc += g`` for gradient accumulation."""
+    torch._foreach_add_(accumulators, grads)
+
+
+def reset(tensors) -> None:
+    """Set every tensor to zero."""
+    torch._foreach_zero_(tensors)
+
+
+def decay_weights(variables, factor) -> None:
+    """Decoupled weight decay, ``w -= w * weight_decay * lr``, as ``w *= factor``."""
+    torch._foreach_mul_(variables, factor)
+
+
+def ema_update(averages, variables, momentum) -> None:
+    """``average = momentum * average + (1 - momentum) * variable``."""
+    torch._foreach_lerp_(averages, variables, 1.0 - momentum)
+
+
+def copy(targets, sources) -> None:
+    """``targets[i] <- sources[i]`` in place."""
+    torch._foreach_copy_(targets, sources)
+
+
+# ---------------------------------------------------------------- update kernels
+def sgd_update(variables, grads, momentums, lr, momentum, nesterov) -> None:
+    """Keras SGD: ``m = momentum*m - lr*g``; ``w += m`` (nesterov: ``w += momentum*m - lr*g``)."""
+    if not momentums:
+        torch._foreach_add_(variables, grads, alpha=-lr)
+        return
+    torch._foreach_mul_(momentums, momentum)
+    torch._foreach_add_(momentums, grads, alpha=-lr)
+    if nesterov:
+        torch._foreach_add_(variables, momentums, alpha=momentum)
+        torch._foreach_add_(variables, grads, alpha=-lr)
+    else:
+        torch._foreach_add_(variables, momentums)
+
+
+def rmsprop_update(variables, grads, velocities, momentums, average_grads, lr, rho, momentum,
+                   epsilon, centered) -> None:
+    """Keras RMSprop: ``v = rho*v + (1-rho)*g^2``; ``w -= lr*g / sqrt(v [- a^2] + eps)``."""
+    torch._foreach_mul_(velocities, rho)
+    torch._foreach_addcmul_(velocities, grads, grads, value=1.0 - rho)
+    if centered:
+        torch._foreach_lerp_(average_grads, grads, 1.0 - rho)
+        denom = torch._foreach_addcmul(velocities, average_grads, average_grads, value=-1.0)
+        torch._foreach_add_(denom, epsilon)
+    else:
+        denom = torch._foreach_add(velocities, epsilon)
+    torch._foreach_sqrt_(denom)
+    if momentum > 0:
+        torch._foreach_mul_(momentums, momentum)
+        torch._foreach_addcdiv_(momentums, grads, denom, value=lr)
+        torch._foreach_sub_(variables, momentums)
+    else:
+        torch._foreach_addcdiv_(variables, grads, denom, value=-lr)
+
+
+def adam_update(variables, grads, m, v, lr, beta_1, beta_2, epsilon, step, amsgrad=False,
+                vhat=None) -> None:
+    """Keras Adam: ``w -= alpha * m / (sqrt(v) + eps)``, ``alpha = lr*sqrt(1-b2^t)/(1-b1^t)``.
+
+    ``step`` is the 1-based step number t.
+    """
+    alpha = lr * (1.0 - beta_2**step) ** 0.5 / (1.0 - beta_1**step)
+    torch._foreach_lerp_(m, grads, 1.0 - beta_1)
+    torch._foreach_mul_(v, beta_2)
+    torch._foreach_addcmul_(v, grads, grads, value=1.0 - beta_2)
+    if amsgrad:
+        torch._foreach_maximum_(vhat, v)
+        v = vhat
+    denom = torch._foreach_sqrt(v)
+    torch._foreach_add_(denom, epsilon)
+    torch._foreach_addcdiv_(variables, m, denom, value=-alpha)
+
+
+def adagrad_update(variables, grads, accumulators, lr, epsilon) -> None:
+    """Keras Adagrad: ``acc += g^2``; ``w -= lr*g / sqrt(acc + eps)``."""
+    torch._foreach_addcmul_(accumulators, grads, grads)
+    denom = torch._foreach_add(accumulators, epsilon)
+    torch._foreach_sqrt_(denom)
+    torch._foreach_addcdiv_(variables, grads, denom, value=-lr)
+
+
+def adadelta_update(variables, grads, accumulated_grads, accumulated_deltas, lr, rho, epsilon) -> None:
+    """Keras Adadelta: ``delta = sqrt(acc_delta+eps)/sqrt(acc_grad+eps)*g``; ``w -= lr*delta``."""
+    torch._foreach_mul_(accumulated_grads, rho)
+    torch._foreach_addcmul_(accumulated_grads, grads, grads, value=1.0 - rho)
+    std = torch._foreach_add(accumulated_grads, epsilon)
+    torch._foreach_sqrt_(std)
+    delta = torch._foreach_add(accumulated_deltas, epsilon)
+    torch._foreach_sqrt_(delta)
+    torch._foreach_div_(delta, std)
+    torch._foreach_mul_(delta, grads)
+    torch._foreach_mul_(accumulated_deltas, rho)
+    torch._foreach_addcmul_(accumulated_deltas, delta, delta, value=1.0 - rho)
+    torch._foreach_add_(variables, delta, alpha=-lr)
+
+
+def adamax_update(variables, grads, m, u, lr, beta_1, beta_2, epsilon, step) -> None:
+    """Keras Adamax: ``u = max(b2*u, |g|)``; ``w -= lr*m / ((1-b1^t) * (u + eps))``."""
+    torch._foreach_lerp_(m, grads, 1.0 - beta_1)
+    torch._foreach_mul_(u, beta_2)
+    torch._foreach_maximum_(u, torch._foreach_abs(grads))
+    denom = torch._foreach_add(u, epsilon)
+    torch._foreach_addcdiv_(variables, m, denom, value=-lr / (1.0 - beta_1**step))
+
+
+def nadam_update(variables, grads, m, v, lr, beta_1, beta_2, epsilon, step, u_t, u_t_1,
+                 u_product_t, u_product_t_1) -> None:
+    """Keras Nadam (Dozat's momentum schedule ``u_t = b1*(1 - 0.5*0.96^t)``)::
+
+        m_hat = u_{t+1}*m / (1 - prod_{t+1}) + (1 - u_t)*g / (1 - prod_t)
+        w -= lr * m_hat / (sqrt(v / (1 - b2^t)) + eps)
+    """
+    torch._foreach_lerp_(m, grads, 1.0 - beta_1)
+    torch._foreach_mul_(v, beta_2)
+    torch._foreach_addcmul_(v, grads, grads, value=1.0 - beta_2)
+    denom = torch._foreach_sqrt(v)
+    torch._foreach_div_(denom, (1.0 - beta_2**step) ** 0.5)
+    torch._foreach_add_(denom, epsilon)
+    torch._foreach_addcdiv_(variables, grads, denom, value=-lr * (1.0 - u_t) / (1.0 - u_product_t))
+    torch._foreach_addcdiv_(variables, m, denom, value=-lr * u_t_1 / (1.0 - u_product_t_1))
