@@ -135,6 +135,7 @@ class Trainer:
                 cbs.on_epoch_end(epoch, logs)
                 if self.stop_training:
                     break
+            steps.end_fit()
             cbs.on_train_end(logs)
         return self.history
 

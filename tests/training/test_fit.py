@@ -242,7 +242,7 @@ def test_model_call_under_torch_autograd_is_native():
     first = None
     for _ in range(50):
         loss = torch.nn.functional.mse_loss(model(x), y)
-        first = first if first is not None else float(loss)
+        first = first if first is not None else float(loss.detach())
         opt.zero_grad()
         loss.backward()
         opt.step()

@@ -21,7 +21,8 @@ class Parameter(torch.nn.Parameter):
     """A trainable weight: an ``nn.Parameter`` that also speaks the Keras Variable API."""
 
     def numpy(self):  # noqa: D102  (nn.Parameter.numpy() refuses tensors that need grad)
-        return self.detach().cpu().numpy()
+        # A copy, never a view: later in-place updates must not change arrays already handed out.
+        return self.detach().cpu().numpy().copy()
 
     def assign(self, value):
         with torch.no_grad():
@@ -81,7 +82,8 @@ class Variable:
         return standardize_dtype(self.value.dtype)
 
     def numpy(self) -> np.ndarray:
-        return convert_to_numpy(self.value)
+        """The value as a NumPy array (a copy: later training does not change it)."""
+        return np.array(convert_to_numpy(self.value), copy=True)
 
     def __array__(self, dtype=None, copy=None):
         a = self.numpy()

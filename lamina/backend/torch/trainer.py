@@ -27,6 +27,11 @@ class Steps:
         if self.model._compile_loss is not None and hasattr(self.model._compile_loss, "reset_check"):
             self.model._compile_loss.reset_check()
 
+    def end_fit(self):
+        opt = self.model.optimizer
+        if self._params is not None and hasattr(opt, "finalize_variable_values"):
+            opt.finalize_variable_values(self._params)
+
     def begin_evaluate(self):
         if self.model._compile_loss is not None and hasattr(self.model._compile_loss, "reset_check"):
             self.model._compile_loss.reset_check()
@@ -79,13 +84,15 @@ class Steps:
         loss = self._extra_losses(loss)
         params = self._params
         if params is None:
-            params = self._params = [v.value for v in model.trainable_weights]
+            handles = model.trainable_weights
+            params = self._params = [v.value for v in handles]
             if not params:
                 raise ValueError(
                     f"Model '{model.name}' has no trainable weights, so fit() has nothing to train. "
                     "Check that the layers are trainable (layer.trainable = True)."
                 )
-            model.optimizer.build(params)
+            if not getattr(model.optimizer, "built", False):
+                model.optimizer.build(params, paths=[v.path for v in handles])
         for p in params:
             p.grad = None
         loss.backward()

@@ -122,3 +122,11 @@ def test_auto_names_are_unique_keras_style():
 def test_count_params_before_build_errors():
     with pytest.raises(ValueError, match="isn't built"):
         layers.Dense(3).count_params()
+
+
+def test_get_weights_returns_copies_not_views():
+    layer = layers.Dense(2)
+    layer(np.ones((1, 3), "float32"))
+    before = layer.get_weights()
+    layer.weights[0].assign(np.full((3, 2), 7.0))
+    assert not (before[0] == 7.0).any()
