@@ -78,6 +78,27 @@ def set_learning_phase(value: int) -> None:
     )
 
 
+_NO_SESSION = ("nothing (lamina runs eagerly and has no TensorFlow session; to reset lamina's "
+               "state call lamina.backend.clear_session())")
+
+
+def set_session(session=None) -> None:
+    """Keras 1/2 (TensorFlow): make ``session`` the one Keras uses. lamina has no sessions, so this
+    only warns; device and thread settings belong to PyTorch (``torch.set_num_threads``, ``.to()``)."""
+    from lamina.errors import deprecated
+
+    deprecated("K.set_session(session)", _NO_SESSION)
+    return None
+
+
+def get_session():
+    """Keras 1/2 (TensorFlow): the session Keras uses. lamina has no sessions: warns, returns None."""
+    from lamina.errors import deprecated
+
+    deprecated("K.get_session()", _NO_SESSION)
+    return None
+
+
 def int_shape(x) -> tuple:
     """The static shape of a tensor or symbolic tensor, as a tuple (Keras 2's K.int_shape)."""
     return tuple(x.shape)

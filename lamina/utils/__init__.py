@@ -1,5 +1,6 @@
 """Utilities: label encoding, sequence padding, seeding, and the PyDataset base class."""
 
+from lamina.utils.model_visualization import model_to_dot, plot_model
 from lamina.utils.numerical_utils import normalize, to_categorical
 from lamina.utils.py_dataset import PyDataset, Sequence
 from lamina.utils.rng_utils import set_random_seed
@@ -8,8 +9,10 @@ from lamina.utils.sequence_utils import pad_sequences
 __all__ = [
     "PyDataset",
     "Sequence",
+    "model_to_dot",
     "normalize",
     "pad_sequences",
+    "plot_model",
     "set_random_seed",
     "to_categorical",
 ]
