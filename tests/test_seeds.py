@@ -138,7 +138,7 @@ def test_seed004_functional_summary_plot_backend(tmp_path, capsys):
     model = Model(inputs=visible, outputs=output)
     print(model.summary())
     out = capsys.readouterr().out
-    assert "Total params: 541" in out and "(None, 20)" in out
+    assert "Total params: 551" in out and "(None, 20)" in out
     target = tmp_path / "multilayer_perceptron_graph.png"
     plot_model(model, to_file=str(target))
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
