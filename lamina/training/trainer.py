@@ -262,7 +262,14 @@ class Trainer:
     # ------------------------------------------------------------------ Keras 1/2 generator API
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, **kwargs):
         deprecated("model.fit_generator(gen, ...)", "model.fit(gen, ...)")
-        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs, **_gen_kwargs(kwargs))
+        kwargs = _gen_kwargs(kwargs)
+        kwargs.setdefault("epochs", epochs)
+        if "samples_per_epoch" in kwargs:  # Keras 1 counted samples, not batches
+            raise ValueError(
+                "fit_generator(samples_per_epoch=...) is Keras 1: pass steps_per_epoch = "
+                "samples_per_epoch // batch_size to model.fit(generator, steps_per_epoch=...)."
+            )
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, **kwargs)
 
     def evaluate_generator(self, generator, steps=None, **kwargs):
         deprecated("model.evaluate_generator(gen, ...)", "model.evaluate(gen, ...)")
