@@ -37,7 +37,7 @@ class MaxNorm(Constraint):
 
 class NonNeg(Constraint):
     def __call__(self, w):
-        return w * ops.cast(ops.greater_equal(w, 0.0), w.dtype)
+        return ops.maximum(w, 0.0)
 
 
 class UnitNorm(Constraint):
@@ -75,10 +75,14 @@ def get(identifier):
         return None
     if isinstance(identifier, Constraint) or callable(identifier) and not isinstance(identifier, type):
         return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Constraint):
+        return identifier()
     return lookup("constraint", identifier, _TABLE, instantiate=True)
 
 
 def serialize(c):
+    if c is None:
+        return None
     return {"module": "keras.constraints", "class_name": type(c).__name__,
             "config": c.get_config(), "registered_name": None}
 

@@ -1,0 +1,1 @@
+"""Merging layers (Concatenate, Add, ..., Dot) and their functional forms. Import them from ``lamina.layers``."""
