@@ -114,6 +114,8 @@ def get(identifier):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Regularizer):
         return identifier()
+    if identifier == "l1_l2":  # Keras 2's string: both factors 0.01
+        return l1_l2()
     return lookup("regularizer", identifier, _TABLE, instantiate=True)
 
 

@@ -29,7 +29,9 @@ class MultiHeadAttention(Layer):
     (features,). With ``use_gate`` a ``gate`` projection (sigmoid) sits between key and value.
 
     For 3-D inputs the attention runs in torch's fused ``scaled_dot_product_attention`` unless
-    the scores are requested.
+    the scores are requested. As in Keras, a query that may attend to nothing (fully masked
+    row) averages all values on that fused path, but gets zero attention when the scores are
+    returned or the layer has dropout.
 
     Args:
         num_heads: number of heads.
@@ -229,7 +231,8 @@ class MultiHeadAttention(Layer):
                 mask = ops.expand_dims(mask, 1) if mask.ndim == 3 else mask
             out = ops.dot_product_attention(
                 ops.transpose(q, (0, 2, 1, 3)), ops.transpose(k, (0, 2, 1, 3)), ops.transpose(v, (0, 2, 1, 3)),
-                mask=mask, is_causal=causal_only, scale=self._scale, dropout_rate=rate)
+                mask=mask, is_causal=causal_only, scale=self._scale, dropout_rate=rate,
+                zero_empty_rows=self.dropout > 0)
             out = ops.transpose(out, (0, 2, 1, 3))
         else:
             if causal_only:

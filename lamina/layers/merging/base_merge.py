@@ -51,8 +51,8 @@ class Merge(Layer):
             )
 
     def _merged_shape(self, shapes):
-        shapes = [tuple(s) for s in shapes]
         self._check_list(shapes)
+        shapes = [tuple(s) for s in shapes]
         self._check_batch(shapes)
         out = shapes[0][1:]
         for s in shapes[1:]:

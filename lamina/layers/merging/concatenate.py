@@ -30,8 +30,8 @@ class Concatenate(Merge):
         return "Concatenate(axis=-1)([x1, x2])"
 
     def _merged_shape(self, shapes):
-        shapes = [tuple(s) for s in shapes]
         self._check_list(shapes)
+        shapes = [tuple(s) for s in shapes]
         self._check_batch(shapes)
         ranks = {len(s) for s in shapes}
         problem = None

@@ -53,8 +53,8 @@ class Dot(Merge):
         return [a[0] % nd1 if a[0] < 0 else a[0], a[1] % nd2 if a[1] < 0 else a[1]]
 
     def _merged_shape(self, shapes):
-        shapes = [tuple(s) for s in shapes]
         self._check_list(shapes)
+        shapes = [tuple(s) for s in shapes]
         self._check_batch(shapes)
         s1, s2 = shapes
         a1, a2 = self._axes(len(s1), len(s2))

@@ -207,12 +207,14 @@ def _softmax(x, axis):
     return torch.softmax(x, dim=axis)
 
 
-def dot_product_attention(query, key, value, mask=None, is_causal=False, scale=None, dropout_rate=0.0):
+def dot_product_attention(query, key, value, mask=None, is_causal=False, scale=None, dropout_rate=0.0,
+                          zero_empty_rows=False):
     """softmax(q k^T * scale [masked]) v for (batch, heads, length, depth) tensors, fused by torch.
 
     ``mask`` is boolean, broadcastable to (batch, heads, q_length, kv_length), True = attend.
-    Masked scores are pushed to a large negative value and query rows with nothing to attend to
-    give zeros, matching Keras's masked softmax.
+    Masked scores get a large negative bias (Keras's fused path), so a query row with nothing to
+    attend to averages all values; ``zero_empty_rows=True`` gives zeros there instead, as
+    Keras's explicit masked softmax does.
     """
     if mask is None:
         return F.scaled_dot_product_attention(query, key, value, dropout_p=dropout_rate,
@@ -226,7 +228,9 @@ def dot_product_attention(query, key, value, mask=None, is_causal=False, scale=N
     bias.masked_fill_(~mask, _large_negative(query.dtype))
     out = F.scaled_dot_product_attention(query, key, value, attn_mask=bias, dropout_p=dropout_rate,
                                          scale=scale)
-    return out.masked_fill(~mask.any(dim=-1, keepdim=True), 0.0)
+    if zero_empty_rows:
+        out = out.masked_fill(~mask.any(dim=-1, keepdim=True), 0.0)
+    return out
 
 
 def causal_mask(q_length, kv_length, like=None):
