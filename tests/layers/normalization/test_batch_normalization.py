@@ -160,6 +160,7 @@ def test_symbolic_shape_and_input_spec_error():
 
 def test_fit_updates_moving_statistics_and_predict_uses_them():
     pytest.importorskip("lamina.optimizers")
+    pytest.importorskip("lamina.training.compile_utils")
     rng = np.random.default_rng(5)
     x = rng.normal(5.0, 2.0, size=(64, 3)).astype("float32")
     y = rng.normal(size=(64, 1)).astype("float32")
