@@ -48,7 +48,8 @@ def test_regularizers_match_keras():
              (regularizers.L2(0.2), keras.regularizers.L2(0.2)),
              (regularizers.L1L2(0.1, 0.05), keras.regularizers.L1L2(0.1, 0.05))]
     for mode in ("rows", "columns"):
-        pairs.append((regularizers.OrthogonalRegularizer(0.1, mode), keras.regularizers.OrthogonalRegularizer(0.1, mode)))
+        pairs.append((regularizers.OrthogonalRegularizer(0.1, mode),
+                      keras.regularizers.OrthogonalRegularizer(0.1, mode)))
     for ours, ref in pairs:
         np.testing.assert_allclose(_f(ours(w)), _f(ref(w)), rtol=1e-5, atol=1e-7)
         ref_config, config = ref.get_config(), ours.get_config()

@@ -62,7 +62,8 @@ class PReLU(Layer):
         self.alpha = self.add_weight(shape=shape, initializer=self.alpha_initializer,
                                      regularizer=self.alpha_regularizer,
                                      constraint=self.alpha_constraint, name="alpha")
-        self.input_spec = InputSpec(ndim=nd, axes={i: input_shape[i] for i in range(1, nd) if i not in shared})
+        axes = {i: input_shape[i] for i in range(1, nd) if i not in shared}
+        self.input_spec = InputSpec(ndim=nd, axes=axes)
 
     def call(self, inputs):
         return ops.prelu(inputs, self.alpha)
@@ -74,8 +75,8 @@ class PReLU(Layer):
         config = super().get_config()
         config.update({
             "alpha_initializer": initializers.serialize(self.alpha_initializer),
-            "alpha_regularizer": None if self.alpha_regularizer is None else regularizers.serialize(self.alpha_regularizer),
-            "alpha_constraint": None if self.alpha_constraint is None else constraints.serialize(self.alpha_constraint),
+            "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
+            "alpha_constraint": constraints.serialize(self.alpha_constraint),
             "shared_axes": self.shared_axes,
         })
         return config

@@ -36,7 +36,8 @@ class Softmax(Layer):
         self.supports_masking = True
 
     def call(self, inputs, mask=None):
-        if mask is not None and not (mask is getattr(inputs, "_keras_mask", None) and mask.ndim < inputs.ndim):
+        own = mask is getattr(inputs, "_keras_mask", None) and mask is not None and mask.ndim < inputs.ndim
+        if mask is not None and not own:
             _check_mask(self, inputs, mask)
             return ops.masked_softmax(inputs, mask, self.axis)
         return ops.softmax(inputs, self.axis)

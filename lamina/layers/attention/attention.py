@@ -57,7 +57,9 @@ class Attention(Layer):
                 f"score_mode={score_mode!r}."
             )
         if not 0 <= dropout < 1:
-            raise ValueError(f"{type(self).__name__}: dropout must be in [0, 1), received dropout={dropout!r}.")
+            raise ValueError(
+                f"{type(self).__name__}: dropout must be in [0, 1), received dropout={dropout!r}."
+            )
         self.use_scale = use_scale
         self.score_mode = score_mode
         self.dropout = dropout
@@ -68,9 +70,10 @@ class Attention(Layer):
         name = type(self).__name__
         if not isinstance(inputs, (list, tuple)):
             shape = getattr(inputs, "shape", None)
+            what = "" if shape is None else f" of shape {tuple(shape)}"
             raise ValueError(
                 f"{name} layer '{self.name}' must be called on a list [query, value] or "
-                f"[query, value, key], received a single input{'' if shape is None else f' of shape {tuple(shape)}'}. "
+                f"[query, value, key], received a single input{what}. "
                 f"Example: {name}()([query, value])."
             )
         if not 2 <= len(inputs) <= 3:
@@ -111,7 +114,8 @@ class Attention(Layer):
         scores = self._scores(q, k)
         keep = None
         if v_mask is not None:
-            keep = ops.expand_dims(ops.cast(v_mask, "bool"), -2) if v_mask.ndim == 2 else ops.cast(v_mask, "bool")
+            keep = ops.cast(v_mask, "bool")
+            keep = ops.expand_dims(keep, -2) if keep.ndim == 2 else keep
         if use_causal_mask or self._legacy_causal:
             causal = ops.causal_mask(scores.shape[-2], scores.shape[-1], like=scores)
             keep = causal if keep is None else ops.logical_and(keep, causal)

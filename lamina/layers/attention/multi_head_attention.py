@@ -10,6 +10,7 @@ from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_HEADS_FIRST = (0, 2, 1, 3)  # (batch, length, heads, depth) <-> (batch, heads, length, depth)
 
 
 def _build(layer, shape):
@@ -82,8 +83,8 @@ class MultiHeadAttention(Layer):
                     f"MultiHeadAttention: {arg} must be a positive integer, received {arg}={value!r}. "
                     "Example: MultiHeadAttention(num_heads=8, key_dim=64)."
                 )
-        if sliding_window is not None and (isinstance(sliding_window, bool) or not isinstance(sliding_window, int)
-                                           or sliding_window <= 0):
+        if sliding_window is not None and (isinstance(sliding_window, bool)
+                                           or not isinstance(sliding_window, int) or sliding_window <= 0):
             raise ValueError(
                 f"MultiHeadAttention: sliding_window must be None or a positive integer, received "
                 f"sliding_window={sliding_window!r}."
@@ -229,11 +230,10 @@ class MultiHeadAttention(Layer):
         if self._fast and not return_attention_scores:
             if mask is not None:
                 mask = ops.expand_dims(mask, 1) if mask.ndim == 3 else mask
-            out = ops.dot_product_attention(
-                ops.transpose(q, (0, 2, 1, 3)), ops.transpose(k, (0, 2, 1, 3)), ops.transpose(v, (0, 2, 1, 3)),
-                mask=mask, is_causal=causal_only, scale=self._scale, dropout_rate=rate,
-                zero_empty_rows=self.dropout > 0)
-            out = ops.transpose(out, (0, 2, 1, 3))
+            q, k, v = (ops.transpose(t, _HEADS_FIRST) for t in (q, k, v))
+            out = ops.dot_product_attention(q, k, v, mask=mask, is_causal=causal_only, scale=self._scale,
+                                            dropout_rate=rate, zero_empty_rows=self.dropout > 0)
+            out = ops.transpose(out, _HEADS_FIRST)
         else:
             if causal_only:
                 mask = ops.causal_mask(query.shape[1], value.shape[1], like=query)
@@ -247,7 +247,8 @@ class MultiHeadAttention(Layer):
             return out, scores
         return out
 
-    def _attention_mask(self, query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask):
+    def _attention_mask(self, query, value, query_mask, value_mask, key_mask, attention_mask,
+                        use_causal_mask):
         """The boolean (batch, Tq, Tv) mask from all sources (None if there is none)."""
         auto = None
 
@@ -287,7 +288,8 @@ class MultiHeadAttention(Layer):
     # ------------------------------------------------------------------ shapes & config
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
         query_shape = tuple(query_shape)
-        if value_shape is not None and key_shape is not None and tuple(value_shape)[1:-1] != tuple(key_shape)[1:-1]:
+        if value_shape is not None and key_shape is not None and \
+                tuple(value_shape)[1:-1] != tuple(key_shape)[1:-1]:
             raise ValueError(
                 f"MultiHeadAttention layer '{self.name}': value and key must agree on every axis but "
                 f"the last, received value shape {tuple(value_shape)} and key shape {tuple(key_shape)}."

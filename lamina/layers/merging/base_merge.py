@@ -95,7 +95,8 @@ class Merge(Layer):
         nds = [x.ndim for x in inputs]
         if min(nds) != max(nds):
             top = max(nds)
-            inputs = [x if x.ndim == top else ops.reshape(x, (x.shape[0],) + (1,) * (top - x.ndim) + tuple(x.shape[1:]))
+            inputs = [x if x.ndim == top else
+                      ops.reshape(x, (x.shape[0],) + (1,) * (top - x.ndim) + tuple(x.shape[1:]))
                       for x in inputs]
         try:
             return self._merge(list(inputs), masks)
@@ -152,4 +153,5 @@ def _fmt(shape):
     if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
         return "[" + ", ".join(_fmt(s) for s in shape) + "]"
     shape = tuple(shape)
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+    body = ", ".join("None" if d is None else str(d) for d in shape)
+    return "(" + body + ("," if len(shape) == 1 else "") + ")"

@@ -28,7 +28,9 @@ class RMSNormalization(Layer):
         if isinstance(axis, (list, tuple)):
             axis = list(axis)
         elif isinstance(axis, bool) or not isinstance(axis, int):
-            raise TypeError(f"RMSNormalization: axis must be an integer or a list of integers, received {axis!r}.")
+            raise TypeError(
+                f"RMSNormalization: axis must be an integer or a list of integers, received axis={axis!r}."
+            )
         self.axis = axis
         self.epsilon = float(epsilon)
         self.supports_masking = True

@@ -23,7 +23,9 @@ class GaussianNoise(Layer):
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
         if stddev is None or stddev < 0:
-            raise ValueError(f"GaussianNoise: stddev must be a non-negative number, received stddev={stddev!r}.")
+            raise ValueError(
+                f"GaussianNoise: stddev must be a non-negative number, received stddev={stddev!r}."
+            )
         self.stddev = float(stddev)
         self.seed = seed
         self.supports_masking = True

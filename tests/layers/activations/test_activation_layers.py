@@ -21,7 +21,8 @@ X = np.random.default_rng(0).normal(0, 3, size=(4, 5, 6)).astype("float32")
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"max_value": 2.0}, {"negative_slope": 0.1},
-                                    {"threshold": 1.0}, {"max_value": 4.0, "negative_slope": 0.2, "threshold": 0.5}])
+                                    {"threshold": 1.0},
+                                    {"max_value": 4.0, "negative_slope": 0.2, "threshold": 0.5}])
 def test_relu_matches_formula_and_keras(kwargs):
     keras = _keras()
     mv, ns, th = kwargs.get("max_value"), kwargs.get("negative_slope", 0.0), kwargs.get("threshold", 0.0)
@@ -128,3 +129,16 @@ def test_configs_match_keras_keys():
         assert set(config) == set(getattr(keras.layers, name)(**kw).get_config())
         assert getattr(layers, name).from_config(config).get_config() == config
     assert layers.ReLU()(lamina.Input((3,))).shape == (None, 3)
+
+
+@pytest.mark.parametrize("name", ["ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax"])
+def test_compute_output_shape_matches_actual_output(name):
+    layer = getattr(layers, name)()
+    assert tuple(layer(X).shape) == layer.compute_output_shape(X.shape) == X.shape
+
+
+def test_keras1_advanced_activations_module_path():
+    from lamina.layers import advanced_activations
+
+    with pytest.warns(lamina.errors.LaminaDeprecationWarning, match="from lamina.layers import PReLU"):
+        assert advanced_activations.PReLU is layers.PReLU

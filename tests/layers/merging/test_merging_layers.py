@@ -176,7 +176,8 @@ def test_functional_model_with_merges_runs():
 def test_keras1_merge_function_and_merge_class():
     from lamina.layers import merge as legacy
 
-    with pytest.warns(lamina.errors.LaminaDeprecationWarning, match=r"lamina.layers.concatenate\(inputs, axis=1\)"):
+    warning = lamina.errors.LaminaDeprecationWarning
+    with pytest.warns(warning, match=r"lamina.layers.concatenate\(inputs, axis=1\)"):
         y = legacy.merge([A, C], mode="concat", concat_axis=1)
     np.testing.assert_allclose(_np(y), np.concatenate([A, C], 1))
     with pytest.warns(lamina.errors.LaminaDeprecationWarning, match=r"lamina.layers.add\(inputs\)"):

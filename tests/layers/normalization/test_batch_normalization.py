@@ -39,7 +39,8 @@ def test_training_step_matches_formula_and_updates_moving_stats_with_biased_vari
     np.testing.assert_allclose(new[3], 0.9 * mv + 0.1 * var, rtol=1e-5, atol=1e-5)
     # inference uses the moving statistics and leaves them alone
     y_inf = _np(bn(x, training=False))
-    np.testing.assert_allclose(y_inf, (x - new[2]) / np.sqrt(new[3] + 1e-3) * gamma + beta, rtol=1e-4, atol=1e-4)
+    expected = (x - new[2]) / np.sqrt(new[3] + 1e-3) * gamma + beta
+    np.testing.assert_allclose(y_inf, expected, rtol=1e-4, atol=1e-4)
     np.testing.assert_array_equal(bn.get_weights()[3], new[3])
 
 

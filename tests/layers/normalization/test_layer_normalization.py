@@ -109,3 +109,22 @@ def test_unit_normalization_matches_formula_and_keras():
         ref = keras.ops.convert_to_numpy(keras.layers.UnitNormalization(axis=axis)(x))
         np.testing.assert_allclose(y, ref, rtol=1e-5, atol=1e-6)
     np.testing.assert_array_equal(_np(layers.UnitNormalization()(np.zeros((1, 3), "float32"))), 0.0)
+
+
+@pytest.mark.parametrize("make", [lambda: layers.BatchNormalization(),
+                                  lambda: layers.LayerNormalization(axis=[1, 2]),
+                                  lambda: layers.GroupNormalization(groups=2),
+                                  lambda: layers.UnitNormalization(), lambda: layers.RMSNormalization()])
+def test_compute_output_shape_matches_actual_output(make):
+    x = np.random.default_rng(5).normal(size=(2, 3, 4)).astype("float32")
+    layer = make()
+    assert tuple(layer(x).shape) == layer.compute_output_shape((2, 3, 4))
+    assert make()(lamina.Input((3, 4))).shape == (None, 3, 4)
+
+
+def test_keras1_module_path_is_a_deprecated_spelling():
+    from lamina.layers import normalization
+
+    warning = lamina.errors.LaminaDeprecationWarning
+    with pytest.warns(warning, match="from lamina.layers import BatchNormalization"):
+        assert normalization.BatchNormalization is layers.BatchNormalization
