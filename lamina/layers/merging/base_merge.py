@@ -92,14 +92,14 @@ class Merge(Layer):
         if not isinstance(inputs, (list, tuple)):
             self._check_list(tuple(inputs.shape))
         masks = input_masks(inputs, mask)
-        nds = [x.ndim for x in inputs]
-        if min(nds) != max(nds):
-            top = max(nds)
+        nd = inputs[0].ndim
+        if any(x.ndim != nd for x in inputs):
+            top = max(x.ndim for x in inputs)
             inputs = [x if x.ndim == top else
                       ops.reshape(x, (x.shape[0],) + (1,) * (top - x.ndim) + tuple(x.shape[1:]))
                       for x in inputs]
         try:
-            return self._merge(list(inputs), masks)
+            return self._merge(inputs, masks)
         except RuntimeError:
             self._merged_shape([tuple(x.shape) for x in inputs])
             raise

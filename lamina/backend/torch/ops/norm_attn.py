@@ -166,16 +166,12 @@ def group_norm(x, groups, gamma, beta, axis, epsilon):
         return F.group_norm(x, groups, gamma, beta, epsilon)
     if axis != nd - 1:
         return group_norm(x.movedim(axis, -1), groups, gamma, beta, -1, epsilon).movedim(-1, axis)
+    # Features last: a (batch, features, positions, 1) view of the data is torch's channels_last
+    # layout, which its group_norm kernel reads without a copy.
     shape = x.shape
-    c = shape[-1]
-    xg = x.reshape(shape[0], -1, groups, c // groups)
-    var, mean = torch.var_mean(xg, dim=(1, 3), keepdim=True, correction=0)
-    out = ((xg - mean) * torch.rsqrt(var + epsilon)).reshape(shape)
-    if gamma is not None:
-        out = out * gamma
-    if beta is not None:
-        out = out + beta
-    return out
+    view = x.reshape(shape[0], -1, 1, shape[-1]).permute(0, 3, 1, 2)
+    out = F.group_norm(view, groups, gamma, beta, epsilon)
+    return out.permute(0, 2, 3, 1).reshape(shape)
 
 
 def l2_normalize(x, axis=-1, epsilon=1e-12):
