@@ -36,11 +36,15 @@ class MaxNorm(Constraint):
 
 
 class NonNeg(Constraint):
+    """Clip negative weights to 0."""
+
     def __call__(self, w):
         return ops.maximum(w, 0.0)
 
 
 class UnitNorm(Constraint):
+    """Rescale so the norm along ``axis`` is 1."""
+
     def __init__(self, axis=0):
         self.axis = axis
 
@@ -52,6 +56,9 @@ class UnitNorm(Constraint):
 
 
 class MinMaxNorm(Constraint):
+    """Move the norm along ``axis`` towards [min_value, max_value]: the new norm is
+    ``rate * clip(norm, min_value, max_value) + (1 - rate) * norm``."""
+
     def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
         self.min_value, self.max_value, self.rate, self.axis = min_value, max_value, rate, axis
 

@@ -43,6 +43,8 @@ class L1L2(Regularizer):
 
 
 class L1(Regularizer):
+    """l1 * sum(|x|) (``'l1'``: l1=0.01)."""
+
     def __init__(self, l1=0.01):
         self.l1 = _check(0.01 if l1 is None else l1, "l1")
 
@@ -54,6 +56,8 @@ class L1(Regularizer):
 
 
 class L2(Regularizer):
+    """l2 * sum(x^2) (``'l2'``: l2=0.01)."""
+
     def __init__(self, l2=0.01):
         self.l2 = _check(0.01 if l2 is None else l2, "l2")
 
