@@ -67,10 +67,12 @@ class Merge(Layer):
             return a
         out = list(a[: len(a) - len(b)])
         for i, j in zip(a[len(a) - len(b):], b):
-            if i is None or j is None:
-                out.append(None if i != 1 and j != 1 else (j if i == 1 else i))
-            elif i == 1 or j == 1 or i == j:
+            if i == 1 or j == 1:
                 out.append(j if i == 1 else i)
+            elif i is None or j is None:
+                out.append(None)
+            elif i == j:
+                out.append(i)
             else:
                 raise ValueError(
                     f"{type(self).__name__} layer '{self.name}': inputs have incompatible shapes "
