@@ -36,11 +36,15 @@ class MaxNorm(Constraint):
 
 
 class NonNeg(Constraint):
+    """Clip negative weights to 0."""
+
     def __call__(self, w):
-        return w * ops.cast(ops.greater_equal(w, 0.0), w.dtype)
+        return ops.maximum(w, 0.0)
 
 
 class UnitNorm(Constraint):
+    """Rescale so the norm along ``axis`` is 1."""
+
     def __init__(self, axis=0):
         self.axis = axis
 
@@ -52,6 +56,9 @@ class UnitNorm(Constraint):
 
 
 class MinMaxNorm(Constraint):
+    """Move the norm along ``axis`` towards [min_value, max_value]: the new norm is
+    ``rate * clip(norm, min_value, max_value) + (1 - rate) * norm``."""
+
     def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
         self.min_value, self.max_value, self.rate, self.axis = min_value, max_value, rate, axis
 
@@ -75,10 +82,14 @@ def get(identifier):
         return None
     if isinstance(identifier, Constraint) or callable(identifier) and not isinstance(identifier, type):
         return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Constraint):
+        return identifier()
     return lookup("constraint", identifier, _TABLE, instantiate=True)
 
 
 def serialize(c):
+    if c is None:
+        return None
     return {"module": "keras.constraints", "class_name": type(c).__name__,
             "config": c.get_config(), "registered_name": None}
 

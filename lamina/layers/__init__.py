@@ -14,3 +14,31 @@ from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
 
 # -- families added by the layer library (issue 3) are imported below --
+
+# normalization, attention, merging, activation and regularization layers
+from lamina.layers.activations.elu import ELU
+from lamina.layers.activations.leaky_relu import LeakyReLU
+from lamina.layers.activations.prelu import PReLU
+from lamina.layers.activations.relu import ReLU
+from lamina.layers.activations.softmax import Softmax
+from lamina.layers.attention.additive_attention import AdditiveAttention
+from lamina.layers.attention.attention import Attention
+from lamina.layers.attention.multi_head_attention import MultiHeadAttention
+from lamina.layers.merging.add import Add, add
+from lamina.layers.merging.average import Average, average
+from lamina.layers.merging.concatenate import Concatenate, concatenate
+from lamina.layers.merging.dot import Dot, dot
+from lamina.layers.merging.maximum import Maximum, maximum
+from lamina.layers.merging.minimum import Minimum, minimum
+from lamina.layers.merging.multiply import Multiply, multiply
+from lamina.layers.merging.subtract import Subtract, subtract
+from lamina.layers.normalization.batch_normalization import BatchNormalization
+from lamina.layers.normalization.group_normalization import GroupNormalization
+from lamina.layers.normalization.layer_normalization import LayerNormalization
+from lamina.layers.normalization.rms_normalization import RMSNormalization
+from lamina.layers.normalization.unit_normalization import UnitNormalization
+from lamina.layers.regularization.activity_regularization import ActivityRegularization
+from lamina.layers.regularization.alpha_dropout import AlphaDropout
+from lamina.layers.regularization.gaussian_dropout import GaussianDropout
+from lamina.layers.regularization.gaussian_noise import GaussianNoise
+from lamina.layers.regularization.spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from lamina import ops
 from lamina.utils.registry import lookup
 
@@ -24,26 +26,27 @@ class L1L2(Regularizer):
     """l1 * sum(|x|) + l2 * sum(x^2)."""
 
     def __init__(self, l1=0.0, l2=0.0):
-        _check(l1, "l1")
-        _check(l2, "l2")
-        self.l1, self.l2 = float(l1), float(l2)
+        self.l1 = _check(0.0 if l1 is None else l1, "l1")
+        self.l2 = _check(0.0 if l2 is None else l2, "l2")
 
     def __call__(self, x):
-        out = 0.0
+        out = None
         if self.l1:
-            out = out + self.l1 * ops.sum(ops.abs(x))
+            out = self.l1 * ops.sum(ops.abs(x))
         if self.l2:
-            out = out + self.l2 * ops.sum(ops.square(x))
-        return out
+            term = self.l2 * ops.sum(ops.square(x))
+            out = term if out is None else out + term
+        return ops.zeros((), dtype=ops.dtype(x)) if out is None else out
 
     def get_config(self):
         return {"l1": self.l1, "l2": self.l2}
 
 
 class L1(Regularizer):
+    """l1 * sum(|x|) (``'l1'``: l1=0.01)."""
+
     def __init__(self, l1=0.01):
-        _check(l1, "l1")
-        self.l1 = float(l1)
+        self.l1 = _check(0.01 if l1 is None else l1, "l1")
 
     def __call__(self, x):
         return self.l1 * ops.sum(ops.abs(x))
@@ -53,9 +56,10 @@ class L1(Regularizer):
 
 
 class L2(Regularizer):
+    """l2 * sum(x^2) (``'l2'``: l2=0.01)."""
+
     def __init__(self, l2=0.01):
-        _check(l2, "l2")
-        self.l2 = float(l2)
+        self.l2 = _check(0.01 if l2 is None else l2, "l2")
 
     def __call__(self, x):
         return self.l2 * ops.sum(ops.square(x))
@@ -70,9 +74,14 @@ class OrthogonalRegularizer(Regularizer):
     def __init__(self, factor=0.01, mode="rows"):
         if mode not in ("rows", "columns"):
             raise ValueError(f"OrthogonalRegularizer: mode must be 'rows' or 'columns', received {mode!r}.")
-        self.factor, self.mode = float(factor), mode
+        self.factor, self.mode = _check(factor, "factor"), mode
 
     def __call__(self, x):
+        if x.ndim != 2:
+            raise ValueError(
+                f"OrthogonalRegularizer applies to 2-D weights (e.g. a Dense kernel), received a "
+                f"weight of shape {tuple(x.shape)}."
+            )
         if self.mode == "columns":
             x = ops.transpose(x)
         x = x / ops.maximum(ops.norm(x, axis=1, keepdims=True), 1e-12)
@@ -86,8 +95,11 @@ class OrthogonalRegularizer(Regularizer):
 
 
 def _check(v, name):
-    if v is None or float(v) < 0:
-        raise ValueError(f"Regularizer argument {name} must be a non-negative number, received {v!r}.")
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v) or math.isinf(v) or v < 0:
+        raise ValueError(
+            f"Regularizer argument {name} must be a finite non-negative number, received {name}={v!r}."
+        )
+    return float(v)
 
 
 def l1_l2(l1=0.01, l2=0.01):
@@ -95,7 +107,7 @@ def l1_l2(l1=0.01, l2=0.01):
 
 
 l1, l2 = L1, L2
-_TABLE = {"l1": L1, "l2": L2, "l1_l2": l1_l2, "L1": L1, "L2": L2, "L1L2": L1L2,
+_TABLE = {"l1": L1, "l2": L2, "l1_l2": l1_l2, "l1l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2,
           "OrthogonalRegularizer": OrthogonalRegularizer, "orthogonal_regularizer": OrthogonalRegularizer}
 
 
@@ -104,10 +116,16 @@ def get(identifier):
         return None
     if isinstance(identifier, Regularizer) or callable(identifier) and not isinstance(identifier, type):
         return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
+        return identifier()
+    if identifier == "l1_l2":  # Keras 2's string: both factors 0.01
+        return l1_l2()
     return lookup("regularizer", identifier, _TABLE, instantiate=True)
 
 
 def serialize(reg):
+    if reg is None:
+        return None
     return {"module": "keras.regularizers", "class_name": type(reg).__name__,
             "config": reg.get_config(), "registered_name": None}
 

@@ -1,0 +1,1 @@
+"""Activation layers (ReLU, LeakyReLU, PReLU, ELU, Softmax). Import them from ``lamina.layers``."""
