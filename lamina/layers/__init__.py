@@ -14,3 +14,15 @@ from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
 
 # -- families added by the layer library (issue 3) are imported below --
+from lamina.layers.core.embedding import Embedding
+from lamina.layers.core.masking import Masking
+from lamina.layers.rnn.bidirectional import Bidirectional
+from lamina.layers.rnn.gru import GRU
+from lamina.layers.rnn.gru_cell import GRUCell
+from lamina.layers.rnn.lstm import LSTM
+from lamina.layers.rnn.lstm_cell import LSTMCell
+from lamina.layers.rnn.rnn import RNN
+from lamina.layers.rnn.simple_rnn import SimpleRNN
+from lamina.layers.rnn.simple_rnn_cell import SimpleRNNCell
+from lamina.layers.rnn.stacked_rnn_cells import StackedRNNCells
+from lamina.layers.rnn.time_distributed import TimeDistributed
