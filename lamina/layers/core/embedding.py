@@ -83,6 +83,8 @@ class Embedding(Layer):
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
             return None
+        if not ops.is_tensor(inputs):
+            inputs = ops.convert_to_tensor(inputs)
         return ops.not_equal(inputs, 0)
 
     def compute_output_shape(self, input_shape):

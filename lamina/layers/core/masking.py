@@ -30,6 +30,8 @@ class Masking(Layer):
         self.supports_masking = True
 
     def compute_mask(self, inputs, mask=None):
+        if not ops.is_tensor(inputs):
+            inputs = ops.convert_to_tensor(inputs)
         return ops.any(ops.not_equal(inputs, self.mask_value), axis=-1)
 
     def call(self, inputs):

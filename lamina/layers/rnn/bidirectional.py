@@ -153,9 +153,9 @@ class Bidirectional(Layer):
         return None if f is None or b is None else list(f) + list(b)
 
     def reset_states(self, states=None):
-        """Clear the states of both directions (stateful layers only)."""
+        """Clear the states of both directions (does nothing unless stateful)."""
         if not self.stateful:
-            raise AttributeError(f"Layer '{self.name}' is not stateful: reset_states() does not apply.")
+            return
         if states is None:
             self.forward_layer.reset_states()
             self.backward_layer.reset_states()

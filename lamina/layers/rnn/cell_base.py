@@ -148,8 +148,9 @@ class RNNCellBase(Layer):
         """One step of the Keras cell API: ``(output, new_states)`` for inputs (batch, features)."""
         if not isinstance(states, (list, tuple)):
             states = [states]
+        states = [s if ops.is_tensor(s) else ops.convert_to_tensor(s, self.compute_dtype) for s in states]
         projected = self.sequence_inputs(ops.expand_dims(inputs, 1), training)[:, 0]
-        return self.step(projected, list(states), training)
+        return self.step(projected, states, training)
 
     # ------------------------------------------------------------------ config
     def get_config(self):

@@ -123,12 +123,13 @@ class RNN(Layer):
         return [ops.zeros((batch_size, d), self.compute_dtype) for d in self.state_size]
 
     def reset_states(self, states=None):
-        """Clear the states of a stateful layer (to zeros, or to the given arrays)."""
+        """Clear the states of a stateful layer (to zeros, or to the given arrays).
+
+        Does nothing on a layer that is not stateful (as in Keras), so a model can reset all
+        its layers.
+        """
         if not self.stateful:
-            raise AttributeError(
-                f"Layer '{self.name}' is not stateful: reset_states() only applies to layers built "
-                "with stateful=True."
-            )
+            return
         if states is None:
             if self.states is not None:
                 self.states = _map(ops.zeros_like, self.states)
@@ -158,7 +159,7 @@ class RNN(Layer):
         states = self._initial_states(initial_state, x.shape[0])
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
-        if mask is not None and ops.dtype(mask) != "bool":
+        if mask is not None:
             mask = ops.cast(mask, "bool")
         if self.go_backwards:
             x = ops.flip(x, 1)
