@@ -74,6 +74,10 @@ class CellRNN(RNN):
         raise NotImplementedError
 
     def _fused(self, x, states, mask, training):
+        """(sequence outputs, final states) from ops.fused_rnn, or None to run the step loop.
+
+        The states are None when the layer neither returns nor keeps them.
+        """
         mode = self._fused_mode() if self.use_cudnn is not False else None
         cell = self.cell
         if mode is not None and type(cell) is not self._cell_class:
@@ -87,7 +91,8 @@ class CellRNN(RNN):
         out = None
         if mode is not None:
             out = ops.fused_rnn(mode, x, states, cell.kernel, cell.recurrent_kernel, cell.bias,
-                                mask=mask, zero_output_for_mask=self.zero_output_for_mask)
+                                mask=mask, zero_output_for_mask=self.zero_output_for_mask,
+                                return_states=self.return_state or self.stateful)
         if out is None and self.use_cudnn is True:
             raise ValueError(
                 f"Layer '{self.name}' was built with use_cudnn=True, but this configuration cannot "

@@ -154,7 +154,7 @@ class RNN(Layer):
         x = sequences
         if x.ndim < 3:
             check_input(self, InputSpec(ndim=3), tuple(x.shape))
-        if not ops.is_float_dtype(ops.dtype(x)):
+        if ops.dtype(x) != self.compute_dtype:
             x = ops.cast(x, self.compute_dtype)
         states = self._initial_states(initial_state, x.shape[0])
         if isinstance(mask, (list, tuple)):

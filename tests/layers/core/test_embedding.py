@@ -104,3 +104,11 @@ def test_config_round_trip_and_keras_keys(keras):
     assert L.Embedding.from_config(config).get_config() == config
     keras_keys = set(keras.layers.Embedding(10, 3).get_config()) - {"quantization_config"}
     assert set(config) == keras_keys
+
+
+def test_pretrained_weights_and_frozen_table():
+    table = np.arange(12, dtype="float32").reshape(6, 2)
+    emb = L.Embedding(6, 2, weights=[table], trainable=False)
+    out = emb(np.array([[5, 0]]))
+    np.testing.assert_array_equal(out.numpy(), table[[5, 0]][None])
+    assert emb.trainable_weights == [] and len(emb.non_trainable_weights) == 1

@@ -95,10 +95,11 @@ def test_masked_embedding_matches_keras(keras, rng, h, ids, holey_ids, reset_aft
         h.close(a, b)
 
 
-def test_fused_and_loop_agree_on_outputs_and_gradients(rng, h, ids, holey_ids):
+@pytest.mark.parametrize("return_state", [True, False])
+def test_fused_and_loop_agree_on_outputs_and_gradients(rng, h, ids, holey_ids, return_state):
     x = torch.tensor(_x(rng, (6, 7, 5)))
-    fused = L.GRU(4, return_sequences=True, return_state=True, go_backwards=True)
-    loop = L.GRU(4, return_sequences=True, return_state=True, go_backwards=True, use_cudnn=False)
+    kw = dict(return_sequences=True, return_state=return_state, go_backwards=True)
+    fused, loop = L.GRU(4, **kw), L.GRU(4, use_cudnn=False, **kw)
     fused(x), loop(x)
     loop.set_weights(h.random_weights(fused, rng))
     fused.set_weights(loop.get_weights())
@@ -107,9 +108,10 @@ def test_fused_and_loop_agree_on_outputs_and_gradients(rng, h, ids, holey_ids):
         for layer in (fused, loop):
             layer.zero_grad()
             xi = x.clone().requires_grad_(True)
-            seq, hn = layer(xi, mask=mask)
-            (seq.square().sum() + 3 * hn.sum()).backward()
-            grads.append([seq, hn, xi.grad] + [p.grad for p in layer.parameters()])
+            out = layer(xi, mask=mask)
+            seq, states = (out[0], out[1:]) if return_state else (out, [])
+            (seq.square().sum() + sum(3 * s.sum() for s in states)).backward()
+            grads.append([seq, *states, xi.grad] + [p.grad for p in layer.parameters()])
         h.close(h.to_numpy(grads[0]), h.to_numpy(grads[1]))
 
 

@@ -76,8 +76,11 @@ def test_matches_keras(keras, rng, h, use_cudnn, options):
 
 @pytest.mark.parametrize("use_cudnn", PATHS)
 @pytest.mark.parametrize("options", [
+    {},
+    {"return_sequences": True},
     {"return_sequences": True, "return_state": True},
     {"go_backwards": True, "return_sequences": True, "return_state": True},
+    {"go_backwards": True},
 ])
 def test_masked_embedding_matches_keras(keras, rng, h, ids, holey_ids, use_cudnn, options):
     for data in (ids, holey_ids):
@@ -89,10 +92,13 @@ def test_masked_embedding_matches_keras(keras, rng, h, ids, holey_ids, use_cudnn
         h.close(a, b)
 
 
-def test_fused_and_loop_agree_on_outputs_and_gradients(rng, h, ids, holey_ids):
+@pytest.mark.parametrize("return_state", [True, False])  # packed / unpacked masked fused runs
+@pytest.mark.parametrize("go_backwards", [False, True])
+def test_fused_and_loop_agree_on_outputs_and_gradients(rng, h, ids, holey_ids, return_state,
+                                                       go_backwards):
     x = torch.tensor(_x(rng, (6, 7, 5)))
-    fused = L.LSTM(4, return_sequences=True, return_state=True)
-    loop = L.LSTM(4, return_sequences=True, return_state=True, use_cudnn=False)
+    kw = dict(return_sequences=True, return_state=return_state, go_backwards=go_backwards)
+    fused, loop = L.LSTM(4, **kw), L.LSTM(4, use_cudnn=False, **kw)
     fused(x), loop(x)
     loop.set_weights(fused.get_weights())
     for mask in (None, torch.tensor(ids != 0), torch.tensor(holey_ids != 0)):
@@ -100,9 +106,10 @@ def test_fused_and_loop_agree_on_outputs_and_gradients(rng, h, ids, holey_ids):
         for layer in (fused, loop):
             layer.zero_grad()
             xi = x.clone().requires_grad_(True)
-            seq, hn, cn = layer(xi, mask=mask)
-            (seq.square().sum() + hn.sum() + 2 * cn.sum()).backward()
-            grads.append([seq, hn, cn, xi.grad] + [p.grad for p in layer.parameters()])
+            out = layer(xi, mask=mask)
+            seq, states = (out[0], out[1:]) if return_state else (out, [])
+            (seq.square().sum() + sum((i + 1) * s.sum() for i, s in enumerate(states))).backward()
+            grads.append([seq, *states, xi.grad] + [p.grad for p in layer.parameters()])
         h.close(h.to_numpy(grads[0]), h.to_numpy(grads[1]))
 
 

@@ -214,3 +214,20 @@ def test_rnn_config_round_trip_with_cell():
 def test_rnn_rejects_objects_that_are_not_cells():
     with pytest.raises(ValueError, match="state_size"):
         L.RNN(L.Dense(3))
+
+
+@pytest.mark.parametrize("use_cudnn", ["auto", False])
+def test_float64_layer_casts_float32_inputs(rng, h, use_cudnn):
+    x = _x(rng)
+    layer = L.LSTM(3, dtype="float64", return_sequences=True, use_cudnn=use_cudnn)
+    out = layer(x)
+    assert out.dtype == torch.float64
+    w = layer.get_weights()
+    ref, _ = h.run(lambda xt, s: h.lstm_step(xt, s, *w), x, [np.zeros((3, 3))] * 2)
+    np.testing.assert_allclose(out.detach().numpy(), ref, atol=1e-6)
+
+
+def test_keras1_input_dim_and_input_length_give_the_input_shape():
+    with pytest.warns(lamina.errors.LaminaDeprecationWarning):
+        model = lamina.Sequential([L.LSTM(output_dim=4, input_dim=3, input_length=10), L.Dense(1)])
+    assert model.input_shape == (None, 10, 3) and model.output_shape == (None, 1)

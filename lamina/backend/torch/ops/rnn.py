@@ -7,8 +7,9 @@ parameters, and runs torch's own LSTM/GRU/RNN kernel (cuDNN on GPU, ATen's fused
 
 Masks follow Keras: a masked step carries the previous state and repeats the previous output
 (zeros before the first valid step). A mask whose valid steps form one contiguous block per
-row (right padding, left padding, or none) is run exactly with a packed sequence; any other
-mask makes ``fused_rnn`` return None and the layer falls back to its step loop.
+row (right padding, left padding, or none) runs exactly in the fused kernel: each row's block
+is moved to the front and its outputs gathered back (an LSTM's final carry needs a packed
+sequence). Any other mask makes ``fused_rnn`` return None and the layer runs its step loop.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def _block_layout(mask):
 
 
 def fused_rnn(mode, inputs, initial_states, kernel, recurrent_kernel, bias=None, mask=None,
-              zero_output_for_mask=False):
+              zero_output_for_mask=False, return_states=True):
     """Run a whole sequence through torch's fused recurrent kernel, with Keras semantics.
 
     Args:
@@ -81,10 +82,13 @@ def fused_rnn(mode, inputs, initial_states, kernel, recurrent_kernel, bias=None,
         kernel, recurrent_kernel, bias: Keras-layout weights (GRU bias is (2, 3*units)).
         mask: optional (batch, time) boolean mask.
         zero_output_for_mask: masked steps output zeros instead of the previous output.
+        return_states: whether the caller needs the final states (an LSTM's final carry under
+            a mask needs a packed sequence, whose CPU backward pass is slow; the outputs alone
+            do not).
 
     Returns:
-        (outputs (batch, time, units), [final states]) or None when the mask is not one
-        contiguous block per row (the caller then runs its step loop).
+        (outputs (batch, time, units), final states or None) or None when the mask is not
+        one contiguous block per row (the caller then runs its step loop).
     """
     if mode not in _MODES:
         raise ValueError(f"fused_rnn: mode must be one of {_MODES}, received {mode!r}.")
@@ -109,29 +113,40 @@ def fused_rnn(mode, inputs, initial_states, kernel, recurrent_kernel, bias=None,
 
     t = torch.arange(steps, device=inputs.device)
     shifted = inputs
-    if bool(starts.any()):  # left-padded rows: move each row's valid block to the front
+    if bool(starts.any()):  # rows padded at the front: move each row's valid block to the front
         idx = (starts[:, None] + t).clamp(max=steps - 1)
         shifted = inputs.gather(1, idx[:, :, None].expand(-1, -1, inputs.shape[2]))
-    packed = pack_padded_sequence(shifted, host_lengths.clamp(min=1), batch_first=True,
-                                  enforce_sorted=False)
-    order, unorder = packed.sorted_indices, packed.unsorted_indices
-    hx_sorted = tuple(h.index_select(1, order) for h in hx) if mode == "lstm" else hx.index_select(1, order)
-    data, final = _run(mode, packed.data, hx_sorted, params, packed.batch_sizes)
-    y, _ = pad_packed_sequence(PackedSequence(data, packed.batch_sizes, order, unorder),
-                               batch_first=True, total_length=steps)
-    final = [s.index_select(1, unorder).squeeze(0) for s in final]
+    last = (lengths - 1).clamp(min=0)
+    final = None
+    if mode == "lstm" and return_states:
+        # The final carry is not among the outputs: stop each row at its length.
+        packed = pack_padded_sequence(shifted, host_lengths.clamp(min=1), batch_first=True,
+                                      enforce_sorted=False)
+        order, unorder = packed.sorted_indices, packed.unsorted_indices
+        data, final = _run(mode, packed.data, tuple(h.index_select(1, order) for h in hx), params,
+                           packed.batch_sizes)
+        y, _ = pad_packed_sequence(PackedSequence(data, packed.batch_sizes, order, unorder),
+                                   batch_first=True, total_length=steps)
+        final = [s.index_select(1, unorder).squeeze(0) for s in final]
+    else:
+        # Every row runs all steps (the steps after its block are computed and discarded):
+        # the outputs of the block are exact, and for GRU/SimpleRNN the state is the output.
+        y, _ = _run(mode, shifted, hx, params)
+        if return_states:
+            final = [y.gather(1, last[:, None, None].expand(-1, 1, y.shape[2])).squeeze(1)]
 
     # Back to the original time positions: step t of row b is block step k = t - start_b;
     # before the block the output is 0, after it the last block output (Keras repeats the
     # previous output at masked steps) or 0 with zero_output_for_mask.
-    k = torch.minimum((t - starts[:, None]).clamp(min=0), (lengths - 1).clamp(min=0)[:, None])
+    k = torch.minimum((t - starts[:, None]).clamp(min=0), last[:, None])
     out = y.gather(1, k[:, :, None].expand(-1, -1, y.shape[2]))
     keep = (t >= starts[:, None]) & (lengths > 0)[:, None]
     if zero_output_for_mask:
         keep = keep & (t < (starts + lengths)[:, None])
     out = out * keep[:, :, None].to(out.dtype)
-    empty = (lengths == 0)[:, None]
-    final = [torch.where(empty, s0.squeeze(0), s) for s0, s in zip(states, final)]
+    if final is not None:
+        empty = (lengths == 0)[:, None]
+        final = [torch.where(empty, s0.squeeze(0), s) for s0, s in zip(states, final)]
     return out, final
 
 
