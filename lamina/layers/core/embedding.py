@@ -49,6 +49,14 @@ class Embedding(Layer):
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
                  activity_regularizer=None, **kwargs):
+        if "dropout" in kwargs:  # Keras 1: whole-row dropout, removed in Keras 2
+            rate = kwargs.pop("dropout")
+            if rate:
+                raise ValueError(
+                    f"Embedding(dropout={rate!r}) is a Keras 1 option that Keras 2 removed. Put "
+                    "a Dropout or SpatialDropout1D layer after the Embedding instead."
+                )
+            deprecated("Embedding(dropout=0.0)", "Embedding(...) without dropout", stacklevel=4)
         if "input_length" in kwargs:
             deprecated("Embedding(input_length=...)",
                        "Embedding(input_dim, output_dim) after lamina.Input(shape=(input_length,))",

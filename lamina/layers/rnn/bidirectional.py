@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 from lamina import ops
 from lamina.layers.layer import Layer
 from lamina.layers.rnn.serialization import deserialize_layer, serialize_layer
@@ -10,12 +12,21 @@ _MODES = ("sum", "mul", "ave", "concat", None)
 
 
 def _renamed(layer, prefix, go_backwards=None):
+    """A fresh copy of ``layer`` from its config, named prefix + name (a deep copy when the
+    config cannot be rebuilt, e.g. an RNN of a user-written cell)."""
+    name = prefix + (layer.name[len(prefix):] if layer.name.startswith(prefix) else layer.name)
     config = layer.get_config()
-    name = config["name"]
-    config["name"] = prefix + (name[len(prefix):] if name.startswith(prefix) else name)
+    config["name"] = name
     if go_backwards is not None:
         config["go_backwards"] = go_backwards
-    return type(layer).from_config(config)
+    try:
+        return type(layer).from_config(config)
+    except (ValueError, TypeError, KeyError):
+        copy = deepcopy(layer)
+        copy.name = name
+        if go_backwards is not None:
+            copy.go_backwards = go_backwards
+        return copy
 
 
 class Bidirectional(Layer):

@@ -86,13 +86,15 @@ class CellRNN(RNN):
             if 0.0 < cell.recurrent_dropout < 1.0 or (0.0 < cell.dropout < 1.0 and cell._per_gate()):
                 mode = None
             elif 0.0 < cell.dropout < 1.0:
+                # One mask for all steps; if the loop runs after all, it reuses this draw.
                 x = x * ops.expand_dims(cell.get_dropout_mask(x[:, 0]), 1)
-                cell.reset_dropout_mask()
         out = None
         if mode is not None:
             out = ops.fused_rnn(mode, x, states, cell.kernel, cell.recurrent_kernel, cell.bias,
                                 mask=mask, zero_output_for_mask=self.zero_output_for_mask,
                                 return_states=self.return_state or self.stateful)
+            if out is not None:
+                cell.reset_dropout_mask()
         if out is None and self.use_cudnn is True:
             raise ValueError(
                 f"Layer '{self.name}' was built with use_cudnn=True, but this configuration cannot "

@@ -7,6 +7,7 @@ from lamina.layers.input_spec import InputSpec, check_input
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
 from lamina.layers.rnn.cell_base import RNNCellBase
+from lamina.layers.rnn.nest import as_list, fit, flatten, group, map1, map2, unflatten
 from lamina.layers.rnn.serialization import deserialize_layer, serialize_layer
 from lamina.layers.rnn.stacked_rnn_cells import StackedRNNCells
 
@@ -132,18 +133,18 @@ class RNN(Layer):
             return
         if states is None:
             if self.states is not None:
-                self.states = _map(ops.zeros_like, self.states)
+                self.states = map1(ops.zeros_like, self.states)
             return
-        states = _as_list(states)
-        flat = _flatten(self.states) if self.states is not None else None
-        values = _flatten(states)
+        states = as_list(states)
+        flat = flatten(self.states) if self.states is not None else None
+        values = flatten(states)
         if flat is not None and len(values) != len(flat):
             raise ValueError(
                 f"Layer '{self.name}' has {len(flat)} states; reset_states() received {len(values)} "
                 "values. Pass one array per state, e.g. [h, c] for an LSTM."
             )
         tensors = [ops.convert_to_tensor(v, self.compute_dtype) for v in values]
-        self.states = _unflatten(self.states if self.states is not None else states, tensors)
+        self.states = unflatten(self.states if self.states is not None else states, tensors)
 
     def reset_state(self, states=None):
         """Keras 3 spelling of ``reset_states``."""
@@ -154,6 +155,11 @@ class RNN(Layer):
         x = sequences
         if x.ndim < 3:
             check_input(self, InputSpec(ndim=3), tuple(x.shape))
+        if x.shape[1] == 0:
+            raise ValueError(
+                f"Layer '{self.name}' ({type(self).__name__}) received a sequence with 0 time steps "
+                f"(input shape {tuple(x.shape)}); recurrent layers need at least one step."
+            )
         if ops.dtype(x) != self.compute_dtype:
             x = ops.cast(x, self.compute_dtype)
         states = self._initial_states(initial_state, x.shape[0])
@@ -171,7 +177,7 @@ class RNN(Layer):
         else:
             out, states = self._loop(x, states, mask, training)
         if self.stateful:
-            self.states = _map(ops.stop_gradient, states)
+            self.states = map1(ops.stop_gradient, states)
         if self.return_state:
             return [out] + list(states)
         return out
@@ -182,21 +188,21 @@ class RNN(Layer):
 
     def _initial_states(self, initial_state, batch):
         if initial_state is not None:
-            given = _as_list(initial_state)
+            given = as_list(initial_state)
             expected = self.state_size
-            if len(given) != len(expected) and len(_flatten(given)) == len(_flatten_sizes(expected)):
-                given = _group(_flatten(given), expected)
+            if len(given) != len(expected) and len(flatten(given)) == len(flatten(expected)):
+                given = group(flatten(given), expected)
             if len(given) != len(expected):
                 raise ValueError(
                     f"Layer '{self.name}' ({type(self).__name__}) has {len(expected)} state(s) of sizes "
                     f"{expected}, but initial_state has {len(given)} tensor(s). Pass one tensor per "
                     "state, e.g. initial_state=[h, c] for an LSTM."
                 )
-            return _map(lambda s: ops.cast(ops.convert_to_tensor(s), self.compute_dtype), given)
+            return map1(lambda s: ops.cast(ops.convert_to_tensor(s), self.compute_dtype), given)
         if self.stateful:
             if self.states is None:
                 self.states = self.get_initial_state(batch)
-            have = _flatten(self.states)[0].shape[0]
+            have = flatten(self.states)[0].shape[0]
             if have != batch:
                 raise ValueError(
                     f"Stateful layer '{self.name}' keeps states for batches of {have} samples, but "
@@ -237,7 +243,7 @@ class RNN(Layer):
                     if prev is None:
                         prev = ops.zeros_like(out)
                     out = ops.where(m, out, ops.zeros_like(out) if self.zero_output_for_mask else prev)
-                    new = _map2(lambda a, b, m=m: ops.where(_fit(m, a), a, b), new, states)
+                    new = map2(lambda a, b, m=m: ops.where(fit(m, a), a, b), new, states)
                     prev = out
                 states = new
                 if self.return_sequences:
@@ -269,57 +275,7 @@ class RNN(Layer):
         return cls(**config)
 
 
-# ---------------------------------------------------------------------- nested state helpers
-def _as_list(s):
-    return list(s) if isinstance(s, (list, tuple)) else [s]
-
-
-def _map(fn, s):
-    if isinstance(s, (list, tuple)):
-        return [_map(fn, x) for x in s]
-    return fn(s)
-
-
-def _map2(fn, a, b):
-    if isinstance(a, (list, tuple)):
-        return [_map2(fn, x, y) for x, y in zip(a, b)]
-    return fn(a, b)
-
-
-def _flatten(s):
-    if isinstance(s, (list, tuple)):
-        return [y for x in s for y in _flatten(x)]
-    return [s]
-
-
-def _flatten_sizes(sizes):
-    return _flatten(sizes)
-
-
-def _group(flat, sizes):
-    out, i = [], 0
-    for s in sizes:
-        if isinstance(s, (list, tuple)):
-            out.append(flat[i:i + len(s)])
-            i += len(s)
-        else:
-            out.append(flat[i])
-            i += 1
-    return out
-
-
-def _unflatten(structure, flat):
-    it = iter(flat)
-    return _map(lambda _: next(it), structure)
-
-
-def _fit(m, like):
-    """Broadcast a (batch, 1) mask against a state of any rank."""
-    while m.ndim < like.ndim:
-        m = ops.expand_dims(m, -1)
-    return m
-
-
+# ---------------------------------------------------------------------- helpers
 def _spec_tree(shape, dtype):
     if isinstance(shape, list):
         return [_spec_tree(s, dtype) for s in shape]

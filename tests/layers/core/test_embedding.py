@@ -112,3 +112,10 @@ def test_pretrained_weights_and_frozen_table():
     out = emb(np.array([[5, 0]]))
     np.testing.assert_array_equal(out.numpy(), table[[5, 0]][None])
     assert emb.trainable_weights == [] and len(emb.non_trainable_weights) == 1
+
+
+def test_keras1_dropout_argument():
+    with pytest.warns(LaminaDeprecationWarning):
+        L.Embedding(10, 3, dropout=0.0)
+    with pytest.raises(ValueError, match="SpatialDropout1D"):
+        L.Embedding(10, 3, dropout=0.2)

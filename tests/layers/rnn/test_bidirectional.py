@@ -107,3 +107,22 @@ def test_errors():
         L.Bidirectional(L.LSTM(3), backward_layer=L.LSTM(3))
     with pytest.raises(ValueError, match="same return_sequences"):
         L.Bidirectional(L.LSTM(3), backward_layer=L.LSTM(3, go_backwards=True, return_sequences=True))
+
+
+def test_rnn_of_user_cell_is_copied(rng):
+    class Cell(L.Layer):
+        state_size = 3
+
+        def build(self, input_shape):
+            self.kernel = self.add_weight(shape=(input_shape[-1], 3), name="kernel")
+
+        def call(self, inputs, states):
+            out = lamina.ops.matmul(inputs, self.kernel) + states[0]
+            return out, [out]
+
+    bi = L.Bidirectional(L.RNN(Cell(), return_sequences=True), merge_mode="sum")
+    x = _x(rng)
+    out = bi(x).detach().numpy()
+    k_f, k_b = bi.get_weights()
+    cums = np.cumsum(x @ k_f, axis=1) + np.cumsum((x @ k_b)[:, ::-1], axis=1)[:, ::-1]
+    np.testing.assert_allclose(out, cums, rtol=1e-5, atol=1e-5)
