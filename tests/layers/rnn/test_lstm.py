@@ -195,3 +195,11 @@ def test_config_round_trip_and_keras_keys(keras):
     assert again == config
     assert set(layer.get_config()) == set(keras.layers.LSTM(7).get_config())
     assert keras.layers.LSTM.from_config(layer.get_config()).get_config()["units"] == 7
+
+
+def test_keras1_module_paths_still_import_with_a_warning():
+    with pytest.warns(LaminaDeprecationWarning, match="from lamina.layers import LSTM"):
+        from lamina.layers.recurrent import LSTM
+    with pytest.warns(LaminaDeprecationWarning):
+        from lamina.layers.embeddings import Embedding
+    assert LSTM is L.LSTM and Embedding is L.Embedding

@@ -55,19 +55,19 @@ def _run(mode, data, hx, params, batch_sizes=None):
 
 
 def _block_layout(mask):
-    """(starts, lengths, lengths_on_cpu) if each row's True entries are one contiguous block,
-    else None. One host transfer per call (to decide the path and to pack)."""
+    """(starts, lengths, lengths on the host, any row starts late) if each row's True entries
+    form one contiguous block, else None. One host transfer per call (to choose the path)."""
     m = mask if mask.dtype == torch.bool else mask.bool()
     steps = m.shape[1]
     lengths = m.sum(dim=1)
     starts = torch.argmax(m.to(torch.uint8), dim=1)
     t = torch.arange(steps, device=m.device)
     block = (t >= starts[:, None]) & (t < (starts + lengths)[:, None])
-    ok = torch.all(block == m).reshape(1)
-    host = torch.cat([ok.to(lengths.dtype), lengths]).cpu()
+    flags = torch.stack([torch.all(block == m), torch.any(starts > 0)]).to(lengths.dtype)
+    host = torch.cat([flags, lengths]).cpu()
     if not bool(host[0]):
         return None
-    return starts, lengths, host[1:]
+    return starts, lengths, host[2:], bool(host[1])
 
 
 def fused_rnn(mode, inputs, initial_states, kernel, recurrent_kernel, bias=None, mask=None,
@@ -105,7 +105,7 @@ def fused_rnn(mode, inputs, initial_states, kernel, recurrent_kernel, bias=None,
     layout = _block_layout(mask)
     if layout is None:
         return None
-    starts, lengths, host_lengths = layout
+    starts, lengths, host_lengths, late_starts = layout
     batch, steps = inputs.shape[0], inputs.shape[1]
     if bool((host_lengths == steps).all()):
         out, final = _run(mode, inputs, hx, params)
@@ -113,7 +113,7 @@ def fused_rnn(mode, inputs, initial_states, kernel, recurrent_kernel, bias=None,
 
     t = torch.arange(steps, device=inputs.device)
     shifted = inputs
-    if bool(starts.any()):  # rows padded at the front: move each row's valid block to the front
+    if late_starts:  # rows padded at the front: move each row's valid block to the front
         idx = (starts[:, None] + t).clamp(max=steps - 1)
         shifted = inputs.gather(1, idx[:, :, None].expand(-1, -1, inputs.shape[2]))
     last = (lengths - 1).clamp(min=0)
