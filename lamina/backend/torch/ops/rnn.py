@@ -27,12 +27,18 @@ def _gru_blocks(w, units):
     return torch.cat([w[..., units:2 * units], w[..., :units], w[..., 2 * units:]], dim=-1)
 
 
+def _gru_weight(w, units):
+    # (in, 3u) Keras layout -> torch's contiguous (3u, in) with blocks r, z, n: one copy.
+    wt = w.t()
+    return torch.cat([wt[units:2 * units], wt[:units], wt[2 * units:]], dim=0)
+
+
 def _torch_params(mode, kernel, recurrent_kernel, bias):
     """Keras-layout weights -> [weight_ih, weight_hh(, bias_ih, bias_hh)] for torch's kernels."""
     units = recurrent_kernel.shape[0]
     if mode == "gru":
-        w_ih = _gru_blocks(kernel, units).t()
-        w_hh = _gru_blocks(recurrent_kernel, units).t()
+        w_ih = _gru_weight(kernel, units)
+        w_hh = _gru_weight(recurrent_kernel, units)
         if bias is None:
             return [w_ih, w_hh]
         b = _gru_blocks(bias, units)  # (2, 3u): input bias, recurrent bias
