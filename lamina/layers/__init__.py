@@ -42,3 +42,15 @@ from lamina.layers.regularization.alpha_dropout import AlphaDropout
 from lamina.layers.regularization.gaussian_dropout import GaussianDropout
 from lamina.layers.regularization.gaussian_noise import GaussianNoise
 from lamina.layers.regularization.spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
+from lamina.layers.core.embedding import Embedding
+from lamina.layers.core.masking import Masking
+from lamina.layers.rnn.bidirectional import Bidirectional
+from lamina.layers.rnn.gru import GRU
+from lamina.layers.rnn.gru_cell import GRUCell
+from lamina.layers.rnn.lstm import LSTM
+from lamina.layers.rnn.lstm_cell import LSTMCell
+from lamina.layers.rnn.rnn import RNN
+from lamina.layers.rnn.simple_rnn import SimpleRNN
+from lamina.layers.rnn.simple_rnn_cell import SimpleRNNCell
+from lamina.layers.rnn.stacked_rnn_cells import StackedRNNCells
+from lamina.layers.rnn.time_distributed import TimeDistributed

@@ -104,6 +104,15 @@ class Layer(backend.LayerBase):
         cls._overrides_output_shape = cls.compute_output_shape is not Layer.compute_output_shape
         cls._build_arg_names = tuple(p for p in list(inspect.signature(cls.build).parameters)[1:]
                                      if p not in ("args", "kwargs"))
+        if "build" in cls.__dict__:
+            user_build = cls.__dict__["build"]
+
+            @functools.wraps(user_build)
+            def build(self, *args, **kwargs):
+                user_build(self, *args, **kwargs)
+                self.built = True
+
+            cls.build = build
         if "__init__" in cls.__dict__:
             orig = cls.__dict__["__init__"]
             own = set(inspect.signature(orig).parameters)
@@ -351,7 +360,8 @@ class Layer(backend.LayerBase):
     def __call__(self, *args, **kwargs):
         if args:
             x = args[0]
-            if type(x) is not _Tensor:
+            if type(x) is not _Tensor and not (
+                    type(x) is list and all(type(v) is _Tensor for v in x) and len(args) == 1):
                 if any_symbolic(args) or any_symbolic(kwargs):
                     return self._symbolic_call(args, kwargs)
                 args = (_to_tensors(x),) + args[1:]
@@ -390,7 +400,11 @@ class Layer(backend.LayerBase):
         finally:
             _STATE.training = prev
         if self.activity_regularizer is not None:
-            self._call_losses.append(self.activity_regularizer(out))
+            for o in flatten(out):
+                if isinstance(o, _Tensor):
+                    loss = self.activity_regularizer(o)
+                    # Keras divides by the batch size, so the strength does not depend on it.
+                    self._call_losses.append(loss / o.shape[0] if o.ndim > 0 and o.shape[0] else loss)
         if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
             _set_mask(self, x, out, kwargs.get("mask", _get_mask(x)))
         return out

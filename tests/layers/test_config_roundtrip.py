@@ -64,6 +64,7 @@ SAMPLES = {
     "LayerNormalization": (dict(epsilon=1e-5), (2, 5)),
     "GroupNormalization": (dict(groups=2), (2, 4)),
     "UnitNormalization": (dict(axis=-1), (2, 4)),
+    "RMSNormalization": (dict(axis=-1, epsilon=1e-5), (2, 4)),
     "Embedding": (dict(input_dim=10, output_dim=3, mask_zero=True), ((2, 5), "int64")),
     "Masking": (dict(mask_value=0.0), (2, 5, 3)),
     "SimpleRNN": (dict(units=3, return_sequences=True), (2, 5, 4)),

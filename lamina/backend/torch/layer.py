@@ -164,6 +164,8 @@ class LayerBase(torch.nn.Module):
             v = self._find_own_weight(value)
             if v is not None:
                 if v._attr != name:
+                    # A placeholder (`self.w = None` in __init__) must not shadow the weight.
+                    self.__dict__.pop(name, None)
                     self._rename_weight(v._attr, name)
                     v._attr = name
                 return

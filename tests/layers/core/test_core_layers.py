@@ -130,3 +130,30 @@ def test_get_weights_returns_copies_not_views():
     before = layer.get_weights()
     layer.weights[0].assign(np.full((3, 2), 7.0))
     assert not (before[0] == 7.0).any()
+
+
+def test_custom_layer_placeholder_attribute_and_direct_build():
+    class Scale(lamina.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.w = None  # a common Keras pattern
+
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+
+        def call(self, x):
+            return x * self.w
+
+    layer = Scale()
+    layer.build((None, 3))
+    assert layer.built and layer.w is not None
+    out = layer(np.full((2, 3), 2.0, "float32"))
+    assert len(layer.weights) == 1  # not built a second time
+    np.testing.assert_allclose(out.detach().numpy(), 2.0)
+
+
+def test_activity_regularizer_is_divided_by_batch_size():
+    layer = layers.Dense(2, kernel_initializer="ones", activity_regularizer=lamina.regularizers.L1(1.0))
+    out = layer(np.ones((4, 3), "float32"))
+    (loss,) = layer.losses
+    assert float(loss.detach()) == pytest.approx(float(out.abs().sum().detach()) / 4)

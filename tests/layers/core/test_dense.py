@@ -69,4 +69,4 @@ def test_dense_kernel_regularizer_in_losses():
     out = layer(x)
     (k, _) = layer.get_weights()
     losses = [float(v.detach()) for v in layer.losses]
-    np.testing.assert_allclose(sorted(losses), sorted([0.01 * np.abs(out.detach().numpy()).sum(), 0.1 * (k ** 2).sum()]), rtol=1e-5)
+    np.testing.assert_allclose(sorted(losses), sorted([0.01 * np.abs(out.detach().numpy()).sum() / 1, 0.1 * (k ** 2).sum()]), rtol=1e-5)

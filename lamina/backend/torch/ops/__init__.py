@@ -5,3 +5,4 @@ from lamina.backend.torch.ops.core import DEVICE, Tensor, to_torch_dtype  # noqa
 from lamina.backend.torch.ops.nn import *  # noqa: F401,F403
 from lamina.backend.torch.ops.losses_ops import *  # noqa: F401,F403
 from lamina.backend.torch.ops.norm_attn import *  # noqa: F401,F403
+from lamina.backend.torch.ops.rnn import *  # noqa: F401,F403
