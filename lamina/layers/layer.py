@@ -406,7 +406,8 @@ class Layer(backend.LayerBase):
                     # Keras divides by the batch size, so the strength does not depend on it.
                     self._call_losses.append(loss / o.shape[0] if o.ndim > 0 and o.shape[0] else loss)
         if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
-            _set_mask(self, x, out, kwargs.get("mask", _get_mask(x)))
+            mask = kwargs.get("mask")
+            _set_mask(self, x, out, mask if mask is not None else _get_mask(x))
         return out
 
     def _explain_failure(self, error, args):

@@ -6,12 +6,15 @@ bound, so a layer's call pays no extra Python frame.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import torch
 
 from lamina import config
 
-DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+# CUDA when available, else CPU; LAMINA_DEVICE (e.g. 'cpu', 'cuda:1') overrides.
+DEVICE = torch.device(os.environ.get("LAMINA_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu"))
 
 _DTYPES = {
     "float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32,
