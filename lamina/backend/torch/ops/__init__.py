@@ -3,3 +3,4 @@
 from lamina.backend.torch.ops.core import *  # noqa: F401,F403
 from lamina.backend.torch.ops.core import DEVICE, Tensor, to_torch_dtype  # noqa: F401
 from lamina.backend.torch.ops.nn import *  # noqa: F401,F403
+from lamina.backend.torch.ops.conv import *  # noqa: F401,F403
