@@ -55,5 +55,8 @@ def keras1_alias(target, name, n_axes, rest_names):
            f"{', '.join(f'k{i + 1}' for i in range(n_axes))})`` with {n_axes} ints is read as "
            f"Keras 1's per-axis kernel size (with a deprecation warning); anything else is passed to "
            f"``{target.__name__}`` unchanged. Calls return ``{target.__name__}`` instances.")
-    return _AliasMeta(name, (target,), {"__new__": __new__, "from_config": from_config, "_target": target,
-                                        "__doc__": doc, "__module__": target.__module__})
+    alias = _AliasMeta(name, (target,), {"__new__": __new__, "from_config": from_config, "_target": target,
+                                         "__doc__": doc, "__module__": target.__module__})
+    # Like Keras, where the alias *is* the class: it reports the modern name.
+    alias.__name__ = alias.__qualname__ = target.__name__
+    return alias

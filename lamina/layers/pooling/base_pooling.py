@@ -40,6 +40,9 @@ class BasePooling(Layer):
         self.input_spec = InputSpec(ndim=pool_dimensions + 2)
         self._op = ops.max_pool if pool_mode == "max" else ops.average_pool
 
+    def build(self, input_shape):
+        self.compute_output_shape(input_shape)
+
     def call(self, inputs):
         return self._op(inputs, self.pool_size, self.strides, self.padding, self.data_format)
 

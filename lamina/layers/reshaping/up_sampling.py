@@ -30,6 +30,7 @@ class BaseUpSampling(Layer):
         owner = type(self).__name__
         self.rank = rank
         self.size = cu.standardize_tuple(size, rank, "size", owner)
+        self._size = self.size
         self.data_format = cu.standardize_data_format(data_format)
         interpolation = str(interpolation).lower()
         if interpolation not in _SUPPORTED or (rank != 2 and interpolation != "nearest"):
@@ -44,10 +45,10 @@ class BaseUpSampling(Layer):
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def call(self, inputs):
-        return ops.upsample(inputs, self.size, self.data_format, self.interpolation)
+        return ops.upsample(inputs, self._size, self.data_format, self.interpolation)
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
-        for a, s in zip(cu.spatial_axes(self.rank, self.data_format), self.size):
+        for a, s in zip(cu.spatial_axes(self.rank, self.data_format), self._size):
             shape[a] = None if shape[a] is None else shape[a] * s
         return tuple(shape)
