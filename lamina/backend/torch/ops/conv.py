@@ -57,14 +57,26 @@ def same_padding(size: int, kernel: int, stride: int, dilation: int = 1) -> tupl
     return total // 2, total - total // 2
 
 
+_PADS: dict = {}
+
+
 def _pads(x, rank, channels_last, kernel, strides, dilation, padding):
-    """Per-axis (before, after) padding for ``padding`` ('valid', 'same', 'causal')."""
+    """Per-axis (before, after) padding for ``padding`` ('valid', 'same', 'causal'); memoised per
+    input shape, so a training step pays one dict lookup."""
     if padding == "valid":
         return None
-    first = 1 if channels_last else 2
-    if padding == "causal":
-        return [((kernel[i] - 1) * dilation[i], 0) for i in range(rank)]
-    return [same_padding(x.shape[first + i], kernel[i], strides[i], dilation[i]) for i in range(rank)]
+    key = (x.shape, rank, channels_last, tuple(kernel), strides, dilation, padding)
+    pads = _PADS.get(key)
+    if pads is None:
+        first = 1 if channels_last else 2
+        if padding == "causal":
+            pads = [((kernel[i] - 1) * dilation[i], 0) for i in range(rank)]
+        else:
+            pads = [same_padding(x.shape[first + i], kernel[i], strides[i], dilation[i]) for i in range(rank)]
+        if len(_PADS) > 1024:
+            _PADS.clear()
+        _PADS[key] = pads
+    return pads
 
 
 def _explicit_pad(x, pads, channels_last, value=0.0):
