@@ -54,3 +54,34 @@ from lamina.layers.rnn.simple_rnn import SimpleRNN
 from lamina.layers.rnn.simple_rnn_cell import SimpleRNNCell
 from lamina.layers.rnn.stacked_rnn_cells import StackedRNNCells
 from lamina.layers.rnn.time_distributed import TimeDistributed
+from lamina.layers.convolutional.conv1d import Conv1D, Convolution1D
+from lamina.layers.convolutional.conv2d import Conv2D, Convolution2D
+from lamina.layers.convolutional.conv3d import Conv3D, Convolution3D
+from lamina.layers.convolutional.conv1d_transpose import Conv1DTranspose, Convolution1DTranspose
+from lamina.layers.convolutional.conv2d_transpose import Conv2DTranspose, Convolution2DTranspose
+from lamina.layers.convolutional.conv3d_transpose import Conv3DTranspose, Convolution3DTranspose
+from lamina.layers.convolutional.depthwise_conv1d import DepthwiseConv1D
+from lamina.layers.convolutional.depthwise_conv2d import DepthwiseConv2D
+from lamina.layers.convolutional.separable_conv1d import SeparableConv1D, SeparableConvolution1D
+from lamina.layers.convolutional.separable_conv2d import SeparableConv2D, SeparableConvolution2D
+from lamina.layers.pooling.max_pooling1d import MaxPool1D, MaxPooling1D
+from lamina.layers.pooling.max_pooling2d import MaxPool2D, MaxPooling2D
+from lamina.layers.pooling.max_pooling3d import MaxPool3D, MaxPooling3D
+from lamina.layers.pooling.average_pooling1d import AveragePooling1D, AvgPool1D
+from lamina.layers.pooling.average_pooling2d import AveragePooling2D, AvgPool2D
+from lamina.layers.pooling.average_pooling3d import AveragePooling3D, AvgPool3D
+from lamina.layers.pooling.global_max_pooling1d import GlobalMaxPool1D, GlobalMaxPooling1D
+from lamina.layers.pooling.global_max_pooling2d import GlobalMaxPool2D, GlobalMaxPooling2D
+from lamina.layers.pooling.global_max_pooling3d import GlobalMaxPool3D, GlobalMaxPooling3D
+from lamina.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D, GlobalAvgPool1D
+from lamina.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D, GlobalAvgPool2D
+from lamina.layers.pooling.global_average_pooling3d import GlobalAveragePooling3D, GlobalAvgPool3D
+from lamina.layers.reshaping.up_sampling1d import UpSampling1D
+from lamina.layers.reshaping.up_sampling2d import UpSampling2D
+from lamina.layers.reshaping.up_sampling3d import UpSampling3D
+from lamina.layers.reshaping.zero_padding1d import ZeroPadding1D
+from lamina.layers.reshaping.zero_padding2d import ZeroPadding2D
+from lamina.layers.reshaping.zero_padding3d import ZeroPadding3D
+from lamina.layers.reshaping.cropping1d import Cropping1D
+from lamina.layers.reshaping.cropping2d import Cropping2D
+from lamina.layers.reshaping.cropping3d import Cropping3D

@@ -6,3 +6,4 @@ from lamina.backend.torch.ops.nn import *  # noqa: F401,F403
 from lamina.backend.torch.ops.losses_ops import *  # noqa: F401,F403
 from lamina.backend.torch.ops.norm_attn import *  # noqa: F401,F403
 from lamina.backend.torch.ops.rnn import *  # noqa: F401,F403
+from lamina.backend.torch.ops.conv import *  # noqa: F401,F403
