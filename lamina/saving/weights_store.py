@@ -328,6 +328,7 @@ def _match_exact(h5, members):
             plan.append((obj, [a for _, a in found]))
             continue
         gpath = _join(path, "vars")
+        before = len(problems)
         for i, (label, shape) in enumerate(expected):
             if i >= len(found):
                 problems.append(f"missing: '{label}' (shape {shape}) has no dataset "
@@ -339,7 +340,8 @@ def _match_exact(h5, members):
         for key, arr in found[len(expected):]:
             problems.append(f"unexpected: '{gpath}/{key}' (shape {tuple(arr.shape)}) has no "
                             f"variable in layer '{getattr(obj, 'name', path)}'{unbuilt}")
-        plan.append((obj, [a for _, a in found[: len(expected)]]))
+        if len(problems) == before:
+            plan.append((obj, [a for _, a in found]))
     return not problems, plan, problems, used
 
 
