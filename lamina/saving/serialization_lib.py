@@ -14,6 +14,7 @@ dropped; anything that would change the behaviour is kept, so the constructor re
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import types
@@ -49,7 +50,8 @@ _LAYER_ALIASES = {
 }
 
 # Constructor keys that may be dropped whatever their value (informational / performance only).
-_ALWAYS_DROPPABLE = {"input_dtype", "implementation", "shared_object_id"}
+_ALWAYS_DROPPABLE = {"input_dtype", "implementation", "shared_object_id", "function_type",
+                     "output_shape_type", "output_shape_module"}
 # ... and keys that may be dropped when they hold this (the Keras default) value.
 _DROPPABLE_DEFAULTS = {"groups": 1, "unroll": False, "time_major": False, "ragged": False,
                        "sparse": False, "optional": False, "autocast": True}
@@ -229,13 +231,14 @@ def _listify(s):
 # =============================================================================================
 # deserialize
 # =============================================================================================
-def deserialize_keras_object(config, custom_objects=None, safe_mode=True, kind=None, **kwargs):
+def deserialize_keras_object(config, custom_objects=None, safe_mode=None, kind=None, **kwargs):
     """Rebuild an object from ``serialize_keras_object``'s dict (or a Keras 1/2 config).
 
     Args:
         config: the dict ``{"class_name", "config", ...}``, a list of them, or a plain value.
         custom_objects: dict mapping names to user classes/functions.
-        safe_mode: refuse Python bytecode (Lambda layers) unless False.
+        safe_mode: False allows Python bytecode (Lambda layers); None (default) follows the
+            enclosing ``load_model(safe_mode=...)``, refusing when there is none.
         kind: what is expected ('layer', 'initializer', 'optimizer', 'loss', 'metric',
             'function'...); guides the lookup of configs that name no module (Keras 1/2).
 
@@ -265,7 +268,8 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, kind=N
     cls = resolve_class(config, custom_objects, kind)
     if isinstance(cls, types.FunctionType) or not isinstance(cls, type):
         return cls
-    with reg.custom_object_scope(custom_objects or {}), safe_mode_scope(safe_mode):
+    with reg.custom_object_scope(custom_objects or {}), (
+            safe_mode_scope(safe_mode) if safe_mode is not None else contextlib.nullcontext()):
         return _instantiate(cls, dict(inner or {}), config, custom_objects, safe_mode)
 
 
@@ -434,7 +438,7 @@ def _instantiate(cls, inner, config, custom_objects, safe_mode):
     return obj
 
 
-def call_from_config(cls, inner, custom_objects=None, safe_mode=True):
+def call_from_config(cls, inner, custom_objects=None, safe_mode=None):
     """``cls.from_config(inner)``, passing custom_objects / safe_mode when it takes them; Keras
     1/2 spellings in old files are translated without deprecation warnings (the user did not
     write them)."""
@@ -544,7 +548,13 @@ def _deserialize_nested(inner, custom_objects, safe_mode):
     Keras versions added, like GlorotUniform's ``input_axes: null``, are handled here)."""
     out = {}
     for k, v in inner.items():
-        if isinstance(v, dict) and "class_name" in v and "config" in v:
+        if isinstance(v, str) and k.endswith("activation"):
+            fn = reg.get_registered_object(v, custom_objects)  # a registered custom activation
+            if callable(fn) and not _lookup_function("activations", v):
+                v = fn
+        if isinstance(v, dict) and v.get("class_name") in ("function", "__lambda__"):
+            v = deserialize_keras_object(v, custom_objects, safe_mode, kind="function")
+        elif isinstance(v, dict) and "class_name" in v and "config" in v:
             fam = _family_of(v.get("module"))
             if fam in _NESTED_FAMILIES or (fam is None and any(
                     _lookup_in_family(f, str(v["class_name"])) for f in _NESTED_FAMILIES)):
@@ -555,6 +565,15 @@ def _deserialize_nested(inner, custom_objects, safe_mode):
                     pass  # left as a dict: the layer reports it
         out[k] = v
     return out
+
+
+def _lookup_function(family, name):
+    try:
+        mod = importlib.import_module(f"lamina.{family}")
+    except ImportError:
+        return None
+    obj = getattr(mod, str(name), None)
+    return obj if callable(obj) else None
 
 
 def _build_layer(layer, build_config):

@@ -100,8 +100,10 @@ def export_onnx(model, filepath, input_signature=None, opset_version=None, verbo
     kwargs = {"input_names": names, "opset_version": opset_version}
     if out_names:
         kwargs["output_names"] = out_names
+    errors = []
     try:
-        errors = []
+        with torch.no_grad():
+            wrapper(*examples)  # builds a lazily-built model before tracing, checks it runs
         if dynamo in (None, True):
             try:
                 with _quiet(verbose):
