@@ -24,11 +24,17 @@ from lamina.saving.object_registration import (
     register_keras_serializable,
     register_serializable,
 )
-from lamina.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
+from lamina.saving.serialization_lib import (
+    deserialize_keras_object,
+    deserialize_layer,
+    serialize_keras_object,
+    serialize_layer,
+)
 
 __all__ = [
     "CustomObjectScope", "clone_model", "custom_object_scope", "deserialize_keras_object",
     "export", "get_custom_objects", "get_registered_name", "get_registered_object", "load_model",
     "load_weights", "model_from_json", "model_to_json", "register_keras_serializable",
     "register_serializable", "save_model", "save_weights", "serialize_keras_object",
+    "serialize_layer", "deserialize_layer",
 ]

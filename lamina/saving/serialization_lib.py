@@ -273,6 +273,24 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=None, kind=N
         return _instantiate(cls, dict(inner or {}), config, custom_objects, safe_mode)
 
 
+def serialize_layer(layer) -> dict:
+    """``keras.layers.serialize``: a layer's Keras 3 config dict."""
+    return serialize_keras_object(layer)
+
+
+def deserialize_layer(config, custom_objects=None, safe_mode=None):
+    """``keras.layers.deserialize``: a layer from its config dict (Keras 1/2/3 dialects;
+    nested configs of wrappers and RNN cells go through here too). Layers pass through."""
+    from lamina.layers.layer import Layer
+
+    if isinstance(config, Layer):
+        return config
+    obj = deserialize_keras_object(config, custom_objects, safe_mode, kind="layer")
+    if not isinstance(obj, Layer):
+        raise ValueError(f"The config {str(config)[:120]!r} does not describe a layer (got {obj!r}).")
+    return obj
+
+
 _NOT_SPECIAL = object()
 
 

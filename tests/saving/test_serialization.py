@@ -189,6 +189,7 @@ def test_keras1_class_name_aliases(monkeypatch):
         pass
 
     monkeypatch.setattr(lamina.layers, "Conv2D", Conv2D, raising=False)
+    monkeypatch.delattr(lamina.layers, "Convolution2D", raising=False)
     obj = deserialize_keras_object({"class_name": "Convolution2D", "config": {"name": "c"}}, kind="layer")
     assert type(obj) is Conv2D
 
@@ -271,3 +272,16 @@ def test_function_dicts_in_layer_configs_are_resolved():
         "units": 1, "activation": {"module": "builtins", "class_name": "function", "config": "halve",
                                    "registered_name": "fns2>halve"}}}
     assert deserialize_keras_object(cfg).activation is halve
+
+
+def test_deserialize_layer_for_wrappers_and_cells():
+    from lamina.saving import deserialize_layer, serialize_layer
+
+    dense = L.Dense(2, name="inner")
+    cfg = serialize_layer(dense)
+    cfg["config"]["kernel_initializer"]["config"]["input_axes"] = None  # Keras 3.15 adds these
+    back = deserialize_layer(cfg)
+    assert type(back) is L.Dense and back.name == "inner"
+    assert deserialize_layer(dense) is dense
+    with pytest.raises(ValueError, match="does not describe a layer"):
+        deserialize_layer({"class_name": "GlorotUniform", "config": {}})
