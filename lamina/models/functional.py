@@ -224,15 +224,15 @@ class Functional(Model):
 
     # ----------------------------------------------------------------- config
     def get_config(self) -> dict:
-        from lamina.saving import model_config
+        from lamina.saving import functional_config
 
-        return model_config.functional_get_config(self)
+        return functional_config.functional_get_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from lamina.saving import model_config
+        from lamina.saving import functional_config
 
-        return model_config.functional_from_config(cls, config, custom_objects)
+        return functional_config.functional_from_config(cls, config, custom_objects)
 
     def get_build_config(self):
         return {"input_shape": None}

@@ -20,7 +20,7 @@ import json
 import os
 
 from lamina.errors import FileFormatError, UnsafeLoadError, WeightsMismatchError
-from lamina.saving import file_io, keras_archive, legacy_config, legacy_h5, weights_store
+from lamina.saving import file_io, keras_archive, legacy_config, legacy_h5, weights_loading, weights_store
 from lamina.saving.lambda_serialization import safe_mode_scope
 from lamina.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
@@ -179,7 +179,7 @@ def clone_model(model, input_tensors=None, clone_function=None):
     """
     from lamina.layers.core.input_layer import InputLayer
     from lamina.models import Functional, Sequential
-    from lamina.saving import model_config
+    from lamina.saving import functional_config
 
     def default_clone(layer):
         return type(layer).from_config(layer.get_config())
@@ -204,7 +204,7 @@ def clone_model(model, input_tensors=None, clone_function=None):
                 return InputLayer.from_config(original.get_config())
             return fn(original)
 
-        return model_config.functional_from_config(type(model), model.get_config(), make_layer=make,
+        return functional_config.functional_from_config(type(model), model.get_config(), make_layer=make,
                                                    input_tensors=input_tensors)
     return deserialize_keras_object(serialize_keras_object(model))
 
@@ -293,7 +293,7 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
                     raise ValueError(
                         "by_name=True applies to legacy '.h5' weight files; this is a Keras 3 "
                         "'.weights.h5' file, whose weights are found by layer position.")
-                weights_store.load_weights_from_h5(model, f, skip_mismatch=skip_mismatch, source=source)
+                weights_loading.load_weights_from_h5(model, f, skip_mismatch=skip_mismatch, source=source)
             else:
                 raise FileFormatError(filepath, "this HDF5 file holds no Keras weights (neither "
                                       "the legacy 'layer_names' layout nor Keras 3's 'layers/').")

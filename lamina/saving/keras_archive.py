@@ -100,7 +100,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 def load_weights_from_archive(model, zf, filepath, skip_mismatch=False, load_optimizer=True):
     import h5py
 
-    from lamina.saving.weights_store import load_weights_from_h5
+    from lamina.saving.weights_loading import load_weights_from_h5
 
     names = zf.namelist()
     if WEIGHTS not in names:

@@ -32,7 +32,7 @@ def legacy_weights(layer):
 
 
 def _top_layers(model):
-    from lamina.saving.model_config import ordered_layers
+    from lamina.saving.functional_config import ordered_layers
 
     return ordered_layers(model)
 

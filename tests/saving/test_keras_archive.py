@@ -231,7 +231,7 @@ def test_keras_layer_order_sorts_by_depth_then_first_traversal():
     long_ = L.Dense(3, name="c")(L.Dense(3, name="b")(L.Dense(3, name="a")(x)))
     out = L.Activation("linear", name="sum")(short + long_)
     model = lamina.Model(x, out)
-    from lamina.saving.model_config import ordered_layers
+    from lamina.saving.functional_config import ordered_layers
 
     names = [l.name for l in ordered_layers(model)]
     assert names.index("x") == 0

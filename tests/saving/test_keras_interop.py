@@ -151,7 +151,7 @@ def test_keras3_loads_lamina_files(keras, keras_files, case, tmp_path):
 
 
 def test_keras_and_lamina_list_layers_in_the_same_order(keras):
-    from lamina.saving.model_config import ordered_layers
+    from lamina.saving.functional_config import ordered_layers
 
     def build(lib, L):
         x = lib.Input((3,), name="x")
