@@ -194,3 +194,67 @@ def test_subclassed_model_weights_round_trip(tmp_path):
         np.testing.assert_array_equal(run(b, x), run(a, x))
     with h5py.File(tmp_path / "w.weights.h5") as f:
         assert set(f.keys()) == {"hidden", "out", "vars"}
+
+
+def _box_model(box):
+    model = lamina.Sequential([lamina.Input((4,)), box])
+    run(model, np.ones((1, 4), "float32"))
+    return model
+
+
+def _boxes():
+    """Two layers with the same class name ('Box': same group path) but different insides."""
+
+    class Box(L.Layer):  # keeps its weights in a sub-layer, as Keras's LSTM keeps them in a cell
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self.cell = L.Dense(3, name="box_cell")
+
+        def call(self, x):
+            return self.cell(x)
+
+    class FlatBox(L.Layer):  # keeps the same weights itself
+        def build(self, shape):
+            self.kernel = self.add_weight(shape=(shape[-1], 3), name="kernel")
+            self.bias = self.add_weight(shape=(3,), initializer="zeros", name="bias")
+
+        def call(self, x):
+            return lamina.ops.matmul(x, self.kernel) + self.bias
+
+    FlatBox.__name__ = "Box"
+    return Box, FlatBox
+
+
+def test_weights_match_across_different_inner_structure(tmp_path):
+    Box, FlatBox = _boxes()
+    src = _box_model(Box())
+    src.save_weights(tmp_path / "w.weights.h5")
+    with h5py.File(tmp_path / "w.weights.h5") as f:
+        assert f["layers/box/cell/vars/0"].shape == (4, 3) and len(f["layers/box/vars"]) == 0
+    dst = _box_model(FlatBox())
+    dst.load_weights(tmp_path / "w.weights.h5")
+    x = np.random.default_rng(0).random((2, 4), dtype="float32")
+    np.testing.assert_allclose(run(dst, x), run(src, x), rtol=1e-6)
+
+
+def test_ambiguous_inner_structure_is_matched_by_name_or_refused(tmp_path):
+    class Two(L.Layer):
+        def __init__(self, names, attrs, **kw):
+            super().__init__(**kw)
+            for n, a in zip(names, attrs):
+                setattr(self, a, L.Dense(4, name=n))
+            self._order = attrs
+
+        def call(self, x):
+            for a in self._order:
+                x = getattr(self, a)(x)
+            return x
+
+    src = _box_model(Two(["first", "second"], ["a", "b"]))
+    src.save_weights(tmp_path / "w.weights.h5")
+    by_name = _box_model(Two(["second", "first"], ["p", "q"]))  # other attributes, same names
+    by_name.load_weights(tmp_path / "w.weights.h5")
+    np.testing.assert_array_equal(by_name.layers[0].q.get_weights()[0], src.layers[0].a.get_weights()[0])
+    unknown = _box_model(Two(["x1", "x2"], ["p", "q"]))  # same shapes, no names to go by
+    with pytest.raises(WeightsMismatchError, match="missing"):
+        unknown.load_weights(tmp_path / "w.weights.h5")
