@@ -222,6 +222,21 @@ class Functional(Model):
     def build(self, input_shape=None):
         self.built = True
 
+    # ----------------------------------------------------------------- config
+    def get_config(self) -> dict:
+        from lamina.saving import functional_config
+
+        return functional_config.functional_get_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from lamina.saving import functional_config
+
+        return functional_config.functional_from_config(cls, config, custom_objects)
+
+    def get_build_config(self):
+        return {"input_shape": None}
+
 
 def _out_is_seq(node):
     return node.structured

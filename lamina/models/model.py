@@ -101,6 +101,48 @@ class Model(Trainer, Layer):
             if hasattr(layer, "reset_states") and getattr(layer, "stateful", False):
                 layer.reset_states()
 
+    # ----------------------------------------------------------------- config (lamina.saving)
+    def get_config(self) -> dict:
+        """The model's config. A subclassed model whose constructor takes arguments overrides
+        this (calling ``super().get_config()`` and adding them) to be saved as a whole."""
+        return {"name": self.name, "trainable": self.trainable}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new model from ``get_config()``'s dict (a functional config builds a Functional)."""
+        from lamina.saving import model_config
+
+        return model_config.model_from_config(cls, config, custom_objects)
+
+    def get_build_config(self):
+        """``{"input_shape": ...}``: what ``build_from_config`` needs to create the weights."""
+        record = self.__dict__.get("_build_shapes_record")
+        if record is None or not self.built:
+            return None
+        shape = record[0]
+        return {"input_shape": list(shape) if isinstance(shape, tuple) else shape}
+
+    def build_from_config(self, config):
+        from lamina.saving import model_config
+
+        model_config.build_from_config(self, config)
+
+    def get_compile_config(self):
+        """The arguments ``compile()`` was called with, serialized (None if not compiled)."""
+        from lamina.saving import model_config
+
+        return model_config.get_compile_config(self)
+
+    def compile_from_config(self, config):
+        """Compile as ``get_compile_config()`` (or a Keras 1/2 ``training_config``) describes."""
+        from lamina.saving import model_config
+
+        model_config.compile_from_config(self, config)
+
+    def _build_with(self, shapes):
+        self.__dict__["_build_shapes_record"] = shapes
+        super()._build_with(shapes)
+
     # ----------------------------------------------------------------- saving (lamina.saving)
     def save(self, filepath, overwrite=True, **kwargs):
         from lamina.saving import api

@@ -170,3 +170,20 @@ class Sequential(Model):
         for layer in self._stack:
             x = layer(x)
         return x
+
+    # ----------------------------------------------------------------- config
+    def get_config(self) -> dict:
+        from lamina.saving import model_config
+
+        return model_config.sequential_get_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from lamina.saving import model_config
+
+        return model_config.sequential_from_config(cls, config, custom_objects)
+
+    def get_build_config(self):
+        if self._input_layer is None:
+            return None
+        return {"input_shape": list(self._input_layer.batch_shape)}

@@ -1,0 +1,162 @@
+"""Atomic file writes, file-kind sniffing, and HDF5 attribute helpers shared by the formats.
+
+A save never writes over the target in place: the file is written to a temporary file in the
+same folder, flushed and fsync-ed, then ``os.replace``-d over the target (atomic on POSIX and
+Windows). A process killed in the middle of a save leaves the previous file intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+
+import numpy as np
+
+# The Keras file-format version lamina writes (the files are what Keras 3.15.1 writes).
+KERAS_VERSION = "3.15.1"
+HDF5_OBJECT_HEADER_LIMIT = 64512
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def lamina_version() -> str:
+    import lamina
+
+    return getattr(lamina, "__version__", "0")
+
+
+def prepare_target(filepath, overwrite=True) -> str:
+    """Check the destination: refuse to replace an existing file unless ``overwrite``; create
+    the parent folder when it is missing."""
+    filepath = os.fspath(filepath)
+    if os.path.isdir(filepath):
+        raise ValueError(
+            f"Cannot save to '{filepath}': it is a folder. lamina saves single files; use a name "
+            "such as 'model.keras' (whole model) or 'model.weights.h5' (weights only). Keras's "
+            "SavedModel folders are not supported; use model.export('model.onnx') to deploy."
+        )
+    if os.path.exists(filepath) and not overwrite:
+        raise FileExistsError(
+            f"'{filepath}' already exists and overwrite=False. Pass overwrite=True to replace it, "
+            "or choose another name."
+        )
+    parent = os.path.dirname(os.path.abspath(filepath))
+    os.makedirs(parent, exist_ok=True)
+    return filepath
+
+
+@contextlib.contextmanager
+def atomic_write(filepath):
+    """Yield a temporary path next to ``filepath``; on success it replaces ``filepath``.
+
+    The caller writes and closes the temporary file inside the ``with`` block.
+    """
+    filepath = os.fspath(filepath)
+    folder = os.path.dirname(os.path.abspath(filepath))
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(filepath)}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        yield tmp
+        _fsync(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, filepath)
+        _fsync_folder(folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _fsync(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder):
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def sniff(filepath) -> str:
+    """'zip', 'hdf5', 'json', 'dir', 'missing', 'empty' or 'unknown', from the file's bytes."""
+    filepath = os.fspath(filepath)
+    if os.path.isdir(filepath):
+        return "dir"
+    if not os.path.exists(filepath):
+        return "missing"
+    with open(filepath, "rb") as f:
+        head = f.read(8)
+    if not head:
+        return "empty"
+    if head[:4] in _ZIP_MAGIC:
+        return "zip"
+    if head == _HDF5_MAGIC:
+        return "hdf5"
+    if head.lstrip()[:1] in (b"{", b"["):
+        return "json"
+    return "unknown"
+
+
+# ---------------------------------------------------------------------------------------------
+# HDF5 attributes (legacy format): string lists, possibly chunked into name0, name1, ...
+# ---------------------------------------------------------------------------------------------
+def decode(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.bytes_):
+        return bytes(value).decode("utf-8")
+    if isinstance(value, np.str_):
+        return str(value)
+    return value
+
+
+def save_attributes(group, name, data):
+    """Write a list of strings as ``group.attrs[name]``, chunked into ``name0, name1, ...`` when
+    larger than the HDF5 object header limit (as Keras does). An empty list is written as an
+    empty float64 array, as Keras writes it."""
+    encoded = [str(x).encode("utf-8") for x in data]
+    too_big = [x for x in encoded if len(x) > HDF5_OBJECT_HEADER_LIMIT]
+    if too_big:
+        raise ValueError(
+            f"Cannot save the HDF5 attribute '{name}': an item is larger than "
+            f"{HDF5_OBJECT_HEADER_LIMIT} bytes ({too_big[0][:60]!r}...)."
+        )
+    arr = np.asarray(encoded) if encoded else np.asarray([], dtype="float64")
+    chunks = 1
+    while arr.nbytes > 0 and any(c.nbytes > HDF5_OBJECT_HEADER_LIMIT for c in np.array_split(arr, chunks)):
+        chunks += 1
+    if chunks > 1:
+        for i, chunk in enumerate(np.array_split(arr, chunks)):
+            group.attrs[f"{name}{i}"] = chunk
+    else:
+        group.attrs[name] = arr
+
+
+def load_attributes(group, name):
+    """Read a string-list attribute written by Keras 1/2/3 (str or bytes, maybe chunked)."""
+    if name in group.attrs:
+        values = group.attrs[name]
+        return [decode(v) for v in np.atleast_1d(values) if not isinstance(v, (float, np.floating))]
+    out, i = [], 0
+    while f"{name}{i}" in group.attrs:
+        out.extend(decode(v) for v in np.atleast_1d(group.attrs[f"{name}{i}"]))
+        i += 1
+    return out
+
+
+def has_attribute(group, name):
+    return name in group.attrs or f"{name}0" in group.attrs
