@@ -10,7 +10,7 @@ from lamina import activations, constraints, initializers, regularizers  # noqa:
 from lamina import layers  # noqa: F401
 from lamina.layers import Input, InputSpec, KerasTensor, Layer  # noqa: F401
 from lamina import models  # noqa: F401
-from lamina import callbacks, datasets, losses, metrics, optimizers, preprocessing, utils  # noqa: F401
+from lamina import callbacks, datasets, losses, metrics, optimizers, preprocessing, saving, utils  # noqa: F401
 from lamina.models import Model, Sequential  # noqa: F401
 
 __version__ = "0.1.0"
@@ -18,5 +18,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Input", "InputSpec", "KerasTensor", "Layer", "Model", "Sequential",
     "activations", "backend", "config", "constraints", "errors", "initializers", "layers",
-    "models", "ops", "regularizers", "callbacks", "datasets", "losses", "metrics", "optimizers", "preprocessing", "utils",
+    "models", "ops", "regularizers", "callbacks", "datasets", "losses", "metrics", "optimizers", "preprocessing", "saving", "utils",
 ]

@@ -19,11 +19,18 @@ def model_from_json(json_string, custom_objects=None):
     return api.model_from_json(json_string, custom_objects=custom_objects)
 
 
+def save_model(model, filepath, overwrite=True, **kwargs):
+    """Save a model (``.keras`` archive or legacy ``.h5``); same as ``model.save(filepath)``."""
+    from lamina.saving import api
+
+    return api.save_model(model, filepath, overwrite=overwrite, **kwargs)
+
+
 def clone_model(model, input_tensors=None, clone_function=None):
     """A new model with the same architecture and freshly initialised weights."""
     from lamina.saving import api
 
-    return api.clone_model(model)
+    return api.clone_model(model, input_tensors=input_tensors, clone_function=clone_function)
 
 
-__all__ = ["Model", "Sequential", "Functional", "load_model", "model_from_json", "clone_model"]
+__all__ = ["Model", "Sequential", "Functional", "load_model", "save_model", "model_from_json", "clone_model"]

@@ -109,9 +109,10 @@ class Functional(Model):
             plan.append((layer, simple, args, kwargs, out_slots, _out_is_seq(node)))
             if layer not in layers:
                 layers.append(layer)
-        # Put InputLayers first, in input order, as Keras lists them.
-        inputs_layers = [t._keras_history[0] for t in flat_in]
-        layers = inputs_layers + [l for l in layers if l not in inputs_layers]
+        # Keras's own layer order (it decides model.layers, model.weights and the saved layout).
+        from lamina.saving.functional_config import keras_graph
+
+        layers = keras_graph(flat_in, flat_out)[0]
         names = [l.name for l in layers]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:

@@ -16,17 +16,12 @@ Loading is in ``weights_loading``.
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 
 
 
-def keras_snake_case(name: str) -> str:
-    """Keras's ``to_snake_case`` (``Conv2D`` -> ``conv2d``, ``LSTMCell`` -> ``lstm_cell``)."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+from lamina.utils.naming import to_snake_case as keras_snake_case  # noqa: E402
 
 
 def name_key(name):

@@ -26,10 +26,15 @@ class Trainer:
                              _steps=None)
 
     # ------------------------------------------------------------------ compile
-    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1, jit_compile="auto",
                 auto_scale_loss=True, **kwargs):
-        """Configure training: the optimizer, the loss (per output) and the metrics to report."""
+        """Configure training: the optimizer, the loss (per output) and the metrics to report.
+
+        The positional order is Keras 1/2's (optimizer, loss, metrics, loss_weights), so the
+        tutorial spelling ``compile('adam', 'categorical_crossentropy', ['accuracy'])`` works;
+        Keras 3 code passes these by keyword.
+        """
         from lamina import optimizers
         from lamina.training.compile_utils import CompileLoss, CompileMetrics
 

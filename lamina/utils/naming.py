@@ -9,9 +9,10 @@ _uids: collections.Counter = collections.Counter()
 
 
 def to_snake_case(name: str) -> str:
-    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
-    return s.replace("__", "_")
+    """Keras's rule: ``Conv2D`` -> ``conv2d``, ``LSTMCell`` -> ``lstm_cell``, ``Dense`` -> ``dense``."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def get_uid(prefix: str) -> int:

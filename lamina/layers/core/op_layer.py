@@ -33,3 +33,8 @@ class GetItem(Layer):
 
     def call(self, x):
         return x[self.key]
+
+    def get_config(self):
+        config = super().get_config()
+        config["key"] = self.key
+        return config

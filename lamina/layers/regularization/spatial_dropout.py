@@ -44,6 +44,8 @@ class _SpatialDropout(Layer):
 
     def get_config(self):
         config = super().get_config()
+        # Keras's SpatialDropout constructors take no `trainable`: leave it out so Keras loads it.
+        config.pop("trainable", None)
         config.update({"rate": self.rate, "seed": self.seed})
         if self._rank > 1:
             config["data_format"] = self.data_format
