@@ -29,10 +29,7 @@ _FROM_TORCH = {1: (0, 2, 1), 2: (0, 2, 3, 1), 3: (0, 2, 3, 4, 1)}
 # Keras kernel (*k, a, b) -> torch (b, a, *k): conv (in, out) -> (out, in); transpose (out, in) -> (in, out).
 _KERNEL = {1: (2, 1, 0), 2: (3, 2, 0, 1), 3: (4, 3, 0, 1, 2)}
 
-__all__ = [
-    "conv", "conv_transpose", "depthwise_conv", "separable_conv", "max_pool", "average_pool",
-    "upsample", "same_padding", "conv_transpose_crops",
-]
+__all__ = ["conv", "conv_transpose", "depthwise_conv", "separable_conv", "max_pool", "average_pool", "upsample"]
 
 
 def _tuple(value, rank):
@@ -144,7 +141,7 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
     return conv(y, pointwise_kernel, 1, "valid", data_format, 1, 1, bias)
 
 
-def conv_transpose_crops(kernel, stride, padding, output_padding=None, dilation=1):
+def _conv_transpose_crops(kernel, stride, padding, output_padding=None, dilation=1):
     """Keras's transposed-convolution geometry on one axis, as (crop_before, crop_after) of the
     full output ``(size - 1) * stride + k_eff`` (negative: extend with zeros)."""
     k = (kernel - 1) * dilation + 1
@@ -176,7 +173,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     outpad = (None,) * rank if output_padding is None else _tuple(output_padding, rank)
     tpad, topad, rest = [], [], []
     for i in range(rank):
-        cb, ca = conv_transpose_crops(kernel.shape[i], strides[i], padding, outpad[i], dilation[i])
+        cb, ca = _conv_transpose_crops(kernel.shape[i], strides[i], padding, outpad[i], dilation[i])
         p = max(0, min(cb, ca))
         op = p - ca
         if not 0 <= op < max(strides[i], dilation[i]):
@@ -188,13 +185,17 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     x = inputs.permute(_TO_TORCH[rank]) if channels_last else inputs
     y = _CONV_T[rank](x, kernel.permute(_KERNEL[rank]), None if extend else bias, strides, tpad,
                       topad, 1, dilation)
-    if any(b or a for b, a in rest):
+    if extend:  # zeros beyond what torch's output_padding can add (then the bias, as Keras)
         flat = []
         for b, a in reversed(rest):
             flat.extend((-b, -a))
         y = F.pad(y, flat)
-    if extend and bias is not None:
-        y = y + bias.reshape((1, -1) + (1,) * rank)
+        if bias is not None:
+            y = y + bias.reshape((1, -1) + (1,) * rank)
+    else:  # crop TF-style (e.g. k=3, s=2, 'same' drops the last row/column): a view, no copy
+        for i, (b, a) in enumerate(rest):
+            if b or a:
+                y = y.narrow(2 + i, b, y.shape[2 + i] - b - a)
     return y.permute(_FROM_TORCH[rank]) if channels_last else y
 
 
