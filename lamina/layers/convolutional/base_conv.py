@@ -43,7 +43,7 @@ class BaseConv(BaseWindowConv):
                 raise NotImplementedError(f"{type(self).__name__}({key}=...) is not supported by lamina yet.")
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         owner = type(self).__name__
-        self._check_positive(filters, "filters")
+        filters = self._positive_int(filters, "filters")
         if kernel_size is None:
             raise TypeError(
                 f"{owner} is missing its kernel_size. Example: {owner}({filters}, "

@@ -30,8 +30,7 @@ class BaseConvTranspose(BaseWindowConv):
                  bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         owner = type(self).__name__
-        self._check_positive(filters, "filters")
-        self.filters = filters
+        self.filters = self._positive_int(filters, "filters")
         self._set_window(rank, kernel_size, strides, padding, data_format, dilation_rate, activation,
                          use_bias, bias_initializer, bias_regularizer, bias_constraint, allow_causal=False)
         if output_padding is None:

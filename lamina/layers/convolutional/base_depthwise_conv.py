@@ -28,8 +28,7 @@ class BaseDepthwiseConv(BaseWindowConv):
                  bias_initializer="zeros", depthwise_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, depthwise_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self._check_positive(depth_multiplier, "depth_multiplier")
-        self.depth_multiplier = depth_multiplier
+        self.depth_multiplier = self._positive_int(depth_multiplier, "depth_multiplier")
         self._set_window(rank, kernel_size, strides, padding, data_format, dilation_rate, activation,
                          use_bias, bias_initializer, bias_regularizer, bias_constraint, allow_causal=rank == 1)
         self.depthwise_initializer = initializers.get(depthwise_initializer)

@@ -37,8 +37,8 @@ class BaseSeparableConv(BaseWindowConv):
             depthwise_initializer = pointwise_initializer = depthwise_initializer.value
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         owner = type(self).__name__
-        self._check_positive(filters, "filters")
-        self._check_positive(depth_multiplier, "depth_multiplier")
+        filters = self._positive_int(filters, "filters")
+        depth_multiplier = self._positive_int(depth_multiplier, "depth_multiplier")
         if kernel_size is None:
             raise TypeError(f"{owner} is missing its kernel_size. Example: {owner}({filters}, 3).")
         self.depth_multiplier = depth_multiplier

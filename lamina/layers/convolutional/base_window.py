@@ -36,11 +36,12 @@ class BaseWindowConv(Layer):
         self.input_spec = InputSpec(ndim=rank + 2)
         self._linear = self.activation is activations.linear
 
-    def _check_positive(self, value, name):
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+    def _positive_int(self, value, name):
+        if not cu.is_int(value) or value <= 0:
             raise ValueError(
                 f"{type(self).__name__}: {name} must be a positive integer, received {name}={value!r}."
             )
+        return int(value)
 
     # ------------------------------------------------------------------ build helpers
     def _input_channels(self, input_shape):
