@@ -3,6 +3,8 @@ layers (Keras's rules, with errors that name the layer, the value and the fix)."
 
 from __future__ import annotations
 
+import numbers
+
 from lamina import config, constraints, regularizers
 from lamina.errors import deprecated, unknown_identifier
 
@@ -12,20 +14,25 @@ _DIM_ORDERING = {"th": "channels_first", "tf": "channels_last", "default": None}
 LEGACY_DIM_ORDERING = {"dim_ordering": ("data_format", lambda v: _DIM_ORDERING.get(v, v))}
 
 
+def is_int(v) -> bool:
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+
 def standardize_tuple(value, n, name, owner, allow_zero=False):
     """An int or n ints -> a tuple of n positive ints (non-negative if ``allow_zero``)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        out = (value,) * n
+    if is_int(value):
+        out = (int(value),) * n
     else:
         try:
             out = tuple(value)
         except TypeError:
             out = None
-        if out is None or len(out) != n or not all(isinstance(v, int) and not isinstance(v, bool) for v in out):
+        if out is None or len(out) != n or not all(is_int(v) for v in out):
             raise ValueError(
                 f"{owner}: `{name}` must be an int or a tuple of {n} ints, received {name}={value!r}. "
                 f"Example: {name}={(2,) * n if n > 1 else 2}."
             )
+        out = tuple(int(v) for v in out)
     low = 0 if allow_zero else 1
     if any(v < low for v in out):
         raise ValueError(
@@ -133,8 +140,8 @@ def legacy_kernel_size(layer, kernel_size, kwargs):
 def standardize_pairs(value, rank, name, owner):
     """Per-axis (before, after) amounts for padding/cropping layers: an int (all sides), ``rank``
     ints (symmetric per axis), or ``rank`` pairs. Returns a tuple of ``rank`` pairs."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        pairs = ((value, value),) * rank
+    if is_int(value):
+        pairs = ((int(value), int(value)),) * rank
     elif hasattr(value, "__len__") and len(value) == rank:
         pairs = tuple(standardize_tuple(v, 2, f"{name}[{i}]", owner, allow_zero=True)
                       for i, v in enumerate(value))

@@ -10,6 +10,7 @@ keeps the Keras 2/3 meaning.
 from __future__ import annotations
 
 from lamina.errors import deprecated
+from lamina.layers.convolutional.conv_utils import is_int
 
 
 class _AliasMeta(type):
@@ -19,10 +20,6 @@ class _AliasMeta(type):
         return isinstance(obj, cls._target)
 
 
-def _is_int(v):
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
 def keras1_alias(target, name, n_axes, rest_names):
     """A class named ``name`` whose calls build ``target``; ``name(filters, a1, ..., a_n, *rest)``
     with ``n_axes`` int positionals is read as Keras 1's per-axis kernel size, and the remaining
@@ -30,7 +27,7 @@ def keras1_alias(target, name, n_axes, rest_names):
 
     def __new__(cls, *args, **kwargs):
         axes = args[1:1 + n_axes]
-        if len(axes) == n_axes and all(_is_int(a) for a in axes):
+        if len(axes) == n_axes and all(is_int(a) for a in axes):
             kernel = tuple(axes)
             rest = args[1 + n_axes:]
             if len(rest) > len(rest_names):

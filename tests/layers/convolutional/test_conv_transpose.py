@@ -115,3 +115,17 @@ def test_causal_is_refused_for_transpose():
 def test_conv3d_transpose_keeps_keras_argument_order():
     layer = layers.Conv3DTranspose(2, 2, 1, "valid", "channels_first")
     assert layer.data_format == "channels_first" and layer.output_padding is None
+
+
+def test_op_extends_with_zeros_and_bias_beyond_torch_output_padding():
+    """ops.conv_transpose with output_padding >= stride (which torch cannot express): the extra
+    rows hold only the bias, as in the dilated-convolution definition."""
+    x = np.random.default_rng(2).standard_normal((1, 4, 2)).astype("float32")
+    kernel = np.random.default_rng(3).standard_normal((3, 5, 2)).astype("float32")
+    bias = np.arange(5, dtype="float32")
+    y = lamina.ops.conv_transpose(torch.from_numpy(x), torch.from_numpy(kernel), 2, "valid", 3,
+                                  "channels_last", 1, torch.from_numpy(bias)).numpy()
+    expected = _reference(x, kernel, bias, (2,), "valid", (3,), (1,), "channels_last")
+    assert y.shape == expected.shape == (1, 12, 5)
+    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(y[0, -2:], np.broadcast_to(bias, (2, 5)), rtol=1e-6)

@@ -29,10 +29,7 @@ _FROM_TORCH = {1: (0, 2, 1), 2: (0, 2, 3, 1), 3: (0, 2, 3, 4, 1)}
 # Keras kernel (*k, a, b) -> torch (b, a, *k): conv (in, out) -> (out, in); transpose (out, in) -> (in, out).
 _KERNEL = {1: (2, 1, 0), 2: (3, 2, 0, 1), 3: (4, 3, 0, 1, 2)}
 
-__all__ = [
-    "conv", "conv_transpose", "depthwise_conv", "separable_conv", "max_pool", "average_pool",
-    "upsample", "same_padding", "conv_transpose_crops",
-]
+__all__ = ["conv", "conv_transpose", "depthwise_conv", "separable_conv", "max_pool", "average_pool", "upsample"]
 
 
 def _tuple(value, rank):
@@ -144,7 +141,7 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
     return conv(y, pointwise_kernel, 1, "valid", data_format, 1, 1, bias)
 
 
-def conv_transpose_crops(kernel, stride, padding, output_padding=None, dilation=1):
+def _conv_transpose_crops(kernel, stride, padding, output_padding=None, dilation=1):
     """Keras's transposed-convolution geometry on one axis, as (crop_before, crop_after) of the
     full output ``(size - 1) * stride + k_eff`` (negative: extend with zeros)."""
     k = (kernel - 1) * dilation + 1
@@ -176,7 +173,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     outpad = (None,) * rank if output_padding is None else _tuple(output_padding, rank)
     tpad, topad, rest = [], [], []
     for i in range(rank):
-        cb, ca = conv_transpose_crops(kernel.shape[i], strides[i], padding, outpad[i], dilation[i])
+        cb, ca = _conv_transpose_crops(kernel.shape[i], strides[i], padding, outpad[i], dilation[i])
         p = max(0, min(cb, ca))
         op = p - ca
         if not 0 <= op < max(strides[i], dilation[i]):
@@ -188,54 +185,56 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     x = inputs.permute(_TO_TORCH[rank]) if channels_last else inputs
     y = _CONV_T[rank](x, kernel.permute(_KERNEL[rank]), None if extend else bias, strides, tpad,
                       topad, 1, dilation)
-    if any(b or a for b, a in rest):
+    if extend:  # zeros beyond what torch's output_padding can add (then the bias, as Keras)
         flat = []
         for b, a in reversed(rest):
             flat.extend((-b, -a))
         y = F.pad(y, flat)
-    if extend and bias is not None:
-        y = y + bias.reshape((1, -1) + (1,) * rank)
+        if bias is not None:
+            y = y + bias.reshape((1, -1) + (1,) * rank)
+    else:  # crop TF-style (e.g. k=3, s=2, 'same' drops the last row/column): a view, no copy
+        for i, (b, a) in enumerate(rest):
+            if b or a:
+                y = y.narrow(2 + i, b, y.shape[2 + i] - b - a)
     return y.permute(_FROM_TORCH[rank]) if channels_last else y
 
 
-def _pool_geometry(x, rank, channels_last, pool_size, strides, padding):
+def _pool(inputs, pool_size, strides, padding, data_format, fn, fill):
+    """Shared pooling driver: (output, explicit pads or None). Symmetric 'same' padding goes to
+    torch; TF's one extra pad at the end is torch's ceil_mode (a partial last window) when the
+    axis has stride > 1; otherwise the input is padded explicitly with ``fill``."""
+    rank = inputs.dim() - 2
+    channels_last = (data_format or config.image_data_format()) == "channels_last"
     pool_size = _tuple(pool_size, rank)
     strides = pool_size if strides is None else _tuple(strides, rank)
-    pads = _pads(x, rank, channels_last, pool_size, strides, (1,) * rank, padding)
-    return pool_size, strides, pads
-
-
-def _ceil_covers(pads, strides):
-    """Whether torch's ceil_mode (a partial last window) reproduces TF's one extra pad at the end:
-    true when every asymmetric axis has stride > 1."""
-    return all(b == a or s > 1 for (b, a), s in zip(pads, strides))
+    pads = _pads(inputs, rank, channels_last, pool_size, strides, (1,) * rank, padding)
+    x, tpad, ceil, explicit = inputs, 0, False, None
+    if pads is not None:
+        if all(b == a or s > 1 for (b, a), s in zip(pads, strides)):
+            tpad, ceil = [b for b, _ in pads], any(b != a for b, a in pads)
+        else:
+            x, explicit = _explicit_pad(inputs, pads, channels_last, fill), pads
+    if channels_last:
+        y = fn(x.permute(_TO_TORCH[rank]), pool_size, strides, tpad, ceil).permute(_FROM_TORCH[rank])
+    else:
+        y = fn(x, pool_size, strides, tpad, ceil)
+    return y, explicit, (rank, channels_last, pool_size, strides)
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     """Max pooling; 'same' pads TF-style (padding never wins the max)."""
-    rank = inputs.dim() - 2
-    channels_last = (data_format or config.image_data_format()) == "channels_last"
-    pool_size, strides, pads = _pool_geometry(inputs, rank, channels_last, pool_size, strides, padding)
-    x, tpad, ceil = inputs, 0, False
-    if pads is not None:
-        if all(b == a for b, a in pads):
-            tpad = [b for b, _ in pads]
-        elif _ceil_covers(pads, strides):
-            # The extra pad at the end is exactly what ceil_mode's partial last window covers.
-            tpad, ceil = [b for b, _ in pads], True
-        else:
-            x = _explicit_pad(inputs, pads, channels_last, float("-inf"))
-    if channels_last:
-        y = _MAX_POOL[rank](x.permute(_TO_TORCH[rank]), pool_size, strides, tpad, 1, ceil)
-        return y.permute(_FROM_TORCH[rank])
-    return _MAX_POOL[rank](x, pool_size, strides, tpad, 1, ceil)
+    fn = _MAX_POOL[inputs.dim() - 2]
+    y, _, _ = _pool(inputs, pool_size, strides, padding, data_format,
+                    lambda x, k, s, p, ceil: fn(x, k, s, p, 1, ceil), float("-inf"))
+    return y
 
 
 _COUNT_CACHE: dict = {}
 
 
 def _window_counts(sizes, pool_size, strides, pads, rank, channels_last, like):
-    """1 / (number of real, unpadded elements) of every 'same' window, broadcastable to the output."""
+    """pool volume / (number of real, unpadded elements) of every 'same' window, broadcastable
+    to the output."""
     key = (tuple(sizes), pool_size, strides, tuple(pads), channels_last, like.dtype, like.device)
     scale = _COUNT_CACHE.get(key)
     if scale is None:
@@ -249,8 +248,7 @@ def _window_counts(sizes, pool_size, strides, pads, rank, channels_last, like):
             shape[i] = out
             scale = scale * (k / counts).reshape(shape)
         shape = ((1,) + tuple(scale.shape) + (1,)) if channels_last else ((1, 1) + tuple(scale.shape))
-        scale = scale.reshape(shape)
-        scale = scale.to(dtype=like.dtype, device=like.device)
+        scale = scale.reshape(shape).to(dtype=like.dtype, device=like.device)
         if len(_COUNT_CACHE) > 256:
             _COUNT_CACHE.clear()
         _COUNT_CACHE[key] = scale
@@ -260,26 +258,15 @@ def _window_counts(sizes, pool_size, strides, pads, rank, channels_last, like):
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     """Average pooling; with 'same', padded positions are excluded from each window's count
     (Keras/TF semantics), so a border window averages only the real inputs it covers."""
-    rank = inputs.dim() - 2
-    channels_last = (data_format or config.image_data_format()) == "channels_last"
-    pool_size, strides, pads = _pool_geometry(inputs, rank, channels_last, pool_size, strides, padding)
-    x, tpad, ceil, scale = inputs, 0, False, None
-    if pads is not None:
-        if all(b == a for b, a in pads):
-            tpad = [b for b, _ in pads]
-        elif _ceil_covers(pads, strides):
-            tpad, ceil = [b for b, _ in pads], True
-        else:
-            x = _explicit_pad(inputs, pads, channels_last)
-            first = 1 if channels_last else 2
-            sizes = inputs.shape[first:first + rank]
-            scale = _window_counts(sizes, pool_size, strides, pads, rank, channels_last, inputs)
-    fn = _AVG_POOL[rank]
-    if channels_last:
-        y = fn(x.permute(_TO_TORCH[rank]), pool_size, strides, tpad, ceil, False).permute(_FROM_TORCH[rank])
-    else:
-        y = fn(x, pool_size, strides, tpad, ceil, False)
-    return y if scale is None else y * scale
+    fn = _AVG_POOL[inputs.dim() - 2]
+    y, pads, (rank, channels_last, pool_size, strides) = _pool(
+        inputs, pool_size, strides, padding, data_format,
+        lambda x, k, s, p, ceil: fn(x, k, s, p, ceil, False), 0.0)
+    if pads is None:
+        return y
+    first = 1 if channels_last else 2
+    sizes = inputs.shape[first:first + rank]
+    return y * _window_counts(sizes, pool_size, strides, pads, rank, channels_last, inputs)
 
 
 def upsample(inputs, size, data_format=None, interpolation="nearest"):
