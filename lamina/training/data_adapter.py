@@ -123,7 +123,7 @@ class ArrayData:
 class IterableData:
     """Batches produced by Python: generators, PyDataset/Sequence, torch DataLoader, lists of batches."""
 
-    def __init__(self, source, steps=None, shuffle=False):
+    def __init__(self, source, steps=None):
         self.source = source
         n = None
         if hasattr(source, "__len__") and not hasattr(source, "__next__"):
@@ -132,7 +132,6 @@ class IterableData:
             except TypeError:
                 n = None
         self.steps = steps if steps is not None else n
-        self._iter = None
 
     def __len__(self):
         return self.steps
@@ -177,7 +176,7 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, cla
     """The right adapter for ``x`` (and ``y``)."""
     if x is None:
         raise ValueError(f"{what}() needs input data x.")
-    if _is_array_struct(x) and not _looks_like_iterable_of_batches(x):
+    if _is_array_struct(x):
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
             raise ValueError(f"batch_size must be a positive integer, received {batch_size!r}.")
         return ArrayData(x, y, sample_weight, batch_size or 32, shuffle, class_weight, steps)
@@ -186,13 +185,7 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, cla
             f"{what}(x, y): when x is a generator or dataset it must yield (inputs, targets) itself; "
             "do not pass y separately."
         )
-    if batch_size is not None and hasattr(x, "__next__"):
-        pass  # generators set their own batch size; Keras ignores batch_size here too
-    return IterableData(x, steps=steps)
-
-
-def _looks_like_iterable_of_batches(x):
-    return False
+    return IterableData(x, steps=steps)  # generators batch themselves; batch_size is ignored
 
 
 def _apply_class_weight(y, sw, class_weight):

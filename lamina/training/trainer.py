@@ -108,9 +108,7 @@ class Trainer:
                     "validation_split only works with arrays; with a generator or dataset pass "
                     "validation_data instead."
                 )
-            data, val_data = data.split(validation_split)
-            data.shuffle = shuffle
-            data.class_weight = class_weight
+            data, val_data = data.split(validation_split)  # class weights are already in data.sw
         self._check_data_against_inputs(data)
         steps = self._get_steps()
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
