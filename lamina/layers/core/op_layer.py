@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from lamina import ops
 from lamina.layers.layer import Layer
+from lamina.utils import naming
 
 
 class OpLayer(Layer):
     """Applies the elementwise op ``op_name`` from lamina.ops to its (one or two) arguments."""
 
     def __init__(self, op_name, **kwargs):
-        kwargs.setdefault("name", None)
+        if kwargs.get("name") is None:
+            kwargs["name"] = naming.auto_name(op_name)  # 'add', 'multiply_1', ... as Keras names them
         super().__init__(**kwargs)
         self.op_name = op_name
         self._fn = getattr(ops, op_name)
