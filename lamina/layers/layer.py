@@ -284,23 +284,34 @@ class Layer(backend.LayerBase):
         return total
 
     # ------------------------------------------------------------------ weights
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
-                   regularizer=None, constraint=None, aggregation="none", name=None, **kwargs):
+    _ADD_WEIGHT_ORDER = ("shape", "initializer", "dtype", "trainable", "autocast", "regularizer",
+                         "constraint", "aggregation", "name")
+    _ADD_WEIGHT_ORDER_KERAS2 = ("name", "shape", "dtype", "initializer", "regularizer", "trainable",
+                                "constraint")
+
+    def add_weight(self, *args, **kwargs):
         """Create a weight (a Parameter if trainable, a buffer otherwise) and track it.
+
+        Arguments (Keras 3 order): shape, initializer (default 'glorot_uniform' for floats,
+        'zeros' otherwise), dtype, trainable=True, autocast, regularizer, constraint,
+        aggregation, name. Keras 2's positional order ``add_weight(name, shape, dtype,
+        initializer, regularizer, trainable, constraint)`` is recognised by a leading name string.
 
         Returns the backend tensor, ready to use in ``call``. ``self.kernel = self.add_weight(...)``
         stores it once, under the attribute name.
         """
-        if isinstance(shape, str):  # Keras 2: add_weight(name, shape, ...)
-            name, shape = shape, initializer if not isinstance(initializer, str) and initializer is not None else kwargs.pop("shape", None)
-            if "initializer" in kwargs:
-                initializer = kwargs.pop("initializer")
-            elif not (isinstance(initializer, (str,)) or callable(initializer)):
-                initializer = None
-        kwargs.pop("use_resource", None)
-        kwargs.pop("synchronization", None)
-        if kwargs:
-            raise ValueError(f"add_weight() of layer '{self.name}' got unexpected arguments {sorted(kwargs)}.")
+        order = self._ADD_WEIGHT_ORDER_KERAS2 if args and isinstance(args[0], str) else self._ADD_WEIGHT_ORDER
+        if len(args) > len(order):
+            raise TypeError(f"add_weight() takes at most {len(order)} positional arguments, received {len(args)}.")
+        for key, value in zip(order, args):
+            if key in kwargs:
+                raise TypeError(f"add_weight() got multiple values for argument '{key}'.")
+            kwargs[key] = value
+        return self._add_weight(**kwargs)
+
+    def _add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+                    regularizer=None, constraint=None, aggregation="none", name=None,
+                    use_resource=None, synchronization=None, overwrite_with_gradient=False):
         from lamina import constraints as _constraints
         from lamina import initializers as _initializers
         from lamina import regularizers as _regularizers

@@ -157,3 +157,22 @@ def test_activity_regularizer_is_divided_by_batch_size():
     out = layer(np.ones((4, 3), "float32"))
     (loss,) = layer.losses
     assert float(loss.detach()) == pytest.approx(float(out.abs().sum().detach()) / 4)
+
+
+def test_add_weight_keras3_and_keras2_argument_orders():
+    class Both(lamina.layers.Layer):
+        def build(self, input_shape):
+            self.a = self.add_weight((2, 3), "ones", name="a")  # Keras 3 positional order
+            self.b = self.add_weight("b", (3,), initializer="zeros", trainable=False)  # Keras 2
+            self.c = self.add_weight(name="c", shape=(1,), initializer=lamina.initializers.Constant(4.0))
+
+        def call(self, x):
+            return x
+
+    layer = Both()
+    layer(np.ones((1, 2), "float32"))
+    a, c, b = layer.get_weights()  # trainable first, then non-trainable
+    assert a.shape == (2, 3) and (a == 1).all() and b.shape == (3,) and c.tolist() == [4.0]
+    assert [v.name for v in layer.non_trainable_weights] == ["b"]
+    with pytest.raises(TypeError, match="multiple values for argument 'shape'"):
+        layer.add_weight((1,), shape=(2,))
