@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from lamina import constraints, initializers, ops, regularizers
+from lamina import initializers, ops
 from lamina.errors import deprecated
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
-from lamina.layers.normalization._common import check_axes, ser
+from lamina.layers.normalization._common import affine_config, build_affine, check_axes, init_affine
 
 
 class BatchNormalization(Layer):
@@ -87,16 +87,10 @@ class BatchNormalization(Layer):
         self.axis = axis
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
-        self.center = bool(center)
-        self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
+        init_affine(self, center, scale, beta_initializer, gamma_initializer, beta_regularizer,
+                    gamma_regularizer, beta_constraint, gamma_constraint)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
         self.renorm = renorm
         self.renorm_clipping = renorm_clipping
         self.renorm_momentum = renorm_momentum
@@ -112,24 +106,7 @@ class BatchNormalization(Layer):
                 f"received input shape {tuple(input_shape)}. Give the model an input_shape."
             )
         shape = (dim,)
-        if self.scale:
-            self.gamma = self.add_weight(
-                shape=shape,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-                name="gamma")
-        else:
-            self.gamma = None
-        if self.center:
-            self.beta = self.add_weight(
-                shape=shape,
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-                name="beta")
-        else:
-            self.beta = None
+        build_affine(self, shape, scale=self.scale, center=self.center)
         self.moving_mean = self.add_weight(shape=shape, initializer=self.moving_mean_initializer,
                                            trainable=False, name="moving_mean")
         self.moving_variance = self.add_weight(shape=shape, initializer=self.moving_variance_initializer,
@@ -163,16 +140,9 @@ class BatchNormalization(Layer):
             "axis": self.axis,
             "momentum": self.momentum,
             "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            **affine_config(self),
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
             "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
-            "beta_regularizer": ser(regularizers, self.beta_regularizer),
-            "gamma_regularizer": ser(regularizers, self.gamma_regularizer),
-            "beta_constraint": ser(constraints, self.beta_constraint),
-            "gamma_constraint": ser(constraints, self.gamma_constraint),
             "synchronized": self.synchronized,
             "renorm": self.renorm,
             "renorm_clipping": self.renorm_clipping,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from lamina import constraints, initializers, ops, regularizers
+from lamina import ops
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
-from lamina.layers.normalization._common import check_axes, ser
+from lamina.layers.normalization._common import affine_config, build_affine, check_axes, init_affine
 
 
 class GroupNormalization(Layer):
@@ -46,14 +46,8 @@ class GroupNormalization(Layer):
         self.groups = groups
         self.axis = axis
         self.epsilon = float(epsilon)
-        self.center = bool(center)
-        self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        init_affine(self, center, scale, beta_initializer, gamma_initializer, beta_regularizer,
+                    gamma_regularizer, beta_constraint, gamma_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -73,24 +67,7 @@ class GroupNormalization(Layer):
                 f"{[g for g in range(1, dim + 1) if dim % g == 0][-3:]}."
             )
         self._groups = groups
-        if self.scale:
-            self.gamma = self.add_weight(
-                shape=(dim,),
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-                name="gamma")
-        else:
-            self.gamma = None
-        if self.center:
-            self.beta = self.add_weight(
-                shape=(dim,),
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-                name="beta")
-        else:
-            self.beta = None
+        build_affine(self, (dim,), scale=self.scale, center=self.center)
         self.input_spec = InputSpec(ndim=len(input_shape), axes={self.axis: dim})
 
     def call(self, inputs):
@@ -106,13 +83,6 @@ class GroupNormalization(Layer):
             "groups": self.groups,
             "axis": self.axis,
             "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": ser(regularizers, self.beta_regularizer),
-            "gamma_regularizer": ser(regularizers, self.gamma_regularizer),
-            "beta_constraint": ser(constraints, self.beta_constraint),
-            "gamma_constraint": ser(constraints, self.gamma_constraint),
+            **affine_config(self),
         })
         return config

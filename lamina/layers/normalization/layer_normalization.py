@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import warnings
 
-from lamina import constraints, initializers, ops, regularizers
+from lamina import ops
 from lamina.errors import LaminaDeprecationWarning
 from lamina.layers.layer import Layer
-from lamina.layers.normalization._common import check_axes, normalize_axes, ser
+from lamina.layers.normalization._common import (
+    affine_config,
+    build_affine,
+    check_axes,
+    init_affine,
+    normalize_axes,
+)
 
 
 class LayerNormalization(Layer):
@@ -54,15 +60,9 @@ class LayerNormalization(Layer):
                 "normalisation.", LaminaDeprecationWarning, stacklevel=3)
         self.axis = axis
         self.epsilon = float(epsilon)
-        self.center = bool(center)
-        self.scale = bool(scale)
         self.rms_scaling = bool(rms_scaling)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        init_affine(self, center, scale, beta_initializer, gamma_initializer, beta_regularizer,
+                    gamma_regularizer, beta_constraint, gamma_constraint)
         self.supports_masking = True
 
     def _axes_list(self):
@@ -78,24 +78,8 @@ class LayerNormalization(Layer):
                 f"LayerNormalization layer '{self.name}' needs known sizes on axes {self.axis}, "
                 f"received input shape {tuple(input_shape)}."
             )
-        if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(
-                shape=shape,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-                name="gamma")
-        else:
-            self.gamma = None
-        if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(
-                shape=shape,
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-                name="beta")
-        else:
-            self.beta = None
+        build_affine(self, shape, scale=self.scale or self.rms_scaling,
+                     center=self.center and not self.rms_scaling)
 
     def call(self, inputs):
         if self.rms_scaling:
@@ -111,14 +95,7 @@ class LayerNormalization(Layer):
         config.update({
             "axis": self.axis,
             "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
+            **affine_config(self),
             "rms_scaling": self.rms_scaling,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": ser(regularizers, self.beta_regularizer),
-            "gamma_regularizer": ser(regularizers, self.gamma_regularizer),
-            "beta_constraint": ser(constraints, self.beta_constraint),
-            "gamma_constraint": ser(constraints, self.gamma_constraint),
         })
         return config
