@@ -39,7 +39,7 @@ def check_input(layer, spec_or_specs, shapes) -> None:
         if problem:
             raise ShapeError(
                 f'Input {i} of layer "{layer.name}" ({type(layer).__name__}) is incompatible with the '
-                f"layer: {problem}, but received input with shape {_fmt(shape)}. "
+                f"layer: {problem}, but received input with shape {format_shape(shape)}. "
                 f"{_fix(layer, spec)}"
             )
 
@@ -61,11 +61,13 @@ def _problem(spec, shape):
     if spec.shape is not None:
         for want, got in zip(spec.shape, shape):
             if want is not None and got is not None and want != got:
-                return f"expected shape={_fmt(spec.shape)}"
+                return f"expected shape={format_shape(spec.shape)}"
     return None
 
 
-def _fmt(shape):
+def format_shape(shape) -> str:
+    """A shape as Keras prints it: ``(None, 3)``, ``(5,)``."""
+    shape = tuple(shape)
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 

@@ -183,10 +183,7 @@ class Trainer:
                            epochs=1, steps=len(data) if len(data) else None)
         with backend.compute_scope():
             logs = self._evaluate_data(data, cbs, verbose)
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+        return _format(logs, return_dict)
 
     def _evaluate_data(self, data, cbs, verbose, in_fit=False):
         steps = self._get_steps()

@@ -12,7 +12,9 @@ def _fmt_shape(shape):
         return ", ".join(f"{k}: {_fmt_shape(v)}" for k, v in shape.items())
     if shape is None:
         return "?"
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+    from lamina.layers.input_spec import format_shape
+
+    return format_shape(shape)
 
 
 def _output_shape(layer):

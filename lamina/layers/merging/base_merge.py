@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from lamina import ops
+from lamina.layers.input_spec import format_shape
 from lamina.layers.layer import Layer
 
 
@@ -154,6 +155,4 @@ def masked_reduce(op, inputs, masks):
 def _fmt(shape):
     if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
         return "[" + ", ".join(_fmt(s) for s in shape) + "]"
-    shape = tuple(shape)
-    body = ", ".join("None" if d is None else str(d) for d in shape)
-    return "(" + body + ("," if len(shape) == 1 else "") + ")"
+    return format_shape(shape)
