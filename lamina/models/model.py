@@ -81,8 +81,6 @@ class Model(Trainer, Layer):
     def predict_classes(self, x, batch_size=32, verbose=0):
         """Keras 1/2: class indices. Use ``np.argmax(model.predict(x), -1)`` (softmax outputs)
         or ``(model.predict(x) > 0.5).astype('int32')`` (a single sigmoid unit)."""
-        import numpy as np
-
         deprecated("model.predict_classes(x)",
                    "np.argmax(model.predict(x), axis=-1) (or (model.predict(x) > 0.5).astype('int32') for a sigmoid output)")
         proba = self.predict(x, batch_size=batch_size, verbose=verbose)

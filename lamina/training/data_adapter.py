@@ -31,14 +31,6 @@ def _is_array_struct(x):
     return _is_array(x)
 
 
-def _to_tensor(x):
-    if isinstance(x, (list, tuple)) and x and all(isinstance(v, (int, float)) for v in x):
-        x = np.asarray(x)
-    if isinstance(x, np.ndarray) and x.dtype == np.float64:
-        x = x.astype(np.float32)
-    return ops.convert_to_tensor(x)
-
-
 def _n(x):
     return x.shape[0]
 
@@ -48,9 +40,9 @@ class ArrayData:
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False,
                  class_weight=None, steps=None):
-        self.x = map_structure(_to_tensor, x)
-        self.y = map_structure(_to_tensor, y) if y is not None else None
-        self.sw = map_structure(_to_tensor, sample_weight) if sample_weight is not None else None
+        self.x = map_structure(ops.convert_to_tensor, x)
+        self.y = map_structure(ops.convert_to_tensor, y) if y is not None else None
+        self.sw = map_structure(ops.convert_to_tensor, sample_weight) if sample_weight is not None else None
         lengths = {}
         for name, s in (("x", self.x), ("y", self.y), ("sample_weight", self.sw)):
             if s is not None:
@@ -156,15 +148,15 @@ class IterableData:
 
 def _unpack(batch):
     if isinstance(batch, dict) or not isinstance(batch, (tuple, list)):
-        return map_structure(_to_tensor, batch), None, None
+        return map_structure(ops.convert_to_tensor, batch), None, None
     if len(batch) == 1:
-        return map_structure(_to_tensor, batch[0]), None, None
+        return map_structure(ops.convert_to_tensor, batch[0]), None, None
     if len(batch) == 2:
-        return map_structure(_to_tensor, batch[0]), map_structure(_to_tensor, batch[1]), None
+        return map_structure(ops.convert_to_tensor, batch[0]), map_structure(ops.convert_to_tensor, batch[1]), None
     if len(batch) == 3:
         x, y, sw = batch
-        return (map_structure(_to_tensor, x), map_structure(_to_tensor, y),
-                map_structure(_to_tensor, sw) if sw is not None else None)
+        return (map_structure(ops.convert_to_tensor, x), map_structure(ops.convert_to_tensor, y),
+                map_structure(ops.convert_to_tensor, sw) if sw is not None else None)
     raise ValueError(
         f"A data generator must yield (x,), (x, y) or (x, y, sample_weight); it yielded a "
         f"{type(batch).__name__} of length {len(batch)}."

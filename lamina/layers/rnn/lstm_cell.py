@@ -63,7 +63,7 @@ class LSTMCell(RNNCellBase):
 
     def build(self, input_shape):
         self._add_kernels(input_shape[-1])
-        init = None
+        init = None  # the bias initializer itself
         if self.unit_forget_bias:
             base, u = self.bias_initializer, self.units
 

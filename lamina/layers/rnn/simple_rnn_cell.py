@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from lamina import ops
 from lamina.layers.rnn.cell_base import RNNCellBase
 
 

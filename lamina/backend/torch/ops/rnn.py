@@ -112,7 +112,7 @@ def fused_rnn(mode, inputs, initial_states, kernel, recurrent_kernel, bias=None,
     if layout is None:
         return None
     starts, lengths, host_lengths, late_starts = layout
-    batch, steps = inputs.shape[0], inputs.shape[1]
+    steps = inputs.shape[1]
     if bool((host_lengths == steps).all()):
         out, final = _run(mode, inputs, hx, params)
         return out, [s.squeeze(0) for s in final]
