@@ -256,9 +256,10 @@ def _resize_axis(x, axis, n_out, interpolation):
     n_in = x.shape[axis]
     if n_in == n_out:
         return x
+    if interpolation == "nearest":  # in float32, as TensorFlow and torch compute it (ties at .5 agree)
+        centres32 = (np.arange(n_out, dtype=np.float32) + np.float32(0.5)) * np.float32(n_in / n_out)
+        return np.take(x, np.minimum(np.floor(centres32).astype(np.int64), n_in - 1), axis=axis)
     centres = (np.arange(n_out, dtype=np.float64) + 0.5) * (n_in / n_out)
-    if interpolation == "nearest":
-        return np.take(x, np.minimum(np.floor(centres).astype(np.int64), n_in - 1), axis=axis)
     src = np.clip(centres - 0.5, 0, n_in - 1)
     lo = np.floor(src).astype(np.int64)
     hi = np.minimum(lo + 1, n_in - 1)
