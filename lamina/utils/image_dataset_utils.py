@@ -67,7 +67,7 @@ def load_image(path, image_size, num_channels=3, interpolation="bilinear", data_
         resample = getattr(Image.Resampling, _PIL_METHODS[interpolation])
         x = np.asarray(img.resize((tw, th), resample=resample, box=box), dtype=np.float32)
     else:
-        x = np.asarray(img, dtype=np.float32)
+        x = np.asarray(img)  # uint8: cropped, padded and gathered before the float32 blend
         if crop is not None:
             top, left, ch, cw = crop
             x = x[top:top + ch, left:left + cw]
