@@ -75,15 +75,6 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
     what = "audio_dataset_from_directory"
     if ragged and output_sequence_length is not None:
         raise ValueError(f"{what}: pass either ragged=True or output_sequence_length, not both.")
-    dataset_utils.check_arguments(what, labels, label_mode, class_names, validation_split, subset, shuffle, seed)
-    if labels is None or label_mode is None:
-        labels, label_mode = None, None
-    if seed is None:
-        seed = np.random.randint(1e6)
-    paths, labels, class_names = dataset_utils.index_directory(
-        directory, labels, (".wav",), class_names, shuffle, seed, follow_links, verbose, what)
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(f"{what}: label_mode='binary' needs exactly 2 classes; found {len(class_names)}: {class_names}.")
 
     def load(path):
         samples, rate = read_wav(path)
@@ -98,9 +89,6 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
                 samples = np.pad(samples, [(0, output_sequence_length - len(samples)), (0, 0)])
         return samples
 
-    def build(p, lab, training):
-        return dataset_utils.files_dataset(p, lab, label_mode, len(class_names or ()), load, batch_size,
-                                           shuffle and training, seed, workers, class_names,
-                                           collate=_ragged_batch if ragged else _pad_batch)
-
-    return dataset_utils.make_subsets(what, paths, labels, validation_split, subset, build, verbose)
+    return dataset_utils.directory_dataset(what, directory, (".wav",), load, labels, label_mode, class_names,
+                                           batch_size, shuffle, seed, validation_split, subset, follow_links,
+                                           verbose, workers, collate=_ragged_batch if ragged else _pad_batch)

@@ -183,6 +183,31 @@ def _collate(group, collate):
     return collate(group)
 
 
+def directory_dataset(what, directory, formats, load, labels, label_mode, class_names, batch_size, shuffle, seed,
+                      validation_split, subset, follow_links, verbose, workers, collate=None, format="tf"):
+    """The body every ``*_dataset_from_directory`` shares: check, index, split, build lazy Datasets."""
+    if format not in ("tf", "grain"):
+        raise ValueError(f"{what}: format must be 'tf' or 'grain'; received {format!r}.")
+    check_arguments(what, labels, label_mode, class_names, validation_split, subset, shuffle, seed)
+    if labels is None or label_mode is None:
+        labels, label_mode = None, None
+    if seed is None:
+        seed = np.random.randint(1e6)
+    paths, labels, class_names = index_directory(directory, labels, formats, class_names, shuffle, seed,
+                                                 follow_links, verbose, what)
+    if label_mode == "binary" and len(class_names) != 2:
+        raise ValueError(
+            f"{what}: label_mode='binary' needs exactly 2 classes; found {len(class_names)}: {class_names}. "
+            "Use label_mode='int' or 'categorical' for more classes."
+        )
+
+    def build(p, lab, training):
+        return files_dataset(p, lab, label_mode, len(class_names or ()), load, batch_size, shuffle and training,
+                             seed, workers, class_names, collate)
+
+    return make_subsets(what, paths, labels, validation_split, subset, build, verbose)
+
+
 def make_subsets(what, paths, labels, validation_split, subset, build, verbose):
     """``build(paths, labels, is_training)`` for one subset, or ``[train, validation]`` for ``'both'``."""
     if subset == "both":

@@ -148,20 +148,6 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         )
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
         raise ValueError(f"{what}: pass only one of crop_to_aspect_ratio and pad_to_aspect_ratio.")
-    if format not in ("tf", "grain"):
-        raise ValueError(f"{what}: format must be 'tf' or 'grain'; received {format!r}.")
-    dataset_utils.check_arguments(what, labels, label_mode, class_names, validation_split, subset, shuffle, seed)
-    if labels is None or label_mode is None:
-        labels, label_mode = None, None
-    if seed is None:
-        seed = np.random.randint(1e6)
-    paths, labels, class_names = dataset_utils.index_directory(
-        directory, labels, ALLOWLIST_FORMATS, class_names, shuffle, seed, follow_links, verbose, what)
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(
-            f"{what}: label_mode='binary' needs exactly 2 classes; found {len(class_names)}: {class_names}. "
-            "Use label_mode='int' or 'categorical' for more classes."
-        )
     data_format = config.standardize_data_format(data_format)
     size = tuple(int(s) for s in image_size)
 
@@ -169,8 +155,6 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         return load_image(path, size, _CHANNELS[color_mode], interpolation, data_format,
                           crop_to_aspect_ratio, pad_to_aspect_ratio)
 
-    def build(p, lab, training):
-        return dataset_utils.files_dataset(p, lab, label_mode, len(class_names or ()), load, batch_size,
-                                           shuffle and training, seed, workers, class_names)
-
-    return dataset_utils.make_subsets(what, paths, labels, validation_split, subset, build, verbose)
+    return dataset_utils.directory_dataset(what, directory, ALLOWLIST_FORMATS, load, labels, label_mode, class_names,
+                                           batch_size, shuffle, seed, validation_split, subset, follow_links,
+                                           verbose, workers, format=format)

@@ -51,27 +51,12 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
     >>> texts, labels = next(iter(train))  # doctest: +SKIP
     """
     what = "text_dataset_from_directory"
-    if format not in ("tf", "grain"):
-        raise ValueError(f"{what}: format must be 'tf' or 'grain'; received {format!r}.")
-    dataset_utils.check_arguments(what, labels, label_mode, class_names, validation_split, subset, shuffle, seed)
-    if labels is None or label_mode is None:
-        labels, label_mode = None, None
-    if seed is None:
-        seed = np.random.randint(1e6)
-    paths, labels, class_names = dataset_utils.index_directory(
-        directory, labels, (".txt",), class_names, shuffle, seed, follow_links, verbose, what)
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(
-            f"{what}: label_mode='binary' needs exactly 2 classes; found {len(class_names)}: {class_names}."
-        )
 
     def load(path):
         with open(path, encoding=encoding, errors="replace") as f:
             text = f.read()
         return text[:max_length] if max_length is not None else text
 
-    def build(p, lab, training):
-        return dataset_utils.files_dataset(p, lab, label_mode, len(class_names or ()), load, batch_size,
-                                           shuffle and training, seed, workers, class_names, collate=_strings)
-
-    return dataset_utils.make_subsets(what, paths, labels, validation_split, subset, build, verbose)
+    return dataset_utils.directory_dataset(what, directory, (".txt",), load, labels, label_mode, class_names,
+                                           batch_size, shuffle, seed, validation_split, subset, follow_links,
+                                           verbose, workers, collate=_strings, format=format)
