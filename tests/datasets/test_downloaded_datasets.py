@@ -29,6 +29,7 @@ from lamina.datasets import (
     mnist,
     reuters,
 )
+from lamina.errors import LaminaDeprecationWarning
 from lamina.utils.file_utils import DownloadError
 
 RNG = np.random.RandomState(7)
@@ -220,6 +221,9 @@ def test_imdb_filtering_by_hand(server):
     # maxlen keeps sequences strictly shorter than 4 (start included); 1 < skip_top and 8+ become OOV (2).
     assert _by_label(x, y) == {1: [2, 7, 2], 2: [2, 2], 4: [2, 5]}
     assert _by_label(xt, yt) == {0: [2, 6, 6], 2: [2, 2]}
+    with pytest.warns(LaminaDeprecationWarning, match=r"imdb.load_data\(num_words=...\)"):
+        (x2, y2), _ = imdb.load_data(nb_words=8, skip_top=5, maxlen=4)  # Keras 1's spelling
+    assert _by_label(x2, y2) == _by_label(x, y)
     (x, y), _ = imdb.load_data(start_char=None, oov_char=None, index_from=0, num_words=5)
     assert _by_label(x, y) == {0: [1, 2, 3], 1: [4], 2: [], 3: [], 4: [2]}
     with pytest.raises(ValueError, match="no review is shorter than maxlen=1 in the training set"):

@@ -140,6 +140,11 @@ def test_fit_evaluate_predict_consume_a_dataset():
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert model.predict(Dataset.from_tensor_slices(x).batch(10), verbose=0).shape == (64, 2)
     assert np.isfinite(model.evaluate(ds, verbose=0))
+    # An endless dataset continues across epochs: each epoch sees the next steps_per_epoch batches.
+    seen = []
+    counted = Dataset.from_tensor_slices((x, y)).map(lambda a, b: (seen.append(1) or a, b)).batch(16).repeat()
+    model.fit(counted, epochs=3, steps_per_epoch=2, verbose=0)
+    assert len(seen) == 3 * 2 * 16
     with pytest.raises(ValueError, match=r"fit\(\) received a Dataset of single samples; batch it first"):
         model.fit(Dataset.from_tensor_slices((x, y)), epochs=1, verbose=0)
 
