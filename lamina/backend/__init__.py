@@ -49,7 +49,11 @@ def __getattr__(name):
         from lamina.backend.torch import optimizers
 
         return optimizers
-    raise AttributeError(f"module 'lamina.backend' has no attribute '{name}'")
+    if name.startswith("_") or name == "legacy":
+        raise AttributeError(f"module 'lamina.backend' has no attribute '{name}'")
+    import importlib  # Keras 2's K.mean, K.function...: lamina/backend/legacy, loaded on first use
+
+    return importlib.import_module("lamina.backend.legacy").lookup(name)
 
 
 def clear_session() -> None:
@@ -69,13 +73,6 @@ def learning_phase() -> int:
     from lamina.layers import layer as _layer
 
     return 1 if _layer.current_training() else 0
-
-
-def set_learning_phase(value: int) -> None:
-    raise ValueError(
-        "K.set_learning_phase() was removed in Keras 2.4+ and lamina does not support it: "
-        "pass training=True or training=False when calling a model or layer instead."
-    )
 
 
 _NO_SESSION = ("nothing (lamina runs eagerly and has no TensorFlow session; to reset lamina's "
