@@ -13,11 +13,10 @@ from __future__ import annotations
 import functools
 
 from lamina import ops
+from lamina.layers.core.backend_function import BackendFunction
 from lamina.layers.keras_tensor import KerasTensor, any_symbolic, flatten, map_structure
-from lamina.layers.layer import Layer
-from lamina.utils import naming
 
-_REGISTRY: dict = {}
+REGISTRY: dict = {}
 
 
 class _Ref:
@@ -31,7 +30,7 @@ class _Ref:
 
 def symbolic(fn):
     """Decorator: ``fn`` computes on tensors and records a graph node on KerasTensors."""
-    _REGISTRY[fn.__name__] = fn
+    REGISTRY[fn.__name__] = fn
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -56,62 +55,14 @@ def record(name, args, kwargs):
     return BackendFunction(name, template)(tensors)
 
 
-def _fill(template, values):
+def fill(template, values):
+    """``template`` with each reference replaced by its tensor from ``values``."""
     return map_structure(lambda x: values[x.index] if isinstance(x, _Ref) else x, template)
 
 
-class BackendFunction(Layer):
-    """A Keras 2 backend function (``K.mean``, ``K.batch_dot``...) applied in a functional graph.
-
-    Args:
-        function: the name of the ``lamina.backend`` function, e.g. ``"mean"``.
-        arguments: the call's arguments, ``{"args": [...], "kwargs": {...}}``, with the symbolic
-            inputs replaced by references to the list the layer is called on.
-
-    Example:
-        >>> import lamina
-        >>> from lamina import backend as K
-        >>> x = lamina.Input((3,))
-        >>> K.mean(x, axis=-1, keepdims=True).shape
-        (None, 1)
-    """
-
-    def __init__(self, function, arguments=None, **kwargs):
-        if kwargs.get("name") is None:
-            kwargs["name"] = naming.auto_name(function)
-        super().__init__(**kwargs)
-        if function not in _REGISTRY:
-            from lamina.errors import unknown_identifier
-
-            raise unknown_identifier("Keras 2 backend function", function, _REGISTRY)
-        self.function = function
-        self.arguments = arguments or {"args": [], "kwargs": {}}
-        self._fn = _REGISTRY[function]
-
-    def call(self, tensors):
-        filled = _fill(self.arguments, list(tensors))
-        return self._fn(*filled["args"], **filled["kwargs"])
-
-    def compute_output_spec(self, tensors):
-        if any(ops.is_int_dtype(t.dtype) and not _is_input(t) for t in tensors):
-            # Computed integers (``K.shape(x)[0]``) may set output shapes: zeros would not do.
-            return _spec_by_evaluation(self, tensors)
-        return super().compute_output_spec(tensors)
-
-    def get_config(self):
-        config = super().get_config()
-        config["function"] = self.function
-        config["arguments"] = map_structure(_serialize_leaf, self.arguments)
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["arguments"] = _deserialize(config.get("arguments"))
-        return cls(**config)
-
-
-def _serialize_leaf(x):
+# ------------------------------------------------------------------ graph evaluation
+def serialize_leaf(x):
+    """A recorded argument as JSON (symbolic inputs as ``{"__tensor__": i}``)."""
     if isinstance(x, _Ref):
         return {"__tensor__": x.index}
     if x is None or isinstance(x, (bool, int, float, str)):
@@ -123,18 +74,18 @@ def _serialize_leaf(x):
     )
 
 
-def _deserialize(s):
+def deserialize(s):
+    """The inverse of ``serialize_leaf`` over a whole argument structure."""
     if isinstance(s, dict):
         if set(s) == {"__tensor__"}:
             return _Ref(s["__tensor__"])
-        return {k: _deserialize(v) for k, v in s.items()}
+        return {k: deserialize(v) for k, v in s.items()}
     if isinstance(s, list):
-        return [_deserialize(x) for x in s]
+        return [deserialize(x) for x in s]
     return s
 
 
-# ------------------------------------------------------------------ graph evaluation
-def _is_input(t):
+def is_input(t):
     from lamina.layers.core.input_layer import InputLayer
 
     return isinstance(t._keras_history[0], InputLayer)
@@ -155,7 +106,7 @@ def plan(outputs, fed, leaves=None):
         node = layer._inbound_nodes[node_index]
         if id(node) in seen:
             return
-        if _is_input(t):
+        if is_input(t):
             if leaves is not None:
                 leaves[id(t)] = t
                 return
@@ -195,7 +146,7 @@ def evaluate(nodes, values, training=None, watch=None):
     return values
 
 
-def _spec_by_evaluation(layer, tensors):
+def spec_by_evaluation(layer, tensors):
     """Output specs from running the upstream graph on stand-in inputs (None dims: 2, then 3)."""
     from lamina import backend
 
