@@ -88,14 +88,6 @@ def set_session(session=None) -> None:
     return None
 
 
-def get_session():
-    """Keras 1/2 (TensorFlow): the session Keras uses. lamina has no sessions: warns, returns None."""
-    from lamina.errors import deprecated
-
-    deprecated("K.get_session()", _NO_SESSION)
-    return None
-
-
 def int_shape(x) -> tuple:
     """The static shape of a tensor or symbolic tensor, as a tuple (Keras 2's K.int_shape)."""
     return tuple(x.shape)

@@ -125,18 +125,52 @@ TF_ONLY = {
 }
 
 
-def tf_only(name):
-    """A stand-in for a TensorFlow-only name: calling it raises an error that says so."""
-    what = TF_ONLY[name]
+class TensorFlowOnly:
+    """Stands for a TensorFlow-only object: calling it or reading any attribute raises an error
+    that says what is missing and what to use instead."""
 
-    def unsupported(*args, **kwargs):
+    def __init__(self, name, what):
+        self._name = name
+        self._what = what
+
+    def _raise(self, detail=""):
         raise ValueError(
-            f"K.{name} is part of Keras 2's TensorFlow backend and needs {what}, which lamina "
-            "does not have: lamina runs eagerly on PyTorch. Rewrite this part with lamina.backend "
-            "functions, lamina.ops, or layers.")
+            f"K.{self._name}{detail} is part of Keras 2's TensorFlow backend and needs {self._what}, "
+            "which lamina does not have: lamina runs eagerly on PyTorch. Compute directly with "
+            "lamina.backend functions, lamina.ops or layers (K.function runs a graph on arrays).")
 
-    unsupported.__name__ = name
-    return unsupported
+    def __call__(self, *args, **kwargs):
+        self._raise("(...)")
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        self._raise(f".{attr}")
+
+    def __repr__(self):
+        return f"<TensorFlow-only K.{self._name}: not available in lamina>"
+
+
+def tf_only(name):
+    """The stand-in for the TensorFlow-only name ``name``."""
+    return TensorFlowOnly(name, TF_ONLY[name])
+
+
+class _NoSession(TensorFlowOnly):
+    """What ``K.get_session()`` returns: running anything in it is explained as unsupported."""
+
+    def __init__(self):
+        super().__init__("get_session()", "a TensorFlow session")
+
+
+def get_session():
+    """Keras 1/2 (TensorFlow): the session Keras uses. lamina has none: warns and returns a
+    stand-in whose ``run``/``graph``... raise an error that explains it."""
+    from lamina.backend import _NO_SESSION
+    from lamina.errors import deprecated
+
+    deprecated("K.get_session()", _NO_SESSION)
+    return _NoSession()
 
 
 def lookup(name: str):
@@ -155,6 +189,6 @@ def lookup(name: str):
         f"{suggest(name, [n for n in dir(K) + __all__ if not n.startswith('_')])}")
 
 
-_PRIVATE = {"annotations", "lookup", "tf_only", "TF_ONLY"}
+_PRIVATE = {"annotations", "lookup", "tf_only", "TF_ONLY", "TensorFlowOnly"}
 __all__ = sorted(n for n, v in list(globals().items())
                  if not n.startswith("_") and n not in _PRIVATE and callable(v))

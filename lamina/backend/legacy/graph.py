@@ -62,8 +62,9 @@ class GraphFunction:
         fed = {id(x) for x in self.inputs if isinstance(x, KerasTensor)}
         targets = [t for t in self.outputs + [u[1] for u in self.updates] if isinstance(t, KerasTensor)]
         self._nodes = plan(targets, fed)
-        self._watch = {id(t) for n in self._nodes if isinstance(n.layer, Gradients)
-                       for t in n.input_tensors[1:]}
+        grads = [n for n in self._nodes if isinstance(n.layer, Gradients)]
+        self._watch = {id(t) for n in grads for t in n.input_tensors[1:]}
+        self._record = bool(grads)  # autograd must record the forward pass
 
     def __call__(self, inputs):
         if not isinstance(inputs, (list, tuple)):
@@ -80,7 +81,7 @@ class GraphFunction:
                 continue
             t = ops.convert_to_tensor(v, x.dtype if not ops.is_tensor(v) else None)
             values[id(x)] = backend._core.watch(t) if id(x) in self._watch else t
-        scope = backend._core.enable_grad() if self._watch else backend.no_grad()
+        scope = backend._core.enable_grad() if self._record else backend.no_grad()
         with scope:
             evaluate(self._nodes, values, training=training, watch=self._watch)
         for var, new in self.updates:

@@ -35,7 +35,7 @@ def variable(value, dtype=None, name=None, constraint=None):
 
     Args:
         value: the initial value.
-        dtype: its dtype (default: ``K.floatx()`` for floating values).
+        dtype: its dtype (default: ``K.floatx()``, whatever the value).
         name: a name for the variable.
         constraint: an optional projection applied by optimizers after each update.
 
@@ -46,9 +46,7 @@ def variable(value, dtype=None, name=None, constraint=None):
         >>> K.get_value(v).tolist()
         [[3.0, 4.0]]
     """
-    value = tensor(value, dtype)
-    if dtype is None and ops.is_float_dtype(ops.dtype(value)):
-        value = ops.cast(value, config.floatx())
+    value = tensor(value, dtype or config.floatx())  # Keras 2: floatx unless told otherwise
     v = KerasVariable(ops.copy(value), requires_grad=ops.is_float_dtype(ops.dtype(value)))
     v.__dict__["_keras_name"] = name
     v.constraint = constraint
