@@ -31,6 +31,19 @@ K2 = rng.standard_normal((3, 3, 3, 4)).astype("float32")
 K1 = rng.standard_normal((3, 3, 4)).astype("float32")
 
 
+LOCAL2 = rng.standard_normal((8, 2 * 3 * 3, 2)).astype("float32")
+LOCAL1 = rng.standard_normal((3, 3 * 3, 2)).astype("float32")
+
+
+def local_conv_ref(x, kernel, size, strides, out_shape):
+    """Unshared-weights convolution, channels_last: one kernel per output position."""
+    out = np.zeros((x.shape[0],) + out_shape + (kernel.shape[-1],))
+    for p, pos in enumerate(np.ndindex(*out_shape)):
+        window = x[(slice(None),) + tuple(slice(i * s, i * s + k) for i, s, k in zip(pos, strides, size))]
+        out[(slice(None),) + pos] = window.reshape(x.shape[0], -1) @ kernel[p]
+    return out
+
+
 def softmax(x, axis=-1):
     e = np.exp(x - x.max(axis, keepdims=True))
     return e / e.sum(axis, keepdims=True)
@@ -170,6 +183,16 @@ CASES = {
     "binary_crossentropy_logits": (lambda t, z: K.binary_crossentropy(t, z, from_logits=True),
                                    lambda t, z: -(t * np.log(1 / (1 + np.exp(-z)))
                                                   + (1 - t) * np.log(1 - 1 / (1 + np.exp(-z)))), [BITS, M]),
+    "binary_focal_crossentropy": (lambda t, p: K.binary_focal_crossentropy(t, p, apply_class_balancing=True),
+                                  lambda t, p: (t * 0.25 + (1 - t) * 0.75) * (1 - (t * p + (1 - t) * (1 - p))) ** 2
+                                  * -(t * np.log(np.clip(p, EPS, 1 - EPS) + EPS)
+                                      + (1 - t) * np.log(1 - np.clip(p, EPS, 1 - EPS) + EPS)), [BITS, PROBS]),
+    "categorical_focal_crossentropy": (K.categorical_focal_crossentropy,
+                                       lambda t, p: (0.25 * (1 - p) ** 2 * -t * np.log(p)).sum(-1), [ONEHOT, PROBS]),
+    "local_conv2d": (lambda x: K.local_conv2d(x, LOCAL2, (2, 3), (1, 2), (4, 2)),
+                     lambda x: local_conv_ref(x, LOCAL2, (2, 3), (1, 2), (4, 2)), [IMG]),
+    "local_conv1d": (lambda x: K.local_conv1d(x, LOCAL1, (3,), (2,)),
+                     lambda x: local_conv_ref(x, LOCAL1, (3,), (2,), (3,)), [SEQ]),
     # ------------------------------------------------------------ creation / control
     "zeros_like": (K.zeros_like, np.zeros_like, [A]),
     "ones_like": (K.ones_like, np.ones_like, [A]),
@@ -261,6 +284,28 @@ def test_ctc_batch_cost_matches_the_sum_over_all_alignments():
     decoded, _ = K.ctc_decode(probs, np.array([4, 4]))
     best = probs.argmax(-1)
     assert ops.convert_to_numpy(decoded[0])[0, :len(collapse(best[0]))].tolist() == collapse(best[0])
+
+
+def test_rnn_map_fn_and_folds():
+    x = rng.standard_normal((2, 5, 3)).astype("float32")
+
+    def step(x_t, states):
+        total = x_t + states[0] * states[1]  # states[1] is the constant
+        return total * 2.0, [total]
+
+    init, const = np.zeros((2, 3), "float32"), np.ones((2, 3), "float32")
+    last, outs, states = K.rnn(step, x, [init], constants=[const])
+    _check(outs, 2 * np.cumsum(x, 1), "rnn outputs")
+    _check(last, 2 * x.sum(1), "rnn last")
+    _check(states[0], x.sum(1), "rnn state")
+    mask = np.array([[1, 1, 0, 1, 0], [1, 0, 0, 0, 0]], bool)
+    last, outs, states = K.rnn(step, x, [init], mask=mask, constants=[const], go_backwards=True)
+    totals = [(x[0] * mask[0][:, None])[::-1].cumsum(0), (x[1] * mask[1][:, None])[::-1].cumsum(0)]
+    _check(states[0], np.stack([t[-1] for t in totals]), "masked backwards state")
+    _check(outs[1], [[0, 0, 0]] * 4 + [2 * x[1, 0]], "masked steps carry the previous output")
+    _check(K.map_fn(lambda r: K.sum(r), x), x.sum((1, 2)), "map_fn")
+    _check(K.foldl(lambda a, r: a * 2 + r, x), (x[0] * 2 + x[1]), "foldl")
+    _check(K.foldr(lambda a, r: a * 2 + r, x, initializer=np.zeros((5, 3), "float32")), x[1] * 2 + x[0], "foldr")
 
 
 # ---------------------------------------------------------------- placeholder / function / gradients
@@ -453,3 +498,13 @@ def test_backend_function_nodes_save_and_load(tmp_path):
     loaded = lamina.models.load_model(tmp_path / "m.keras")
     want = np.concatenate([A[:, 0], B[:, 0] ** 2], -1).mean(-1, keepdims=True)
     _check(loaded.predict(x, verbose=0), want, "loaded")
+
+
+@pytest.mark.parametrize("module", ["lamina.backend.legacy", "lamina.backend.legacy.graph",
+                                    "lamina.backend.legacy.variables", "lamina.layers.core.backend_function"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from lamina import config as _config
 from lamina.backend.legacy.graph import (
-    GraphFunction, foldl, foldr, function, gradients, in_test_phase, in_train_phase,
-    is_placeholder, learning_phase_scope, map_fn, name_scope, placeholder, set_learning_phase,
-    switch,
+    GraphFunction, function, gradients, in_test_phase, in_train_phase, is_placeholder,
+    learning_phase_scope, name_scope, placeholder, set_learning_phase, switch,
 )
+from lamina.backend.legacy.loops import foldl, foldr, local_conv1d, local_conv2d, map_fn, rnn
 from lamina.backend.legacy.losses import (
-    binary_crossentropy, categorical_crossentropy, ctc_batch_cost, ctc_decode,
-    sparse_categorical_crossentropy,
+    binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
+    categorical_focal_crossentropy, ctc_batch_cost, ctc_decode, sparse_categorical_crossentropy,
 )
 from lamina.backend.legacy.math import (
     abs, all, any, argmax, argmin, clip, cos, cumprod, cumsum, equal, exp, greater,
@@ -101,6 +101,16 @@ def manual_variable_initialization(value) -> None:
     """TensorFlow 1 session detail: lamina initializes variables when they are made."""
 
 
+def symbolic(func):
+    """Keras 2.3 decorator that ran ``func`` in the Keras graph; lamina runs it as it is."""
+    return func
+
+
+def eager(func):
+    """Keras 2.3 decorator that ran ``func`` eagerly; lamina always does."""
+    return func
+
+
 def reset_uids() -> None:
     """Restart the automatic layer names ('dense', 'dense_1'...)."""
     from lamina.utils import naming
@@ -119,9 +129,6 @@ TF_ONLY = {
     "is_tf_keras_tensor": "TensorFlow graphs",
     "unique_object_name": "TensorFlow graphs",
     "ctc_label_dense_to_sparse": "TensorFlow sparse tensors",
-    "local_conv1d": "the LocallyConnected layers' TensorFlow kernels",
-    "local_conv2d": "the LocallyConnected layers' TensorFlow kernels",
-    "rnn": "TensorFlow's while loops (write the loop in Python, or use lamina.layers.RNN with a cell)",
 }
 
 

@@ -259,22 +259,3 @@ def learning_phase_scope(value):
 def name_scope(name):
     """Keras 2 grouped graph ops under a name; lamina has no such graph, so this does nothing."""
     yield name
-
-
-def map_fn(fn, elems, name=None, dtype=None):
-    """``fn`` applied to each slice of ``elems`` along the first axis, results stacked."""
-    return ops.stack([fn(e) for e in ops.unstack(tensor(elems), axis=0)], axis=0)
-
-
-def foldl(fn, elems, initializer=None, name=None):
-    """Reduces the slices of ``elems`` from the first: ``acc = fn(acc, x)``."""
-    items = ops.unstack(tensor(elems), axis=0)
-    acc, items = (items[0], items[1:]) if initializer is None else (initializer, items)
-    for e in items:
-        acc = fn(acc, e)
-    return acc
-
-
-def foldr(fn, elems, initializer=None, name=None):
-    """Reduces the slices of ``elems`` from the last: ``acc = fn(acc, x)``."""
-    return foldl(fn, ops.flip(tensor(elems), axis=0), initializer=initializer)

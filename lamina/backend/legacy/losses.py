@@ -68,6 +68,31 @@ def binary_crossentropy(target, output, from_logits=False):
 
 
 @symbolic
+def binary_focal_crossentropy(target, output, apply_class_balancing=False, alpha=0.25, gamma=2.0,
+                              from_logits=False):
+    """Binary crossentropy scaled by ``(1 - p_t) ** gamma`` (and by ``alpha`` weights when
+    ``apply_class_balancing``), elementwise (Keras 2.13)."""
+    target, output = tensor(target), tensor(output)
+    p = ops.sigmoid(output) if from_logits else output
+    p_t = target * p + (1.0 - target) * (1.0 - p)
+    out = ops.power(1.0 - p_t, gamma) * binary_crossentropy(target, output, from_logits=from_logits)
+    if apply_class_balancing:
+        out = (target * alpha + (1.0 - target) * (1.0 - alpha)) * out
+    return out
+
+
+@symbolic
+def categorical_focal_crossentropy(target, output, alpha=0.25, gamma=2.0, from_logits=False, axis=-1):
+    """``sum(alpha * (1 - p) ** gamma * -target * log(p))`` along ``axis`` (Keras 2.13)."""
+    target, output = tensor(target), tensor(output)
+    if from_logits:
+        output = ops.softmax(output, axis=axis)
+    eps = config.epsilon()
+    output = ops.clip(output / ops.sum(output, axis=axis, keepdims=True), eps, 1.0 - eps)
+    return ops.sum(alpha * ops.power(1.0 - output, gamma) * -target * ops.log(output), axis=axis)
+
+
+@symbolic
 def ctc_batch_cost(y_true, y_pred, input_length, label_length):
     """Connectionist temporal classification loss of each sample, shape (samples, 1).
 
