@@ -10,6 +10,7 @@ class KerasTensor:
     """
 
     __slots__ = ("shape", "dtype", "name", "_keras_history", "sparse")
+    __array_ufunc__ = None  # NumPy defers to our operators: np.float32(2) * x builds an op layer
 
     def __init__(self, shape, dtype="float32", name=None, sparse=False):
         self.shape = tuple(None if d is None else int(d) for d in shape)

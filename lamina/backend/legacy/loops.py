@@ -40,7 +40,7 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
         masks = ops.unstack(mask, axis=0 if time_major else 1)
     order = list(range(len(steps)))[::-1] if go_backwards else list(range(len(steps)))
     states = [tensor(s) for s in initial_states]
-    extra = list(constants or [])
+    extra = [tensor(c) for c in constants or []]
     outputs, previous = [], None
     for t in order:
         output, new_states = step_function(steps[t], states + extra)
