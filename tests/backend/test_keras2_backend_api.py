@@ -508,3 +508,48 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_keras2_style_transfer_program_lowers_its_loss():
+    """The pattern of Keras 2's neural style transfer: variables and a placeholder joined into a
+    batch, a conv net called on it, Gram matrices, K.gradients and K.function, descent steps."""
+    lamina.utils.set_random_seed(2)
+    h = w = 8
+    base = K.variable(rng.random((1, h, w, 3)))
+    style = K.variable(rng.random((1, h, w, 3)))
+    combination = K.placeholder((1, h, w, 3))
+    batch = K.concatenate([base, style, combination], axis=0)
+    inp = layers.Input((h, w, 3))
+    conv = layers.Conv2D(4, 3, padding="same", activation="relu", name="block1")(inp)
+    features = lamina.Model(inp, conv)(batch)
+
+    def gram_matrix(x):
+        flat = K.batch_flatten(K.permute_dimensions(x, (2, 0, 1)))
+        return K.dot(flat, K.transpose(flat))
+
+    style_loss = K.sum(K.square(gram_matrix(features[1]) - gram_matrix(features[2]))) / (4.0 * 16 * (h * w) ** 2)
+    content_loss = K.sum(K.square(features[2] - features[0]))
+    tv = K.sum(K.pow(K.square(combination[:, :-1, :-1, :] - combination[:, 1:, :-1, :]) + 1e-3, 1.25))
+    loss = K.variable(0.0) + 0.025 * content_loss + style_loss + 1e-4 * tv
+    grads = K.gradients(loss, combination)
+    f = K.function([combination], [loss] + grads)
+    img = rng.random((1, h, w, 3))
+    first = f([img])[0]
+    for _ in range(20):
+        value, g = f([img])
+        img = img - 0.5 * g
+    assert value < 0.5 * first
+
+
+def test_number_first_arithmetic_on_symbolic_tensors_as_in_a_keras2_vae_loss(tmp_path):
+    z_mean, z_log_var = layers.Input((2,)), layers.Input((2,))
+    kl = -0.5 * K.sum(1 + z_log_var - K.square(z_mean) - K.exp(z_log_var), axis=-1)
+    others = [2 - z_mean, 2 / z_mean, 2 ** z_mean, np.float32(3) * z_mean]
+    model = lamina.Model([z_mean, z_log_var], [kl] + others)
+    m, v = np.array([[1.0, 2.0]], "float32"), np.array([[0.5, -1.0]], "float32")
+    want = [-0.5 * (1 + v - m ** 2 - np.exp(v)).sum(-1), 2 - m, 2 / m, 2 ** m, 3 * m]
+    for got, ref in zip(model([m, v]), want):
+        _check(got, ref, "number-first op")
+    model.save(tmp_path / "ops.keras")
+    for got, ref in zip(lamina.models.load_model(tmp_path / "ops.keras")([m, v]), want):
+        _check(got, ref, "number-first op, reloaded")
