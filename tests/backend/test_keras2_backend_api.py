@@ -70,6 +70,9 @@ CASES = {
     "sum_axes": (lambda x: K.sum(x, axis=[0, 2]), lambda x: x.sum((0, 2)), [A]),
     "max": (lambda x: K.max(x, axis=-1, keepdims=True), lambda x: x.max(-1, keepdims=True), [A]),
     "min": (lambda x: K.min(x, axis=0), lambda x: x.min(0), [A]),
+    "prod_keepdims_all": (lambda x: K.prod(x, keepdims=True), lambda x: x.prod(keepdims=True), [A]),
+    "any_keepdims_all": (lambda x: K.any(x, keepdims=True), lambda x: (x != 0).any(keepdims=True), [A]),
+    "logsumexp_all": (K.logsumexp, lambda x: np.log(np.exp(x).sum()), [A]),
     "prod": (lambda x: K.prod(x, axis=1), lambda x: x.prod(1), [A]),
     "std": (lambda x: K.std(x, axis=-1), lambda x: x.std(-1), [A]),
     "var": (lambda x: K.var(x, axis=1, keepdims=True), lambda x: x.var(1, keepdims=True), [A]),
@@ -88,6 +91,7 @@ CASES = {
     "log": (K.log, np.log, [POS]),
     "pow": (lambda x: K.pow(x, 3), lambda x: x ** 3, [A]),
     "clip": (lambda x: K.clip(x, -0.5, 0.5), lambda x: np.clip(x, -0.5, 0.5), [A]),
+    "clip_open_above": (lambda x: K.clip(x, 0.0, None), lambda x: np.maximum(x, 0.0), [A]),
     "clip_max_below_min": (lambda x: K.clip(x, 0.5, 0.1), lambda x: np.clip(x, 0.5, 0.5), [A]),
     "round_half_even": (lambda x: K.round(x * 2), lambda x: np.round(x * 2), [A]),
     "sign": (K.sign, np.sign, [A]),
@@ -369,6 +373,11 @@ def test_gradients_with_respect_to_weights_and_unconnected_tensors():
     assert g_other is None  # as Keras 2: not connected
     x = rng.standard_normal((4, 3)).astype("float32")
     _check(K.function([inp], [gk])([x])[0], x.sum(0)[:, None], "d loss / d kernel")
+    hidden = K.square(inp)  # no weights upstream: autograd starts at this intermediate tensor
+    top = layers.Dense(2, use_bias=False)
+    g_hidden = K.gradients(K.sum(top(hidden)), hidden)[0]
+    expected = np.tile(top.get_weights()[0].sum(1), (4, 1))
+    _check(K.function(inp, g_hidden)(x), expected, "d loss / d intermediate")
     v = K.variable(2.0)
     y = ops.convert_to_tensor(np.arange(3.0)) * v
     _check(K.gradients(K.sum(y * y), [v])[0], 2 * 2.0 * np.sum(np.arange(3.0) ** 2), "eager gradients")

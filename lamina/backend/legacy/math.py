@@ -74,6 +74,8 @@ def clip(x, min_value, max_value):
     """
     if isinstance(min_value, (int, float)) and isinstance(max_value, (int, float)):
         max_value = builtins.max(min_value, max_value)
+    min_value = float("-inf") if min_value is None else min_value
+    max_value = float("inf") if max_value is None else max_value
     return ops.clip(tensor(x), min_value, max_value)
 
 
@@ -110,7 +112,10 @@ def _reduction(name, fn, cast, doc):
             x = _float(x)
         elif cast == "bool":
             x = ops.cast(x, "bool")
-        return fn(x, axis=_axis(axis), keepdims=keepdims)
+        out = fn(x, axis=_axis(axis), keepdims=keepdims)
+        if keepdims and axis is None and len(out.shape) != len(x.shape):
+            out = ops.reshape(out, (1,) * len(x.shape))
+        return out
 
     f.__name__ = f.__qualname__ = name
     f.__doc__ = (f"{doc}\n\n    Args:\n        x: a tensor, array or variable.\n"
