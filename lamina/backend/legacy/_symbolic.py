@@ -60,7 +60,6 @@ def fill(template, values):
     return map_structure(lambda x: values[x.index] if isinstance(x, _Ref) else x, template)
 
 
-# ------------------------------------------------------------------ graph evaluation
 def serialize_leaf(x):
     """A recorded argument as JSON (symbolic inputs as ``{"__tensor__": i}``)."""
     if isinstance(x, _Ref):
@@ -85,6 +84,7 @@ def deserialize(s):
     return s
 
 
+# ------------------------------------------------------------------ graph evaluation
 def is_input(t):
     from lamina.layers.core.input_layer import InputLayer
 
@@ -151,10 +151,10 @@ def spec_by_evaluation(layer, tensors):
     from lamina import backend
 
     runs = []
-    for fill in (2, 3):
+    for size in (2, 3):
         inputs = {}
         nodes = plan(tensors, fed=set(), leaves=inputs)
-        values = {i: backend.zeros_spec(tuple(fill if d is None else d for d in t.shape), t.dtype)
+        values = {i: backend.zeros_spec(tuple(size if d is None else d for d in t.shape), t.dtype)
                   for i, t in inputs.items()}
         with backend.no_grad():
             evaluate(nodes, values, training=False)
