@@ -31,6 +31,11 @@ K2 = rng.standard_normal((3, 3, 3, 4)).astype("float32")
 K1 = rng.standard_normal((3, 3, 4)).astype("float32")
 
 
+VOL = rng.standard_normal((1, 4, 5, 3, 2)).astype("float32")
+K3 = rng.standard_normal((2, 2, 2, 2, 3)).astype("float32")
+KT = rng.standard_normal((3, 2, 4, 3)).astype("float32")  # transposed conv: (kh, kw, out, in)
+DW = rng.standard_normal((3, 3, 3, 2)).astype("float32")  # depthwise: (kh, kw, in, multiplier)
+PW = rng.standard_normal((1, 1, 6, 4)).astype("float32")
 LOCAL2 = rng.standard_normal((8, 2 * 3 * 3, 2)).astype("float32")
 LOCAL1 = rng.standard_normal((3, 3 * 3, 2)).astype("float32")
 
@@ -53,6 +58,26 @@ def conv2d_ref(x, k, stride=1):
     """Valid 2D cross-correlation, NHWC input, HWIO kernel."""
     win = windows(x, k.shape[:2], axis=(1, 2))[:, ::stride, ::stride]  # (n, h, w, c, kh, kw)
     return np.einsum("nhwcij,ijco->nhwo", win, k)
+
+
+def conv3d_ref(x, k):
+    win = windows(x, k.shape[:3], axis=(1, 2, 3))  # (n, d, h, w, c, kd, kh, kw)
+    return np.einsum("ndhwcijl,ijlco->ndhwo", win, k)
+
+
+def conv2d_transpose_ref(x, k, stride):
+    n, h, w, _ = x.shape
+    kh, kw, out_c, _ = k.shape
+    out = np.zeros((n, (h - 1) * stride + kh, (w - 1) * stride + kw, out_c))
+    for i, j in np.ndindex(h, w):
+        out[:, i * stride:i * stride + kh, j * stride:j * stride + kw] += np.einsum("nc,aboc->nabo", x[:, i, j], k)
+    return out
+
+
+def depthwise_ref(x, k):
+    win = windows(x, k.shape[:2], axis=(1, 2))  # (n, h, w, c, kh, kw)
+    out = np.einsum("nhwcij,ijcm->nhwcm", win, k)
+    return out.reshape(out.shape[:3] + (-1,))
 
 
 def batch_dot_ref(x, y, axes):
@@ -163,6 +188,20 @@ CASES = {
     "conv1d": (lambda x: K.conv1d(x, K1), lambda x: conv2d_ref(x[:, None], K1[None])[:, 0], [SEQ]),
     "conv1d_causal": (lambda x: K.conv1d(x, K1, padding="causal"),
                       lambda x: conv2d_ref(np.pad(x, ((0, 0), (2, 0), (0, 0)))[:, None], K1[None])[:, 0], [SEQ]),
+    "conv3d": (lambda x: K.conv3d(x, K3), lambda x: conv3d_ref(x, K3), [VOL]),
+    "conv2d_transpose": (lambda x: K.conv2d_transpose(x, KT, (2, 11, 12, 4), strides=(2, 2)),
+                         lambda x: conv2d_transpose_ref(x, KT, 2), [IMG]),
+    "conv2d_transpose_output_padding": (lambda x: K.conv2d_transpose(x, KT, (2, 11, 13, 4), strides=(2, 2)),
+                                        lambda x: np.pad(conv2d_transpose_ref(x, KT, 2), ((0, 0), (0, 0), (0, 1), (0, 0))),
+                                        [IMG]),
+    "depthwise_conv2d": (lambda x: K.depthwise_conv2d(x, DW), lambda x: depthwise_ref(x, DW), [IMG]),
+    "separable_conv2d": (lambda x: K.separable_conv2d(x, DW, PW), lambda x: depthwise_ref(x, DW) @ PW[0, 0], [IMG]),
+    "pool3d_max": (lambda x: K.pool3d(x, (2, 2, 2), strides=(2, 2, 1)),
+                   lambda x: windows(x, (2, 2, 2), axis=(1, 2, 3))[:, ::2, ::2].max((-1, -2, -3)), [VOL]),
+    "spatial_3d_padding": (lambda x: K.spatial_3d_padding(x, ((1, 0), (0, 1), (2, 2))),
+                           lambda x: np.pad(x, ((0, 0), (1, 0), (0, 1), (2, 2), (0, 0))), [VOL]),
+    "resize_volumes": (lambda x: K.resize_volumes(x, 2, 1, 3, "channels_last"),
+                       lambda x: x.repeat(2, 1).repeat(3, 3), [VOL]),
     "pool2d_max_strides_default_1": (lambda x: K.pool2d(x, (2, 2)),
                                      lambda x: windows(x, (2, 2), axis=(1, 2)).max((-1, -2)), [IMG]),
     "pool2d_avg": (lambda x: K.pool2d(x, (2, 3), strides=(2, 3), pool_mode="avg"),
@@ -198,6 +237,9 @@ CASES = {
     "local_conv1d": (lambda x: K.local_conv1d(x, LOCAL1, (3,), (2,)),
                      lambda x: local_conv_ref(x, LOCAL1, (3,), (2,), (3,)), [SEQ]),
     # ------------------------------------------------------------ creation / control
+    "in_top_k": (lambda p, t: K.in_top_k(p, t, 2),
+                 lambda p, t: (p > p[np.arange(3), t][:, None]).sum(1) < 2, [M, LABELS]),
+    "identity": (K.identity, lambda x: x, [A]),
     "zeros_like": (K.zeros_like, np.zeros_like, [A]),
     "ones_like": (K.ones_like, np.ones_like, [A]),
     "switch_elementwise": (lambda x, y: K.switch(K.greater(x, 0), x, y), lambda x, y: np.where(x > 0, x, y), [A, B]),
@@ -231,6 +273,18 @@ def test_function_on_symbolic_tensors_inside_a_model(name):
     want = ref(*[a.astype("float64") if a.dtype.kind == "f" else a for a in arrays])
     assert tuple(out.shape) == np.shape(want)  # the static shape the graph inferred
     _check(got, want, name)
+
+
+def test_normalize_batch_in_training_print_tensor_and_arange(capsys):
+    gamma, beta = np.full(4, 2.0, "float32"), np.full(4, 0.5, "float32")
+    normed, mean, var = K.normalize_batch_in_training(M, gamma, beta, [0], epsilon=1e-3)
+    _check(normed, (M - M.mean(0)) / np.sqrt(M.var(0) + 1e-3) * 2.0 + 0.5, "normalized")
+    _check(mean, M.mean(0), "mean")
+    _check(var, M.var(0), "variance")
+    out = K.print_tensor(np.arange(3.0), message="value:")
+    assert "value: [0. 1. 2.]" in capsys.readouterr().out
+    _check(out, np.arange(3.0), "print_tensor returns x")
+    assert K.arange(2, 8, 2).tolist() == [2, 4, 6] and K.dtype(K.arange(3)) == "int32"
 
 
 def test_batch_dot_documented_example_shapes():
