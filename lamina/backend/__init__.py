@@ -50,7 +50,11 @@ def __getattr__(name):
         from lamina.backend.torch import optimizers
 
         return optimizers
-    raise AttributeError(f"module 'lamina.backend' has no attribute '{name}'")
+    if name.startswith("_") or name == "legacy":
+        raise AttributeError(f"module 'lamina.backend' has no attribute '{name}'")
+    import importlib  # Keras 2's K.mean, K.function...: lamina/backend/legacy, loaded on first use
+
+    return importlib.import_module("lamina.backend.legacy").lookup(name)
 
 
 def clear_session() -> None:
@@ -72,13 +76,6 @@ def learning_phase() -> int:
     return 1 if _layer.current_training() else 0
 
 
-def set_learning_phase(value: int) -> None:
-    raise ValueError(
-        "K.set_learning_phase() was removed in Keras 2.4+ and lamina does not support it: "
-        "pass training=True or training=False when calling a model or layer instead."
-    )
-
-
 _NO_SESSION = ("nothing (lamina runs eagerly and has no TensorFlow session; to reset lamina's "
                "state call lamina.backend.clear_session())")
 
@@ -89,14 +86,6 @@ def set_session(session=None) -> None:
     from lamina.errors import deprecated
 
     deprecated("K.set_session(session)", _NO_SESSION)
-    return None
-
-
-def get_session():
-    """Keras 1/2 (TensorFlow): the session Keras uses. lamina has no sessions: warns, returns None."""
-    from lamina.errors import deprecated
-
-    deprecated("K.get_session()", _NO_SESSION)
     return None
 
 

@@ -88,7 +88,7 @@ SAMPLES = {
 UNSUPPORTED_ARGS = {"lora_rank", "lora_alpha"}
 # Layers whose round trip needs a wrapped layer / several call arguments: tested below.
 SPECIAL = {"Bidirectional", "TimeDistributed", "RNN", "MultiHeadAttention", "Attention",
-           "AdditiveAttention", "InputLayer", "Lambda", "OpLayer", "GetItem", "Layer",
+           "AdditiveAttention", "InputLayer", "Lambda", "OpLayer", "GetItem", "BackendFunction", "Layer",
            "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells"}
 
 
