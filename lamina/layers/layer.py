@@ -14,6 +14,7 @@ from lamina import backend, config, ops
 from lamina.errors import ShapeError, deprecated, suggest
 from lamina.layers.input_spec import check_input
 from lamina.layers.keras_tensor import KerasTensor, Node, any_symbolic, flatten, map_structure
+from lamina.random import SeedGenerator
 from lamina.utils import naming
 
 _Tensor = backend.Tensor
@@ -237,9 +238,23 @@ class Layer(backend.LayerBase):
             out.extend(child.non_trainable_weights)
         return _dedup(out)
 
-    variables = weights
+    @property
+    def variables(self) -> list:
+        """``weights`` plus the state of the layers' ``SeedGenerator``s (as Keras)."""
+        return _dedup(self.weights + self._seed_states())
+
     trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list:
+        """``non_trainable_weights`` plus the ``SeedGenerator`` states (as Keras)."""
+        return _dedup(self.non_trainable_weights + self._seed_states())
+
+    def _seed_states(self) -> list:
+        out = [v.state for v in self.__dict__.values() if isinstance(v, SeedGenerator)]
+        for child in self._child_layers():
+            out.extend(child._seed_states())
+        return out
 
     def get_weights(self) -> list:
         """The weights as NumPy arrays, in Keras layout and order."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import ops
+from lamina import random as _random
 from lamina.errors import deprecated
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
@@ -22,7 +23,8 @@ class Attention(Layer):
         use_scale: learn a scalar ``scale`` for the scores.
         score_mode: 'dot' or 'concat'.
         dropout: fraction of attention weights to drop during training.
-        seed: accepted for Keras compatibility.
+        seed: an int makes the random draws reproducible (a SeedGenerator per layer); None uses the
+            global generator (seeded by ``lamina.utils.set_random_seed``).
 
     Call arguments:
         inputs: [query, value] or [query, value, key].
@@ -64,6 +66,7 @@ class Attention(Layer):
         self.score_mode = score_mode
         self.dropout = dropout
         self.seed = seed
+        self.seed_generator = _random.seed_generator_for(seed)
 
     # ------------------------------------------------------------------ inputs
     def _validate(self, inputs, mask=None):
@@ -123,7 +126,7 @@ class Attention(Layer):
             scores = ops.where(keep, scores, scores - _LARGE)
         weights = ops.softmax(scores, -1)
         if training and self.dropout > 0:
-            weights = ops.dropout(weights, self.dropout)
+            weights = _random.dropout(weights, self.dropout, seed=self.seed_generator)
         out = ops.matmul(weights, v)
         if q_mask is not None:
             out = ops.where(ops.expand_dims(ops.cast(q_mask, "bool"), -1), out, 0.0)

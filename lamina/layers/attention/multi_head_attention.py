@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from lamina import constraints, initializers, ops, regularizers
+from lamina import random as _random
 from lamina.layers.attention.projection import HeadProjection
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
@@ -48,7 +49,8 @@ class MultiHeadAttention(Layer):
         kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
         activity_regularizer, kernel_constraint, bias_constraint: for the projections.
         use_gate: multiply the attention output by a sigmoid gate computed from the query.
-        seed: accepted for Keras compatibility.
+        seed: an int makes the random draws reproducible (a SeedGenerator per layer); None uses the
+            global generator (seeded by ``lamina.utils.set_random_seed``).
 
     Call arguments:
         query: (batch, Tq, dim). value: (batch, Tv, dim_v). key: (batch, Tv, dim_k), default
@@ -122,6 +124,7 @@ class MultiHeadAttention(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.use_gate = use_gate
         self.seed = seed
+        self.seed_generator = _random.seed_generator_for(seed)
         self._scale = 1.0 / math.sqrt(float(key_dim))
 
     # ------------------------------------------------------------------ sub-layers
@@ -227,7 +230,8 @@ class MultiHeadAttention(Layer):
         v = self._value_dense(value)
         rate = self.dropout if training else 0.0
         scores = None
-        if self._fast and not return_attention_scores:
+        # Seeded dropout draws its own mask, so it takes the general path.
+        if self._fast and not return_attention_scores and not (rate > 0 and self.seed_generator is not None):
             if mask is not None:
                 mask = ops.expand_dims(mask, 1) if mask.ndim == 3 else mask
             q, k, v = (ops.transpose(t, _HEADS_FIRST) for t in (q, k, v))
@@ -282,7 +286,7 @@ class MultiHeadAttention(Layer):
             probs = ops.masked_softmax(scores, mask, axes)
         else:
             probs = ops.softmax(scores, axes)
-        weights = ops.dropout(probs, rate) if rate > 0 else probs
+        weights = _random.dropout(probs, rate, seed=self.seed_generator) if rate > 0 else probs
         return ops.einsum(self._combine_eq, weights, v), probs
 
     # ------------------------------------------------------------------ shapes & config

@@ -11,6 +11,7 @@ With ``recurrent_dropout`` (or ``implementation=1``) each gate gets its own mask
 
 from __future__ import annotations
 
+from lamina import random as _random
 from lamina import activations, constraints, initializers, ops, regularizers
 from lamina.layers.layer import Layer
 
@@ -51,6 +52,7 @@ class RNNCellBase(Layer):
         self.dropout = min(1.0, max(0.0, float(dropout)))
         self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
         self.seed = seed
+        self.seed_generator = _random.seed_generator_for(seed)
         self.implementation = 1 if self.recurrent_dropout else implementation
         self.state_size = units
         self.output_size = units
@@ -87,7 +89,7 @@ class RNNCellBase(Layer):
     def _make_mask(self, like, rate):
         keep = 1.0 - rate
         shape = ((self._gates,) if self._per_gate() else ()) + tuple(like.shape)
-        return ops.random_bernoulli_mask(shape, keep, like=like) / keep
+        return _random.bernoulli_like(like, keep, shape, seed=self.seed_generator) / keep
 
     def get_dropout_mask(self, step_input):
         """The input dropout mask of the current sequence (made on first use)."""
