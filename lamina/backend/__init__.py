@@ -16,6 +16,7 @@ import importlib as _importlib
 
 from lamina import config as _config
 from lamina.backend import contract
+from lamina.backend.stateless_scope import StatelessScope  # noqa: F401
 from lamina.config import (  # noqa: F401  (the Keras backend API)
     epsilon,
     floatx,
@@ -49,6 +50,7 @@ Parameter = _layer.Parameter
 Variable = _layer.Variable
 inference_scope = _layer.inference_scope
 zeros_spec = _layer.zeros_spec
+reparametrized = _layer.reparametrized
 
 
 def backend() -> str:

@@ -57,7 +57,7 @@ MODULES = {
     "ops": OPS,
     "core": ("device_name", "clear_caches", "compute_scope", "no_grad"),
     "variables": ("Variable",),
-    "layer": ("LayerBase", "Parameter", "Variable", "inference_scope", "zeros_spec"),
+    "layer": ("LayerBase", "Parameter", "Variable", "inference_scope", "zeros_spec", "reparametrized"),
     "random": ("SEED_DTYPE", "set_seed", "seed_state", "next_seed_state", "uniform", "normal",
                "truncated_normal", "randint", "dropout", "bernoulli", "categorical", "shuffle",
                "gamma", "binomial", "beta"),

@@ -21,9 +21,12 @@ _Tensor = backend.Tensor
 
 
 class _CallState:
-    """Training flag of the outermost call that set one explicitly (None: not set)."""
+    """Training flag of the outermost call that set one explicitly (None: not set); the depth of
+    nested layer calls and the id of the current outermost call (losses are kept per call)."""
 
     training = None
+    depth = 0
+    call_id = 0
 
 
 _STATE = _CallState()
@@ -157,6 +160,7 @@ class Layer(backend.LayerBase):
         self._regularized = []
         self._constraints = []
         self._call_losses = []
+        self._loss_call_id = -1
         self._inbound_nodes = []
         from lamina import regularizers as _regularizers
 
@@ -358,8 +362,9 @@ class Layer(backend.LayerBase):
     @property
     def losses(self) -> list:
         """Regularization penalties of this layer and its sub-layers, plus losses added in the
-        last call (activity regularizers, ``add_loss``)."""
-        out = list(self._call_losses)
+        last outermost call (activity regularizers, ``add_loss``): a layer called twice in one
+        forward pass keeps the losses of both calls."""
+        out = list(self._call_losses) if self._loss_call_id == _STATE.call_id else []
         for var, reg in self._regularized:
             out.append(reg(var.value))
         for child in self._child_layers():
@@ -367,7 +372,70 @@ class Layer(backend.LayerBase):
         return out
 
     def add_loss(self, loss) -> None:
+        """Add a loss tensor (e.g. a penalty computed in ``call``) to this call's losses."""
+        if self._loss_call_id != _STATE.call_id:
+            self._call_losses.clear()
+            self._loss_call_id = _STATE.call_id
         self._call_losses.append(loss)
+
+    def _current_call_losses(self) -> list:
+        return self._call_losses if self._loss_call_id == _STATE.call_id else []
+
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args,
+                       return_losses=False, **kwargs):
+        """Call the layer with the given variable values, leaving its variables unchanged.
+
+        A pure function of its arguments, as in Keras 3: state updates made during the call
+        (BatchNormalization statistics, seed generator states) come back as new values instead of
+        being applied. Under torch the weights are swapped in by attribute name, as
+        ``torch.func.functional_call`` does, so it composes with ``torch.func.grad`` and ``vmap``.
+
+        Args:
+            trainable_variables: values for ``layer.trainable_variables``, in that order.
+            non_trainable_variables: values for ``layer.non_trainable_variables``, in that order.
+            *args, **kwargs: the call's arguments (``training=True``...).
+            return_losses: also return the losses of the call (regularization and activity).
+
+        Returns:
+            ``(outputs, non_trainable_values)``, plus ``losses`` when ``return_losses``.
+
+        Example:
+            >>> import lamina
+            >>> d = lamina.layers.Dense(2, kernel_initializer="ones")
+            >>> x = lamina.ops.ones((1, 3))
+            >>> _ = d(x)
+            >>> tv = [v.value * 2 for v in d.trainable_variables]
+            >>> y, ntv = d.stateless_call(tv, [], x)
+            >>> y.tolist(), d(x).tolist()
+            ([[6.0, 6.0]], [[3.0, 3.0]])
+        """
+        if not self.built:
+            raise ValueError(
+                f"Layer '{self.name}' must be built before stateless_call: call it once on data "
+                "(or call build(input_shape)) to create its variables."
+            )
+        tv, ntv = self.trainable_variables, self.non_trainable_variables
+        trainable_variables, non_trainable_variables = list(trainable_variables), list(non_trainable_variables)
+        if len(trainable_variables) != len(tv) or len(non_trainable_variables) != len(ntv):
+            raise ValueError(
+                f"Layer '{self.name}'.stateless_call expects {len(tv)} trainable and {len(ntv)} "
+                f"non-trainable values (layer.trainable_variables / layer.non_trainable_variables), "
+                f"received {len(trainable_variables)} and {len(non_trainable_variables)}."
+            )
+        mapping = list(zip(tv, trainable_variables)) + list(zip(ntv, non_trainable_variables))
+        with backend.StatelessScope(mapping) as scope, backend.reparametrized(self, mapping):
+            outputs = self(*args, **kwargs)
+            losses = self.losses if return_losses else None
+        new_ntv = [scope.get_current_value(v) for v in ntv]
+        return (outputs, new_ntv, losses) if return_losses else (outputs, new_ntv)
+
+    def _assign_state(self, attr, value) -> None:
+        """Update the non-trainable weight stored as ``self.<attr>`` through its Variable."""
+        for v in self._own_weights:
+            if v._attr == attr:
+                v.assign(value)
+                return
+        raise AttributeError(f"Layer '{self.name}' has no weight '{attr}'.")
 
     # ------------------------------------------------------------------ build & call
     def build(self, input_shape=None) -> None:
@@ -399,8 +467,6 @@ class Layer(backend.LayerBase):
             return self.__call__(x, *args, **kwargs)
         if not self.built:
             self._build_eagerly(args, kwargs)
-        if self._call_losses:
-            self._call_losses.clear()
         training = kwargs.get("training")
         prev = _STATE.training
         if training is not None:
@@ -418,6 +484,9 @@ class Layer(backend.LayerBase):
                     kwargs["mask"] = m
         elif "mask" in kwargs:
             del kwargs["mask"]
+        if _STATE.depth == 0:
+            _STATE.call_id += 1  # a new outermost call: losses of earlier calls are stale
+        _STATE.depth += 1
         try:
             out = self._module_call(*args, **kwargs)
         except (RuntimeError, ValueError, IndexError, TypeError) as e:
@@ -425,12 +494,13 @@ class Layer(backend.LayerBase):
             raise
         finally:
             _STATE.training = prev
+            _STATE.depth -= 1
         if self.activity_regularizer is not None:
             for o in flatten(out):
                 if isinstance(o, _Tensor):
                     loss = self.activity_regularizer(o)
                     # Keras divides by the batch size, so the strength does not depend on it.
-                    self._call_losses.append(loss / o.shape[0] if o.ndim > 0 and o.shape[0] else loss)
+                    self.add_loss(loss / o.shape[0] if o.ndim > 0 and o.shape[0] else loss)
         if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
             mask = kwargs.get("mask")
             _set_mask(self, x, out, mask if mask is not None else _get_mask(x))

@@ -58,7 +58,7 @@ class Steps:
                 loss = loss + r(v.value)
         for l in self._flat:
             if l._call_losses:
-                for x in l._call_losses:
+                for x in l._current_call_losses():
                     loss = loss + torch.sum(x) if torch.is_tensor(x) else loss + x
         return loss
 

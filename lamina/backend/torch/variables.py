@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from lamina.backend import stateless_scope as _scope
 from lamina.backend.torch.ops.core import (
     DEVICE,
     convert_to_numpy,
@@ -86,7 +87,12 @@ class Variable:
     def value(self) -> torch.Tensor:
         o = self._owner
         if o is None:
+            scope = _scope.current()
+            if scope is not None:
+                return scope.get(self, self._tensor)
             return self._tensor
+        # Inside Layer.stateless_call the module's own storage is reparametrized to the values
+        # given, so reading it by name returns them.
         t = o._parameters.get(self._attr)
         return t if t is not None else o._buffers[self._attr]
 
@@ -122,7 +128,10 @@ class Variable:
         return a.astype(dtype) if dtype is not None else a
 
     def assign(self, value) -> "Variable":
-        t = self.value
+        """Set the value (torch: an in-place copy under ``no_grad``; inside a StatelessScope the
+        new value is recorded in the scope and the variable is left unchanged)."""
+        scope = _scope.current()
+        t = scope.get_current_value(self) if scope is not None else self.value
         if value is t:
             return self
         value = convert_to_tensor(value, t.dtype)
@@ -131,17 +140,30 @@ class Variable:
                 f"Cannot assign a value of shape {tuple(value.shape)} to variable '{self.path}' "
                 f"of shape {tuple(t.shape)}. Assign a value of the variable's shape."
             )
+        if scope is not None:
+            scope.assign(self, value)
+            return self
         with torch.no_grad():
             t.copy_(value)
         return self
 
     def assign_add(self, value) -> "Variable":
+        scope = _scope.current()
+        if scope is not None:
+            t = scope.get_current_value(self)
+            scope.assign(self, t + convert_to_tensor(value, t.dtype))
+            return self
         t = self.value
         with torch.no_grad():
             t.add_(convert_to_tensor(value, t.dtype))
         return self
 
     def assign_sub(self, value) -> "Variable":
+        scope = _scope.current()
+        if scope is not None:
+            t = scope.get_current_value(self)
+            scope.assign(self, t - convert_to_tensor(value, t.dtype))
+            return self
         t = self.value
         with torch.no_grad():
             t.sub_(convert_to_tensor(value, t.dtype))
