@@ -43,6 +43,11 @@ class StatelessScope:
             self._values[var] = backend.ops.convert_to_tensor(value, var.value.dtype) \
                 if not backend.ops.is_tensor(value) else value
         self._parent = None
+        self.losses = []
+
+    def add_loss(self, loss) -> None:
+        """A loss added by a layer during the scope (``add_loss``, activity regularizers)."""
+        self.losses.append(loss)
 
     def __contains__(self, variable) -> bool:
         return variable in self._values

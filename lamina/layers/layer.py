@@ -11,6 +11,7 @@ import functools
 import inspect
 
 from lamina import backend, config, ops
+from lamina.backend import stateless_scope as _scope
 from lamina.errors import ShapeError, deprecated, suggest
 from lamina.layers.input_spec import check_input
 from lamina.layers.keras_tensor import KerasTensor, Node, any_symbolic, flatten, map_structure
@@ -364,6 +365,9 @@ class Layer(backend.LayerBase):
         """Regularization penalties of this layer and its sub-layers, plus losses added in the
         last outermost call (activity regularizers, ``add_loss``): a layer called twice in one
         forward pass keeps the losses of both calls."""
+        scope = _scope.current()
+        if scope is not None:  # inside stateless_call: the call's losses are in the scope
+            return scope.losses + self._regularization_losses()
         out = list(self._call_losses) if self._loss_call_id == _STATE.call_id else []
         for var, reg in self._regularized:
             out.append(reg(var.value))
@@ -371,8 +375,18 @@ class Layer(backend.LayerBase):
             out.extend(child.losses)
         return out
 
+    def _regularization_losses(self) -> list:
+        out = [reg(var.value) for var, reg in self._regularized]
+        for child in self._child_layers():
+            out.extend(child._regularization_losses())
+        return out
+
     def add_loss(self, loss) -> None:
         """Add a loss tensor (e.g. a penalty computed in ``call``) to this call's losses."""
+        scope = _scope.current()
+        if scope is not None:
+            scope.add_loss(loss)
+            return
         if self._loss_call_id != _STATE.call_id:
             self._call_losses.clear()
             self._loss_call_id = _STATE.call_id

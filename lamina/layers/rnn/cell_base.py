@@ -56,8 +56,9 @@ class RNNCellBase(Layer):
         self.implementation = 1 if self.recurrent_dropout else implementation
         self.state_size = units
         self.output_size = units
-        self._dropout_mask = None
-        self._recurrent_dropout_mask = None
+        # The masks of the sequence being processed, made on first use and dropped when it ends
+        # (call-local state: the dict is emptied, never rebound, so a call sets no attribute).
+        self._masks = {}
 
     # ------------------------------------------------------------------ weights
     def _add_kernels(self, input_dim):
@@ -93,21 +94,23 @@ class RNNCellBase(Layer):
 
     def get_dropout_mask(self, step_input):
         """The input dropout mask of the current sequence (made on first use)."""
-        if self._dropout_mask is None and 0.0 < self.dropout < 1.0:
-            self._dropout_mask = self._make_mask(step_input, self.dropout)
-        return self._dropout_mask
+        m = self._masks.get("dropout")
+        if m is None and 0.0 < self.dropout < 1.0:
+            m = self._masks["dropout"] = self._make_mask(step_input, self.dropout)
+        return m
 
     def get_recurrent_dropout_mask(self, step_state):
         """The recurrent dropout mask of the current sequence (made on first use)."""
-        if self._recurrent_dropout_mask is None and 0.0 < self.recurrent_dropout < 1.0:
-            self._recurrent_dropout_mask = self._make_mask(step_state, self.recurrent_dropout)
-        return self._recurrent_dropout_mask
+        m = self._masks.get("recurrent")
+        if m is None and 0.0 < self.recurrent_dropout < 1.0:
+            m = self._masks["recurrent"] = self._make_mask(step_state, self.recurrent_dropout)
+        return m
 
     def reset_dropout_mask(self):
-        self._dropout_mask = None
+        self._masks.pop("dropout", None)
 
     def reset_recurrent_dropout_mask(self):
-        self._recurrent_dropout_mask = None
+        self._masks.pop("recurrent", None)
 
     # ------------------------------------------------------------------ computation
     def sequence_inputs(self, inputs, training=False):

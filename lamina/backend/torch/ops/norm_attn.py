@@ -172,9 +172,12 @@ def group_norm(x, groups, gamma, beta, axis, epsilon):
         return F.group_norm(x, groups, gamma, beta, epsilon)
     if axis != nd - 1:
         return group_norm(x.movedim(axis, -1), groups, gamma, beta, -1, epsilon).movedim(-1, axis)
+    shape = x.shape
+    if _in_functorch():  # vmap cannot query the channels_last layout used below
+        flat = x.reshape(shape[0], -1, shape[-1]).movedim(-1, 1).contiguous()
+        return F.group_norm(flat, groups, gamma, beta, epsilon).movedim(1, -1).reshape(shape)
     # Features last: a (batch, features, positions, 1) view of the data is torch's channels_last
     # layout, which its group_norm kernel reads without a copy.
-    shape = x.shape
     view = x.reshape(shape[0], -1, 1, shape[-1]).permute(0, 3, 1, 2)
     out = F.group_norm(view, groups, gamma, beta, epsilon)
     return out.permute(0, 2, 3, 1).reshape(shape)
