@@ -151,24 +151,112 @@ class Variable:
         scope = _scope.current()
         if scope is not None:
             t = scope.get_current_value(self)
-            scope.assign(self, t + convert_to_tensor(value, t.dtype))
+            scope.assign(self, t + _operand(value, t))
             return self
         t = self.value
-        with torch.no_grad():
-            t.add_(convert_to_tensor(value, t.dtype))
+        if t.requires_grad:
+            with torch.no_grad():
+                t.add_(_operand(value, t))
+        else:  # state (metrics, statistics): a plain in-place add, the cheapest update
+            t.add_(_operand(value, t))
         return self
 
     def assign_sub(self, value) -> "Variable":
         scope = _scope.current()
         if scope is not None:
             t = scope.get_current_value(self)
-            scope.assign(self, t - convert_to_tensor(value, t.dtype))
+            scope.assign(self, t - _operand(value, t))
             return self
         t = self.value
-        with torch.no_grad():
-            t.sub_(convert_to_tensor(value, t.dtype))
+        if t.requires_grad:
+            with torch.no_grad():
+                t.sub_(_operand(value, t))
+        else:
+            t.sub_(_operand(value, t))
         return self
+
+    # ---------------------------------------------------------------- reads as a tensor
+    # A variable reads as its value wherever a tensor is expected: torch functions and tensor
+    # methods (``__torch_function__``), arithmetic, indexing, ``float()``. Reading goes through
+    # ``value``, so inside a StatelessScope it sees the scope's value.
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        args = [a.value if isinstance(a, Variable) else a for a in args]
+        if kwargs:
+            kwargs = {k: v.value if isinstance(v, Variable) else v for k, v in kwargs.items()}
+        return func(*args, **(kwargs or {}))
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.value, name)
+
+    def __add__(self, other):
+        return self.value + other
+
+    def __radd__(self, other):
+        return other + self.value
+
+    def __sub__(self, other):
+        return self.value - other
+
+    def __rsub__(self, other):
+        return other - self.value
+
+    def __mul__(self, other):
+        return self.value * other
+
+    def __rmul__(self, other):
+        return other * self.value
+
+    def __truediv__(self, other):
+        return self.value / other
+
+    def __rtruediv__(self, other):
+        return other / self.value
+
+    def __pow__(self, other):
+        return self.value ** other
+
+    def __matmul__(self, other):
+        return self.value @ other
+
+    def __neg__(self):
+        return -self.value
+
+    def __abs__(self):
+        return abs(self.value)
+
+    def __lt__(self, other):
+        return self.value < other
+
+    def __le__(self, other):
+        return self.value <= other
+
+    def __gt__(self, other):
+        return self.value > other
+
+    def __ge__(self, other):
+        return self.value >= other
+
+    def __getitem__(self, index):
+        return self.value[index]
+
+    def __float__(self):
+        return float(self.value)
+
+    def __int__(self):
+        return int(self.value)
 
     def __repr__(self) -> str:
         return (f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, "
                 f"trainable={self.trainable}>")
+
+
+def _operand(value, target):
+    """``value`` ready to combine with ``target``: numbers stay numbers, tensors are detached."""
+    if isinstance(value, torch.Tensor):
+        return value.detach()
+    if isinstance(value, (int, float)):
+        return value
+    return convert_to_tensor(value, target.dtype)
