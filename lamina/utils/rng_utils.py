@@ -48,7 +48,7 @@ def host_rng() -> np.random.Generator:
     Example:
 
     >>> np.random.seed(0); a = host_rng().permutation(4); np.random.seed(0)
-    >>> (a == host_rng().permutation(4)).all()
+    >>> bool((a == host_rng().permutation(4)).all())
     True
     """
     return np.random.default_rng(np.random.randint(0, 2**32, dtype=np.uint64))
