@@ -41,6 +41,7 @@ ops = _importlib.import_module(f"{_package}.ops")
 random = _importlib.import_module(f"{_package}.random")
 _core = _importlib.import_module(f"{_package}.core")
 _layer = _importlib.import_module(f"{_package}.layer")
+_masks = _importlib.import_module(f"{_package}.masks")
 
 Tensor = ops.Tensor
 compute_scope = _core.compute_scope
@@ -51,6 +52,8 @@ Variable = _layer.Variable
 inference_scope = _layer.inference_scope
 zeros_spec = _layer.zeros_spec
 reparametrized = _layer.reparametrized
+set_mask = _masks.set_mask
+get_mask = _masks.get_mask
 
 
 def backend() -> str:

@@ -12,6 +12,7 @@ Modules:
 - ``core``: device and scope helpers for the one training loop.
 - ``variables``: ``Variable``, the only way state changes (``assign``/``assign_add``/``assign_sub``).
 - ``layer``: ``LayerBase`` (child and weight tracking, the ``training`` flag), symbolic stand-ins.
+- ``masks``: ``set_mask``/``get_mask``, where a tensor's Keras mask lives.
 - ``random``: keyed kernels behind ``lamina.random`` (``key=None``: the backend's global generator).
 - ``optimizers`` (lazy): the optimizer kernels; each returns the updated values.
 - ``trainer`` (lazy): ``Steps(model)``, the backend's half of a train/test/predict step.
@@ -58,6 +59,7 @@ MODULES = {
     "core": ("device_name", "clear_caches", "compute_scope", "no_grad"),
     "variables": ("Variable",),
     "layer": ("LayerBase", "Parameter", "Variable", "inference_scope", "zeros_spec", "reparametrized"),
+    "masks": ("set_mask", "get_mask"),
     "random": ("SEED_DTYPE", "set_seed", "seed_state", "next_seed_state", "uniform", "normal",
                "truncated_normal", "randint", "dropout", "bernoulli", "categorical", "shuffle",
                "gamma", "binomial", "beta"),
@@ -67,7 +69,7 @@ MODULES = {
                    "adagrad_update", "adadelta_update", "adamax_update", "nadam_update"),
     "trainer": ("Steps",),
 }
-EAGER = ("ops", "core", "variables", "layer", "random")  # loaded with lamina; the rest on first use
+EAGER = ("ops", "core", "variables", "layer", "masks", "random")  # loaded with lamina; the rest on first use
 OPTIONAL = ("export",)
 
 

@@ -686,7 +686,7 @@ def _spec_from_shape(shape, dtype):
 
 
 def _get_mask(x):
-    return getattr(x, "_keras_mask", None) if isinstance(x, _Tensor) else None
+    return backend.get_mask(x) if isinstance(x, _Tensor) else None
 
 
 def _set_mask(layer, x, out, mask):
@@ -694,15 +694,12 @@ def _set_mask(layer, x, out, mask):
         return
     new = layer.compute_mask(x, mask)
     if isinstance(out, _Tensor):
-        if new is not None or getattr(out, "_keras_mask", None) is not None:
-            try:
-                out._keras_mask = new
-            except AttributeError:
-                pass
+        if new is not None or backend.get_mask(out) is not None:
+            backend.set_mask(out, new)
     elif isinstance(out, (list, tuple)) and isinstance(new, (list, tuple)):
         for o, m in zip(out, new):
             if isinstance(o, _Tensor) and m is not None:
-                o._keras_mask = m
+                backend.set_mask(o, m)
 
 
 def run_symbolically(layer, args, kwargs):

@@ -96,3 +96,36 @@ def test_a_layer_called_twice_in_one_forward_keeps_both_activity_losses():
     assert sorted(float(v) for v in model.losses) == [8.0, 16.0]
     model([xa, xa])
     assert sorted(float(v) for v in model.losses) == [8.0, 8.0]  # a new forward starts afresh
+
+
+def test_containers_pass_training_and_mask_explicitly():
+    seq = lamina.Sequential([layers.Input((3, 2)), layers.Dropout(0.999, seed=0), layers.LSTM(2)])
+    x = np.ones((2, 3, 2), "float32")
+    assert not np.allclose(_np(seq(x, training=True)), _np(seq(x, training=False)))
+    # A mask given to the container reaches its first layer: fully masked rows keep the initial
+    # state (zeros) in the LSTM.
+    lstm_model = lamina.Sequential([layers.Input((3, 2)), layers.LSTM(2)])
+    out = _np(lstm_model(x, mask=np.array([[False] * 3, [True] * 3])))
+    np.testing.assert_array_equal(out[0], [0.0, 0.0])
+    assert np.any(out[1] != 0)
+    inp = layers.Input((3, 2))
+    fmodel = lamina.Model(inp, layers.LSTM(2)(layers.Dropout(0.999, seed=0)(inp)))
+    assert not np.allclose(_np(fmodel(x, training=True)), _np(fmodel(x, training=False)))
+    out = _np(fmodel(x, mask=np.array([[False] * 3, [True] * 3])))
+    np.testing.assert_array_equal(out[0], [0.0, 0.0])
+
+
+def test_masks_travel_in_a_side_table_for_tensors_that_refuse_attributes():
+    class Slotted(torch.Tensor):
+        __slots__ = ()
+
+        def __setattr__(self, name, value):
+            raise AttributeError(name)
+
+    t = torch.ones(2).as_subclass(Slotted)
+    m = torch.tensor([True, False])
+    backend.set_mask(t, m)
+    assert backend.get_mask(t) is m and not hasattr(t, "_keras_mask")
+    plain = torch.ones(2)
+    backend.set_mask(plain, m)
+    assert plain._keras_mask is m and backend.get_mask(plain) is m  # Keras's attribute, as before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lamina import backend
 from lamina import ops
 from lamina import random as _random
 from lamina.errors import deprecated
@@ -111,7 +112,7 @@ class Attention(Layer):
         q, v = inputs[0], inputs[1]
         k = inputs[2] if len(inputs) > 2 else v
         if mask is None:
-            q_mask, v_mask = getattr(q, "_keras_mask", None), getattr(v, "_keras_mask", None)
+            q_mask, v_mask = backend.get_mask(q), backend.get_mask(v)
         else:
             q_mask, v_mask = mask[0], mask[1]
         scores = self._scores(q, k)
@@ -130,7 +131,7 @@ class Attention(Layer):
         out = ops.matmul(weights, v)
         if q_mask is not None:
             out = ops.where(ops.expand_dims(ops.cast(q_mask, "bool"), -1), out, 0.0)
-            out._keras_mask = q_mask
+            backend.set_mask(out, q_mask)
         if return_attention_scores:
             return out, weights
         return out
@@ -139,7 +140,7 @@ class Attention(Layer):
         if mask is not None:
             return mask[0] if isinstance(mask, (list, tuple)) else None
         if isinstance(inputs, (list, tuple)) and inputs:
-            return getattr(inputs[0], "_keras_mask", None)
+            return backend.get_mask(inputs[0])
         return None
 
     def compute_output_shape(self, input_shape):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from lamina import backend
 from lamina import constraints, initializers, ops, regularizers
 from lamina import random as _random
 from lamina.layers.attention.projection import HeadProjection
@@ -213,13 +214,13 @@ class MultiHeadAttention(Layer):
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False):
         if query_mask is None:
-            query_mask = getattr(query, "_keras_mask", None)
+            query_mask = backend.get_mask(query)
         if value_mask is None:
-            value_mask = getattr(value, "_keras_mask", None)
+            value_mask = backend.get_mask(value)
         if key is None:
             key = value
         elif key_mask is None:
-            key_mask = getattr(key, "_keras_mask", None)
+            key_mask = backend.get_mask(key)
         causal_only = (use_causal_mask and query_mask is None and value_mask is None and key_mask is None
                        and attention_mask is None and self.sliding_window is None)
         mask = None if causal_only else self._attention_mask(
@@ -246,7 +247,7 @@ class MultiHeadAttention(Layer):
             out = out * gate
         out = self._output_dense(out)
         if query_mask is not None:
-            out._keras_mask = query_mask
+            backend.set_mask(out, query_mask)
         if return_attention_scores:
             return out, scores
         return out
