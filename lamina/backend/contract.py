@@ -69,6 +69,9 @@ MODULES = {
                    "adagrad_update", "adadelta_update", "adamax_update", "nadam_update"),
     "trainer": ("Steps",),
 }
+# What the trainer's ``Steps(model)`` offers the one loop in lamina/training/trainer.py.
+STEPS_METHODS = ("build", "sync", "train", "test", "predict", "logs", "reset_metrics", "begin_fit",
+                 "end_fit", "begin_evaluate")
 EAGER = ("ops", "core", "variables", "layer", "masks", "random")  # loaded with lamina; the rest on first use
 OPTIONAL = ("export",)
 
@@ -89,6 +92,8 @@ def missing(package: str, modules=None) -> dict:
             out[mod] = ["(module missing)"]
             continue
         gaps = [n for n in MODULES[mod] if not hasattr(m, n)]
+        if mod == "trainer" and hasattr(m, "Steps"):
+            gaps += [f"Steps.{n}" for n in STEPS_METHODS if not hasattr(m.Steps, n)]
         if gaps:
             out[mod] = gaps
     return out

@@ -131,6 +131,7 @@ class Trainer:
                             break
                 finally:
                     self.train(False)
+                    steps.sync()  # state back into the variables before callbacks read them
                 logs = steps.logs()
                 if val_data is not None and _due(epoch, validation_freq):
                     val_logs = self._evaluate_data(val_data, cbs, verbose=0, in_fit=True)
@@ -195,6 +196,7 @@ class Trainer:
             cbs.on_test_batch_begin(i)
             steps.test(xb, yb, swb)
             cbs.on_test_batch_end(i, steps.logs)
+        steps.sync()
         logs = steps.logs()
         cbs.on_test_end(logs)
         if in_fit:
