@@ -257,6 +257,7 @@ class Layer(backend.LayerBase):
 
     def _seed_states(self) -> list:
         out = [v.state for v in self.__dict__.values() if isinstance(v, SeedGenerator)]
+        out.extend(self._own_state_variables())
         for child in self._child_layers():
             out.extend(child._seed_states())
         return out
@@ -442,6 +443,10 @@ class Layer(backend.LayerBase):
             losses = self.losses if return_losses else None
         new_ntv = [scope.get_current_value(v) for v in ntv]
         return (outputs, new_ntv, losses) if return_losses else (outputs, new_ntv)
+
+    def _own_state_variables(self) -> list:
+        """Free ``Variable``s of this layer that are state, not weights (a stateful RNN's states)."""
+        return []
 
     def _assign_state(self, attr, value) -> None:
         """Update the non-trainable weight stored as ``self.<attr>`` through its Variable."""

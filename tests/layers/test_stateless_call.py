@@ -129,3 +129,22 @@ def test_masks_travel_in_a_side_table_for_tensors_that_refuse_attributes():
     plain = torch.ones(2)
     backend.set_mask(plain, m)
     assert plain._keras_mask is m and backend.get_mask(plain) is m  # Keras's attribute, as before
+
+
+def test_stateful_rnn_states_are_non_trainable_variables():
+    layer = layers.LSTM(2, stateful=True)
+    model = lamina.Sequential([layers.Input((3, 2), batch_size=4), layer])
+    x = np.random.default_rng(0).random((4, 3, 2), dtype=np.float32)
+    assert layer.non_trainable_variables == [] or all(v.trainable is False for v in layer.non_trainable_variables)
+    model.compile("sgd", "mse")
+    model.fit(x, np.zeros((4, 2), "float32"), batch_size=4, epochs=2, shuffle=False, verbose=0)  # trains
+    states = layer.non_trainable_variables
+    assert [v.name for v in states] == ["state", "state"] and [v.shape for v in states] == [(4, 2)] * 2
+    assert model.weights == layer.weights and len(model.weights) == 3  # states are not weights
+    h = states[0].numpy()
+    tv = [v.value for v in model.trainable_variables]
+    y, new = model.stateless_call(tv, [v.value for v in states], x)
+    np.testing.assert_array_equal(states[0].numpy(), h)  # unchanged by the stateless call
+    y2 = model(x)
+    np.testing.assert_allclose(_np(y), _np(y2), rtol=1e-6)
+    np.testing.assert_allclose(_np(new[0]), states[0].numpy(), rtol=1e-6)  # the stateful call applied it
