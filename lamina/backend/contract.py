@@ -15,7 +15,7 @@ Modules:
 - ``masks``: ``set_mask``/``get_mask``, where a tensor's Keras mask lives.
 - ``random``: keyed kernels behind ``lamina.random`` (``key=None``: the backend's global generator).
 - ``optimizers`` (lazy): the optimizer kernels; each returns the updated values.
-- ``trainer`` (lazy): ``Steps(model)``, the backend's half of a train/test/predict step.
+- ``trainer`` (lazy): ``Steps(model, logic)``, the backend's half of a train/test/predict step.
 - ``export`` (lazy, optional): model export (ONNX under torch).
 """
 
@@ -69,7 +69,7 @@ MODULES = {
                    "adagrad_update", "adadelta_update", "adamax_update", "nadam_update"),
     "trainer": ("Steps",),
 }
-# What the trainer's ``Steps(model)`` offers the one loop in lamina/training/trainer.py.
+# What the trainer's ``Steps(model, logic)`` offers the one loop in lamina/training/trainer.py.
 STEPS_METHODS = ("build", "sync", "train", "test", "predict", "logs", "reset_metrics", "begin_fit",
                  "end_fit", "begin_evaluate")
 EAGER = ("ops", "core", "variables", "layer", "masks", "random")  # loaded with lamina; the rest on first use

@@ -13,6 +13,7 @@ from lamina import backend, ops
 from lamina.errors import NotCompiledError, deprecated
 from lamina.layers.keras_tensor import flatten, map_structure
 from lamina.training.data_adapter import ArrayData, make_data
+from lamina.training.step_logic import StepLogic
 
 _FIT_LEGACY = {"nb_epoch": "epochs", "nb_val_samples": "validation_steps", "samples_per_epoch": None}
 
@@ -83,7 +84,7 @@ class Trainer:
 
     def _get_steps(self):
         if self._steps is None:
-            self._steps = backend.trainer.Steps(self)
+            self._steps = backend.trainer.Steps(self, StepLogic(self))
         return self._steps
 
     # ------------------------------------------------------------------ fit

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import torch
 
-from lamina.training.step_logic import StepLogic
-
 
 class Steps:
-    """Steps for one model (rebuilt by ``compile()``)."""
+    """Steps for one model (rebuilt by ``compile()``).
 
-    def __init__(self, model):
+    Args:
+        model: the compiled model.
+        logic: its ``lamina.training.step_logic.StepLogic`` (core hands it in, so the backend
+            never imports the training package).
+    """
+
+    def __init__(self, model, logic):
         self.model = model
-        self.logic = StepLogic(model)
+        self.logic = logic
         self._params = None
 
     # -------------------------------------------------------------- bookkeeping
