@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import _internal as ops
 from lamina.errors import deprecated
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
