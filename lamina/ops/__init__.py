@@ -40,5 +40,6 @@ def __getattr__(name):
     if name in _TRANSITIONAL:
         from lamina.ops import _internal
 
-        return getattr(_internal, name)
+        value = globals()[name] = getattr(_internal, name)  # later reads skip this hook
+        return value
     raise AttributeError(f"module 'lamina.ops' has no attribute {name!r}")

@@ -232,8 +232,8 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
                          "'nearest' or 'bilinear'.")
     x, undo = _batched(images, data_format)
     t = to_float(_t(transform)).to(to_float(x).dtype)
-    if t.dim() == 1:
-        t = t.unsqueeze(0).expand(x.shape[0], 8)
+    if t.dim() == 1 or t.shape[0] == 1:
+        t = t.reshape(1, 8).expand(x.shape[0], 8)
     n, c, h, w = x.shape
     ys, xs = torch.meshgrid(torch.arange(h, dtype=t.dtype, device=x.device),
                             torch.arange(w, dtype=t.dtype, device=x.device), indexing="ij")
@@ -263,7 +263,7 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     c = x.shape[1]
     kern = torch.outer(_gauss(kh, sh, x.dtype, x.device), _gauss(kw, sw, x.dtype, x.device))
     kern = kern.expand(c, 1, kh, kw)
-    x = F.pad(x, ((kw - 1) // 2, kw // 2, (kh - 1) // 2, kh // 2), mode="reflect")
+    x = F.pad(x, ((kw - 1) // 2, kw // 2, (kh - 1) // 2, kh // 2))  # zeros outside, as Keras
     return undo(F.conv2d(x, kern, groups=c))
 
 
@@ -273,7 +273,7 @@ def sobel_edges(images, data_format=None):
     x = to_float(x)
     c = x.shape[1]
     ky = torch.tensor([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=x.dtype, device=x.device)
-    pad = F.pad(x, (1, 1, 1, 1), mode="replicate")
+    pad = F.pad(x, (1, 1, 1, 1))  # zeros outside, as Keras
     dy = F.conv2d(pad, ky.expand(c, 1, 3, 3), groups=c)
     dx = F.conv2d(pad, ky.t().expand(c, 1, 3, 3), groups=c)
     return torch.stack([undo(dy), undo(dx)], dim=-1)

@@ -9,11 +9,15 @@ import torch
 import torch.nn.functional as F
 
 from lamina import config
-from lamina.backend.torch.ops import conv as _conv
+import sys as _sys
+
+import lamina.backend.torch.ops.conv  # noqa: F401  (the module; its name is shadowed by the conv function)
 from lamina.backend.torch.ops import losses_ops as _losses
 from lamina.backend.torch.ops import nn as _nn
 from lamina.backend.torch.ops._convert import Tensor, _t, promote, to_float
 from lamina.backend.torch.ops.core import to_torch_dtype
+
+_conv = _sys.modules["lamina.backend.torch.ops.conv"]
 
 
 def _act(name, fn, doc, keep_int=False):
@@ -337,15 +341,14 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
         raise ValueError(f"ctc_decode() supports strategy='greedy' on the torch backend; received {strategy!r}.")
     x = to_float(_t(inputs))
     lengths = _t(sequence_lengths).long()
-    logp = torch.log_softmax(x, dim=-1)
-    best, ids = logp.max(dim=-1)
+    best, ids = x.max(dim=-1)
     t = torch.arange(x.shape[1], device=x.device)
     valid = t[None, :] < lengths[:, None]
     keep = valid & (ids != mask_index)
     if merge_repeated:
         prev = torch.cat([torch.full_like(ids[:, :1], -1), ids[:, :-1]], dim=1)
         keep = keep & (ids != prev)
-    scores = -(best * valid).sum(dim=1, keepdim=True)
+    scores = -(best * valid).sum(dim=1, keepdim=True)  # minus the summed best scores, as Keras
     out = torch.full_like(ids, -1)
     for b in range(ids.shape[0]):
         seq = ids[b][keep[b]]
