@@ -18,6 +18,7 @@ import contextlib
 import importlib
 import json
 import os
+import zipfile
 
 from lamina.errors import FileFormatError, UnsafeLoadError, WeightsMismatchError
 from lamina.saving import file_io, keras_archive, legacy_config, legacy_h5, weights_loading, weights_store
@@ -93,17 +94,33 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, save_for
         legacy_h5.save_model(model, filepath, include_optimizer=include_optimizer)
 
 
+# What damaged or crafted file content makes Python, NumPy, h5py or a constructor raise.
+_CONTENT_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, RuntimeError,
+                   ArithmeticError, MemoryError, EOFError, zipfile.BadZipFile, UnicodeError,
+                   AssertionError, LookupError, NotImplementedError)
+
+
 @contextlib.contextmanager
-def _file_errors(filepath):
-    """Report problems inside a file as FileFormatError naming the file."""
+def _file_errors(filepath, what="its model config cannot be loaded"):
+    """Report every problem found inside a file as a lamina error naming the file:
+    ``UnsafeLoadError`` (refused), ``WeightsMismatchError`` or ``FileFormatError``."""
     try:
         yield
-    except (FileFormatError, WeightsMismatchError, UnsafeLoadError, FileNotFoundError):
+    except UnsafeLoadError as e:
+        raise e.with_path(filepath) from e.__cause__
+    except FileFormatError as e:
+        if e.path:
+            raise
+        raise FileFormatError(filepath, e.problem, e.fix) from e.__cause__
+    except (WeightsMismatchError, FileNotFoundError):
         raise
-    except (ValueError, TypeError, KeyError) as e:
-        raise FileFormatError(filepath, f"its model config cannot be loaded: {e}") from e
+    except RecursionError as e:
+        raise FileFormatError(filepath, "its content nests too deeply to be read; the file is "
+                              "damaged or crafted.") from e
     except OSError as e:
         raise FileFormatError(filepath, f"it cannot be read ({e}); the file is truncated or corrupt.") from e
+    except _CONTENT_ERRORS as e:
+        raise FileFormatError(filepath, f"{what}: {type(e).__name__}: {e}") from e
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):

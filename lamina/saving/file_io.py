@@ -148,14 +148,23 @@ def save_attributes(group, name, data):
 
 def load_attributes(group, name):
     """Read a string-list attribute written by Keras 1/2/3 (str or bytes, maybe chunked)."""
+    from lamina.saving.h5_reader import read_attribute
+
     if name in group.attrs:
-        values = group.attrs[name]
-        return [decode(v) for v in np.atleast_1d(values) if not isinstance(v, (float, np.floating))]
+        values = read_attribute(group, name)
+        return [_name(v) for v in np.atleast_1d(values) if not isinstance(v, (float, np.floating))]
     out, i = [], 0
     while f"{name}{i}" in group.attrs:
-        out.extend(decode(v) for v in np.atleast_1d(group.attrs[f"{name}{i}"]))
+        out.extend(_name(v) for v in np.atleast_1d(read_attribute(group, f"{name}{i}")))
         i += 1
     return out
+
+
+def _name(value):
+    value = decode(value)
+    if not isinstance(value, str):
+        raise ValueError(f"a name list attribute holds {str(value)[:60]!r}, expected strings.")
+    return value
 
 
 def has_attribute(group, name):
