@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import warnings
 
+import numpy as np
+
 from lamina import backend, errors
 from lamina.optimizers import _checks, _legacy
 from lamina.optimizers.optimizer_state import OptimizerState
@@ -268,7 +270,9 @@ class Optimizer(OptimizerState):
             grads = self._kernels.clip_by_global_norm(grads, self.global_clipnorm)
         elif self.clipvalue is not None:
             grads = self._kernels.clip_by_value(grads, self.clipvalue)
-        lr = self._current_learning_rate()
+        # The rate in effect is float32, as Keras stores it: 0.01 and the 0.009999999776 a saved
+        # file gives back then update identically, so save/load/continue is bit-exact.
+        lr = float(np.float32(self._current_learning_rate()))
         if self.weight_decay:
             self._apply_weight_decay(variables, index, lr)
         self._update(grads, variables, lr, index)

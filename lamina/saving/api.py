@@ -288,6 +288,11 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
             "weights to fill. Give the first layer an input_shape (or start with lamina.Input), "
             "or call the model on a batch of data, then load the weights.")
     source = f"'{filepath}'"
+    with _file_errors(filepath, "its weights cannot be loaded"):
+        _load_weights_file(model, filepath, kind, source, by_name, skip_mismatch)
+
+
+def _load_weights_file(model, filepath, kind, source, by_name, skip_mismatch):
     try:
         if kind == "zip":
             with keras_archive.open_archive(filepath) as zf:

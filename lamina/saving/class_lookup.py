@@ -163,6 +163,9 @@ def find_function(name, registered=None, custom_objects=None, module=None):
             obj = reg.get_registered_object(key, custom_objects)
             if obj is not None:
                 return obj
+    if module is not None and not isinstance(module, str):
+        raise UnsafeLoadError(f"the module of function {name!r} is {str(module)[:60]!r}, expected "
+                              "a string.")
     family = family_of(module)
     families = [family] if family in FUNCTION_FAMILIES else []
     families += [f for f in FUNCTION_FAMILIES if f not in families]
@@ -170,10 +173,7 @@ def find_function(name, registered=None, custom_objects=None, module=None):
         obj = lookup_function(fam, name)
         if obj is not None:
             return obj
-    if module is not None and not isinstance(module, str):
-        module = str(module)[:60]
-    if module and (module.startswith(("keras", "lamina", "tf_keras", "tensorflow")) or family) \
-            or _any_lamina_callable(name):
+    if (module and family not in FUNCTION_FAMILIES) or _any_lamina_callable(name):
         raise UnsafeLoadError(
             f"the file references the function {name!r}{f' of module {module!r}' if module else ''}"
             "; a model file may only name activation, loss and metric functions (and objects you "
@@ -272,7 +272,8 @@ def lookup_function(family, name):
 def _any_lamina_callable(name):
     import lamina
 
-    mods = [lamina] + [getattr(lamina, m, None) for m in ("models", "saving", "utils", "ops", "backend")]
+    mods = [lamina] + [getattr(lamina, m, None) for m in ("models", "saving", "utils", "ops", "backend",
+                                                          "activations", "losses", "metrics")]
     return any(callable(getattr(m, name, None)) for m in mods if m is not None)
 
 

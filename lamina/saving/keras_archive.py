@@ -150,6 +150,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         if compile and compile_config:
             try:
                 compile_from_config(model, compile_config, custom_objects)
+            except UnsafeLoadError:
+                raise
             except Exception as e:  # noqa: BLE001
                 warnings.warn(
                     f"'{filepath}' was loaded but not compiled: its compile config could not be "

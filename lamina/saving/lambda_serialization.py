@@ -62,7 +62,10 @@ def serialize_function(fn):
     """
     if not callable(fn):
         raise TypeError(f"serialize_function() expects a function, received {fn!r}.")
-    if isinstance(fn, types.FunctionType) and (fn.__name__ == "<lambda>" or "<locals>" in fn.__qualname__):
+    from lamina.saving.object_registration import _GLOBAL_CUSTOM_NAMES
+
+    if isinstance(fn, types.FunctionType) and (fn.__name__ == "<lambda>" or "<locals>" in fn.__qualname__) \
+            and id(fn) not in _GLOBAL_CUSTOM_NAMES:
         code = base64.b64encode(marshal.dumps(fn.__code__)).decode("ascii")
         closure = None
         if fn.__closure__:

@@ -74,7 +74,8 @@ def serialize_keras_object(obj):
         return {"class_name": "__keras_tensor__",
                 "config": {"shape": list(obj.shape), "dtype": obj.dtype, "keras_history": None}}
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)) and not hasattr(obj, "get_config"):
-        if obj.__name__ == "<lambda>" or "<locals>" in getattr(obj, "__qualname__", ""):
+        if (obj.__name__ == "<lambda>" or "<locals>" in getattr(obj, "__qualname__", "")) \
+                and id(obj) not in reg._GLOBAL_CUSTOM_NAMES:
             return serialize_function(obj)
         registered = reg.get_registered_name(obj)
         return {"module": _function_module(obj), "class_name": "function", "config": obj.__name__,
