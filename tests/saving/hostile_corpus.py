@@ -55,12 +55,12 @@ def _functional(layers, output):
     return {"module": "keras.src.models.functional", "class_name": "Functional",
             "registered_name": "Functional",
             "config": {"name": "evil", "trainable": True, "layers": layers,
-                       "input_layers": [["input", 0, 0]], "output_layers": [[output, 0, 0]]}}
+                       "input_layers": [["input_layer", 0, 0]], "output_layers": [[output, 0, 0]]}}
 
 
 def _input():
-    return {"module": "keras.layers", "class_name": "InputLayer", "name": "input",
-            "config": {"batch_shape": [None, 4], "dtype": "float32", "name": "input"},
+    return {"module": "keras.layers", "class_name": "InputLayer", "name": "input_layer",
+            "config": {"batch_shape": [None, 4], "dtype": "float32", "name": "input_layer"},
             "inbound_nodes": []}
 
 
@@ -73,7 +73,7 @@ def _lambda(name, function, arguments=None, args=None):
     return {"module": "keras.layers", "class_name": "Lambda", "name": name,
             "config": {"name": name, "function": function, "arguments": arguments or {},
                        "output_shape": None},
-            "inbound_nodes": [{"args": args if args is not None else [_tensor("input")], "kwargs": {}}]}
+            "inbound_nodes": [{"args": args if args is not None else [_tensor("input_layer")], "kwargs": {}}]}
 
 
 def _ref(module, name):
@@ -152,11 +152,11 @@ def generate(out):
                                            args=["os"])], "chain")
     keras_with_config("function_private_name.keras", chain, "UnsafeLoadError", "'__import__'")
     dunder = _functional([_input(), {"module": "keras.layers", "class_name": "__class__",
-                                     "name": "d", "config": {}, "inbound_nodes": []}], "input")
+                                     "name": "d", "config": {}, "inbound_nodes": []}], "input_layer")
     keras_with_config("class_dunder.keras", dunder, "UnsafeLoadError", "'__class__'")
     layer_obj = {"module": "keras.layers", "class_name": "Dense", "config": {"units": 1}}
     inbound = _functional([_input(), _lambda("obj", _ref("keras.activations", "relu"),
-                                             args=[_tensor("input"), layer_obj])], "obj")
+                                             args=[_tensor("input_layer"), layer_obj])], "obj")
     keras_with_config("inbound_object.keras", inbound, "UnsafeLoadError",
                       "inbound_nodes.*'Dense' object")
     args = _functional([_input(), _lambda("arg", _ref("keras.activations", "relu"),
@@ -211,7 +211,7 @@ def generate(out):
     case("huge_kernel_in_archive.keras", "model", "WeightsMismatchError", r"\(100000, 100000\)")
     numpy_bomb = _functional([_input(), {
         "module": "keras.layers", "class_name": "Add", "name": "add",
-        "config": {"name": "add"}, "inbound_nodes": [{"args": [[_tensor("input"), {
+        "config": {"name": "add"}, "inbound_nodes": [{"args": [[_tensor("input_layer"), {
             "class_name": "__numpy__", "config": {"value": [0], "dtype": "(20000,20000)f4"}}]],
             "kwargs": {}}]}], "add")
     keras_with_config("numpy_dtype_bomb.keras", numpy_bomb, "UnsafeLoadError", "dtype '\\(20000,20000\\)f4'")
