@@ -32,8 +32,8 @@ class InputLayer(Layer):
                     "Input() needs a shape, e.g. lamina.Input(shape=(784,)) for vectors of 784 "
                     "features (the batch dimension is left out)."
                 )
-            if isinstance(shape, int) and not isinstance(shape, bool):
-                shape = (shape,)
+            if hasattr(shape, "__index__") and not isinstance(shape, bool):
+                shape = (int(shape),)
             batch_shape = (batch_size,) + tuple(_check_shape(shape, "shape"))
         self.batch_shape = _check_shape(batch_shape, "batch_shape")
         self._input_dtype = str(dtype or config.floatx())
