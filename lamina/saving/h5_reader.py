@@ -22,7 +22,7 @@ DIGEST_ATTR = "sha256"
 # most this many bytes more than it stores (compressed or fill-value data).
 _UNCHECKED_SLACK = 64 << 20
 # Attributes holding JSON configs / name lists larger than this are refused unread.
-MAX_ATTRIBUTE_BYTES = 64 << 20
+MAX_ATTRIBUTE_BYTES = 16 << 20
 
 
 def digest(arr) -> str:

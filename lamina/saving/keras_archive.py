@@ -49,7 +49,7 @@ def save_model(model, filepath, include_optimizer=True):
 
 
 # Limits checked on the sizes the zip declares, before anything is inflated.
-MAX_CONFIG_BYTES = 32 << 20      # config.json / metadata.json: model configs are far smaller
+MAX_CONFIG_BYTES = 16 << 20      # config.json / metadata.json: model configs are a few MB at most
 MAX_WEIGHTS_RATIO = 50           # weights may inflate to 50x their compressed size (+ slack)
 WEIGHTS_SLACK = 64 << 20
 
