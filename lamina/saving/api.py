@@ -168,12 +168,18 @@ def model_from_json(json_string, custom_objects=None):
     """A new model (fresh weights) from ``model.to_json()`` output, lamina's or Keras's."""
     try:
         config = json.loads(json_string)
+    except RecursionError:
+        raise ValueError("model_from_json() received JSON nested too deeply to be a model "
+                         "config.") from None
     except ValueError as e:
         raise ValueError(f"model_from_json() received text that is not valid JSON ({e}).") from None
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             "model_from_json() expects the JSON of a model config ({'class_name': ..., 'config': "
             f"...}}), received {str(json_string)[:80]!r}.")
+    from lamina.saving.safe_names import check_depth
+
+    check_depth(config)
     config = legacy_config.normalize_model_config(config)
     compile_config = config.pop("compile_config", None)
     with safe_mode_scope(True):
@@ -287,6 +293,8 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
             f"Cannot load weights into model '{model.name}': it is not built yet, so it has no "
             "weights to fill. Give the first layer an input_shape (or start with lamina.Input), "
             "or call the model on a batch of data, then load the weights.")
+    if by_name and kind == "zip":
+        raise ValueError("by_name=True applies to legacy '.h5' weight files only.")
     source = f"'{filepath}'"
     with _file_errors(filepath, "its weights cannot be loaded"):
         _load_weights_file(model, filepath, kind, source, by_name, skip_mismatch)
@@ -296,8 +304,6 @@ def _load_weights_file(model, filepath, kind, source, by_name, skip_mismatch):
     try:
         if kind == "zip":
             with keras_archive.open_archive(filepath) as zf:
-                if by_name:
-                    raise ValueError("by_name=True applies to legacy '.h5' weight files only.")
                 keras_archive.load_weights_from_archive(model, zf, filepath, skip_mismatch)
             return
         if kind != "hdf5":

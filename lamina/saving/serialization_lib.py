@@ -285,8 +285,6 @@ def plain_array(inner):
         raise ValueError(f"a __numpy__ value needs {{'value', 'dtype'}}, received {str(inner)[:80]!r}.")
     dtype = inner.get("dtype", "float32")
     if dtype not in PLAIN_DTYPES:
-        from lamina.errors import UnsafeLoadError
-
         raise UnsafeLoadError(
             f"a __numpy__ value has dtype {str(dtype)[:60]!r}; only plain numeric dtypes "
             f"({', '.join(sorted(PLAIN_DTYPES))}) may come from a file.")
@@ -300,8 +298,6 @@ def plain_array(inner):
         else:
             raise ValueError(f"a __numpy__ value holds a {type(v).__name__}; expected numbers.")
         if count > MAX_CONFIG_ARRAY:
-            from lamina.errors import UnsafeLoadError
-
             raise UnsafeLoadError(f"a __numpy__ value in the config has more than "
                                   f"{MAX_CONFIG_ARRAY} elements; configs hold small constants only.")
     if dtype == "bfloat16":
@@ -390,8 +386,6 @@ def call_from_config(cls, inner, custom_objects=None, safe_mode=None):
         try:
             return fc(inner, **kw)
         except (TypeError, ValueError, KeyError) as e:
-            from lamina.errors import UnsafeLoadError
-
             if isinstance(e, UnsafeLoadError) or getattr(e, "_lamina_config_error", False):
                 raise
             err = ValueError(
