@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import warnings
 
+import numpy as np
+
 from lamina import backend, errors
 from lamina.optimizers import _checks, _legacy
 from lamina.optimizers.optimizer_state import OptimizerState
@@ -252,8 +254,10 @@ class Optimizer(OptimizerState):
             if self.loss_scale_factor is not None:
                 grads = self._kernels.scale(grads, 1.0 / self.loss_scale_factor)
             # The learning rate of this step is computed on the host and handed to the kernels
-            # as an argument (a schedule is evaluated at the current iteration).
-            lr = self._current_learning_rate()
+            # as an argument (a schedule is evaluated at the current iteration). It is rounded to
+            # float32, as Keras stores it: 0.01 and the 0.009999999776 a saved file gives back
+            # then update identically, so save/load/continue is bit-exact.
+            lr = float(np.float32(self._current_learning_rate()))
             if self.gradient_accumulation_steps:
                 self._accumulating_step(grads, variables, index, lr)
             else:

@@ -186,6 +186,9 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, cla
 
 
 def _apply_class_weight(y, sw, class_weight):
+    from lamina.training.argument_checks import check_class_weight
+
+    check_class_weight(class_weight)
     if isinstance(y, (list, tuple, dict)):
         raise ValueError("class_weight is only supported for models with a single output; use sample_weight.")
     yn = ops.convert_to_numpy(y)

@@ -12,6 +12,7 @@ import numpy as np
 from lamina import backend, ops
 from lamina.errors import NotCompiledError, deprecated
 from lamina.layers.keras_tensor import flatten, map_structure
+from lamina.training import argument_checks as checks
 from lamina.training.data_adapter import ArrayData, make_data
 from lamina.training.step_logic import StepLogic
 
@@ -99,7 +100,9 @@ class Trainer:
         from lamina.callbacks.progbar_logger import resolve_verbose
 
         verbose = resolve_verbose(verbose)
+        checks.check_fit_arguments(self, x, y, batch_size, epochs, initial_epoch, class_weight, steps_per_epoch)
         data = make_data(x, y, sample_weight, batch_size, shuffle, class_weight, steps_per_epoch)
+        checks.check_data(self, data, steps_per_epoch, "fit")
         val_data = None
         if validation_data is not None:
             val_data = _validation(validation_data, validation_batch_size or batch_size, validation_steps)
@@ -111,6 +114,7 @@ class Trainer:
                 )
             data, val_data = data.split(validation_split)  # class weights are already in data.sw
         self._check_data_against_inputs(data)
+        self.__dict__["_fit_validates"] = val_data is not None  # monitor checks wait for 'val_'
         steps = self._get_steps()
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=epochs, steps=len(data) if len(data) else None)
@@ -179,7 +183,9 @@ class Trainer:
         from lamina.callbacks.progbar_logger import resolve_verbose
 
         verbose = resolve_verbose(verbose)
+        checks.check_eval_arguments(self, x, y, batch_size, steps, "evaluate")
         data = make_data(x, y, sample_weight, batch_size, False, None, steps, what="evaluate")
+        checks.check_data(self, data, steps, "evaluate")
         self._check_data_against_inputs(data)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=len(data) if len(data) else None)
@@ -212,6 +218,7 @@ class Trainer:
         from lamina.callbacks.progbar_logger import resolve_verbose
 
         verbose = resolve_verbose(verbose)
+        checks.check_eval_arguments(self, x, None, batch_size, steps, "predict")
         bs = batch_size or 32
         if verbose == 0 and callbacks is None and steps is None and isinstance(x, np.ndarray) and len(x) <= bs:
             # One batch, nothing to report: skip the loop machinery (one-sample latency).
@@ -219,6 +226,7 @@ class Trainer:
         from lamina.callbacks import CallbackList
 
         data = make_data(x, None, None, batch_size, False, None, steps, what="predict")
+        checks.check_data(self, data, steps, "predict")
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=len(data) if len(data) else None)
         outs = []
