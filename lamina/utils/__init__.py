@@ -2,11 +2,13 @@
 
 from lamina.utils.model_visualization import model_to_dot, plot_model
 from lamina.utils.numerical_utils import normalize, to_categorical
+from lamina.utils.progbar import Progbar
 from lamina.utils.py_dataset import PyDataset, Sequence
 from lamina.utils.rng_utils import set_random_seed
 from lamina.utils.sequence_utils import pad_sequences
 
 __all__ = [
+    "Progbar",
     "PyDataset",
     "Sequence",
     "model_to_dot",
