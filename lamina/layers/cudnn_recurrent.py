@@ -58,7 +58,7 @@ class CuDNNLSTM(LSTM):
         >>> with warnings.catch_warnings():
         ...     warnings.simplefilter("ignore")
         ...     layer = CuDNNLSTM(4)
-        >>> layer.recurrent_activation, tuple(layer(lamina.ops.ones((2, 3, 5))).shape)
+        >>> layer.get_config()["recurrent_activation"], tuple(layer(lamina.ops.ones((2, 3, 5))).shape)
         ('sigmoid', (2, 4))
     """
 

@@ -82,7 +82,7 @@ def hashing_trick(text, n, hash_function=None, filters=FILTERS, lower=True, spli
 
     Example:
         >>> hashing_trick("a b a", 10, hash_function="md5")
-        [8, 1, 8]
+        [2, 5, 2]
     """
     removed_in_keras3("hashing_trick", "keras.layers.Hashing")
     return _hash_ids(text, n, hash_function, filters, lower, split, analyzer)
