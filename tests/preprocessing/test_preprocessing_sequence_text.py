@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import lamina
+import lamina.preprocessing.image_data_generator  # noqa: F401
 from lamina.errors import LaminaDeprecationWarning
 from lamina.preprocessing import sequence, text
 from lamina.utils import pad_sequences
@@ -220,7 +221,8 @@ def test_sampling_table_formula_and_its_use(quiet):
     assert couples and all(c[0] == 2 for c in couples)  # word 1 is never kept as a target
 
 
-@pytest.mark.parametrize("module", [text, sequence, lamina.preprocessing.timeseries_generator])
+@pytest.mark.parametrize("module", [text, sequence, lamina.preprocessing.timeseries_generator,
+                                    lamina.preprocessing.image_data_generator])
 def test_docstring_examples(module, quiet):
     result = doctest.testmod(module, extraglobs={"np": np}, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
