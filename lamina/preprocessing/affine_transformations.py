@@ -82,9 +82,10 @@ def apply_affine_transform(x, theta=0, tx=0, ty=0, shear=0, zx=1, zy=1, row_axis
 
     Args:
         x: one image (3D). theta: rotation in degrees. tx, ty: shifts in pixels along rows and
-        columns. shear: shear angle in degrees. zx, zy: zoom factors along rows and columns
-        (above 1 shows a smaller part of the image, i.e. zooms out... as in Keras: the sampling
-        grid is stretched). row_axis, col_axis, channel_axis: the axes of ``x``.
+        columns (``tx = 2``: ``out[r, c] = x[r + 2, c]``). shear: shear angle in degrees.
+        zx, zy: scale factors of the sampling grid along rows and columns (below 1 magnifies the
+        centre, above 1 shrinks the content). row_axis, col_axis, channel_axis: the axes of
+        ``x`` (channels last by default).
         fill_mode: ``'nearest'``, ``'constant'`` (with ``cval``), ``'reflect'`` or ``'wrap'``.
         order: the spline order of the interpolation (0 nearest, 1 linear).
 

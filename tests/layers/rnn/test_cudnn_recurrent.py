@@ -83,3 +83,19 @@ def test_a_keras2_file_with_cudnn_weights_loads_into_lstm(tmp_path):
     model.load_weights(path)
     np.testing.assert_allclose(lamina.ops.convert_to_numpy(model(x)),
                                lamina.ops.convert_to_numpy(reference(x)), rtol=1e-5, atol=1e-6)
+
+
+def test_a_keras2_model_config_with_cudnn_layers_loads():
+    import json
+
+    cudnn = {"name": "cu", "trainable": True, "batch_input_shape": [None, 5, 3], "dtype": "float32",
+             "units": 4, "unit_forget_bias": True, "return_sequences": True, "return_state": False,
+             "go_backwards": False, "stateful": False, "kernel_regularizer": None}
+    gru = {"name": "cg", "trainable": True, "units": 2, "return_sequences": False}
+    config = {"class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"class_name": "CuDNNLSTM", "config": cudnn}, {"class_name": "CuDNNGRU", "config": gru}]},
+        "keras_version": "2.2.4", "backend": "tensorflow"}
+    with pytest.warns(LaminaDeprecationWarning):
+        model = lamina.models.model_from_json(json.dumps(config))
+    assert [type(layer).__name__ for layer in model.layers] == ["CuDNNLSTM", "CuDNNGRU"]
+    assert tuple(model(np.zeros((2, 5, 3), "float32")).shape) == (2, 2)
