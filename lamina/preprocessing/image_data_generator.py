@@ -67,7 +67,8 @@ class ImageDataGenerator:
                  vertical_flip=False, rescale=None, preprocessing_function=None, data_format=None,
                  validation_split=0.0, interpolation_order=1, dtype=None):
         removed_in_keras3("lamina.preprocessing.image.ImageDataGenerator",
-                          "keras.utils.image_dataset_from_directory and the keras.layers.Random* layers")
+                          "keras.utils.image_dataset_from_directory, in lamina too, and the "
+                          "keras.layers.Random* layers")
         self.featurewise_center = featurewise_center
         self.samplewise_center = samplewise_center
         self.featurewise_std_normalization = featurewise_std_normalization

@@ -41,7 +41,7 @@ class TimeseriesGenerator(PyDataset):
     def __init__(self, data, targets, length, sampling_rate=1, stride=1, start_index=0,
                  end_index=None, shuffle=False, reverse=False, batch_size=128, **kwargs):
         removed_in_keras3("lamina.preprocessing.sequence.TimeseriesGenerator",
-                          "keras.utils.timeseries_dataset_from_array")
+                          "keras.utils.timeseries_dataset_from_array, in lamina too")
         super().__init__(**kwargs)
         if len(data) != len(targets):
             raise ValueError(
