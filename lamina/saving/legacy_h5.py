@@ -226,6 +226,10 @@ def _size(arrays):
 def _convert_old(layer, arrays, keras_version, original_backend):
     """Keras 1 weight layouts (reference 2.3): per-gate LSTM/GRU arrays, Theano conv kernels."""
     kind = type(layer).__name__
+    if kind in ("LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU"):
+        from lamina.layers.cudnn_recurrent import from_cudnn_weights
+
+        arrays = from_cudnn_weights(layer, arrays)  # Keras 2 CuDNNLSTM / CuDNNGRU layouts
     if str(keras_version).startswith("1"):
         if kind == "LSTM" and len(arrays) == 12:
             w = arrays

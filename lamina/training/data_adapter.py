@@ -119,7 +119,7 @@ class IterableData:
     def __init__(self, source, steps=None):
         self.source = source
         n = None
-        if hasattr(source, "__len__") and not hasattr(source, "__next__"):
+        if hasattr(source, "__len__") and (not hasattr(source, "__next__") or hasattr(source, "on_epoch_end")):  # Keras 2 iterators have both
             try:
                 n = len(source)
             except TypeError:

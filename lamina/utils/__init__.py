@@ -8,6 +8,7 @@ from lamina.utils.image_dataset_utils import image_dataset_from_directory
 from lamina.utils.image_utils import array_to_img, img_to_array, load_img, save_img, smart_resize
 from lamina.utils.model_visualization import model_to_dot, plot_model
 from lamina.utils.numerical_utils import normalize, to_categorical
+from lamina.utils.progbar import Progbar
 from lamina.utils.py_dataset import PyDataset, Sequence
 from lamina.utils.rng_utils import set_random_seed
 from lamina.utils.sequence_utils import pad_sequences
@@ -16,6 +17,7 @@ from lamina.utils.timeseries_dataset_utils import timeseries_dataset_from_array
 
 __all__ = [
     "Dataset",
+    "Progbar",
     "PyDataset",
     "Sequence",
     "array_to_img",
