@@ -5,6 +5,7 @@ from __future__ import annotations
 from lamina.errors import deprecated
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.keras_tensor import KerasTensor, flatten, map_structure
+from lamina.models.input_rank import adjust_input_rank
 from lamina.models.model import Model
 
 
@@ -127,6 +128,7 @@ class Functional(Model):
         self.__dict__["_n_inputs"] = len(flat_in)
         self.__dict__["_output_slots"] = [slots[id(t)] for t in flat_out]
         self.__dict__["_flat_inputs"] = flat_in
+        self.__dict__["_input_shapes"] = [t.shape for t in flat_in]
         self.__dict__["_flat_outputs"] = flat_out
         self.built = True
 
@@ -196,7 +198,7 @@ class Functional(Model):
         return [inputs]
 
     def call(self, inputs, training=None, mask=None):
-        flat = self._flatten_call_inputs(inputs)
+        flat = adjust_input_rank(self, self._flatten_call_inputs(inputs), self._input_shapes)
         values = dict(enumerate(flat))
         for layer, simple, args, kwargs, out_slots, seq in self._plan:
             if simple:
@@ -237,6 +239,25 @@ class Functional(Model):
 
     def get_build_config(self):
         return {"input_shape": None}
+
+
+_FUNCTIONAL_SUBCLASSES: dict = {}
+
+
+def functional_subclass(cls):
+    """``cls`` (a Model subclass) mixed with Functional, for ``CustomModel(inputs, outputs)``.
+
+    The new class keeps ``cls``'s name and methods (``train_step``...) and takes Functional's
+    graph; ``super().__init__(*args, **kwargs)`` in ``cls`` reaches ``Functional.__init__``.
+    """
+    if issubclass(cls, Functional):
+        return cls
+    sub = _FUNCTIONAL_SUBCLASSES.get(cls)
+    if sub is None:
+        sub = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__,
+                                                     "__qualname__": cls.__qualname__})
+        _FUNCTIONAL_SUBCLASSES[cls] = sub
+    return sub
 
 
 def _out_is_seq(node):

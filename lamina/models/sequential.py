@@ -5,6 +5,7 @@ from __future__ import annotations
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
+from lamina.models.input_rank import adjust_input_rank
 from lamina.models.model import Model
 
 
@@ -167,6 +168,8 @@ class Sequential(Model):
     # ----------------------------------------------------------------- call
     def call(self, inputs, training=None, mask=None):
         x = inputs
+        if self._input_layer is not None and not isinstance(x, (list, tuple, dict)):
+            x = adjust_input_rank(self, [x], [self._input_layer.batch_shape])[0]
         for layer in self._stack:
             x = layer(x)
         return x

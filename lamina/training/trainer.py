@@ -13,11 +13,12 @@ from lamina import backend, ops
 from lamina.errors import NotCompiledError, deprecated
 from lamina.layers.keras_tensor import flatten, map_structure
 from lamina.training.data_adapter import ArrayData, make_data
+from lamina.training.step_api import StepAPI
 
 _FIT_LEGACY = {"nb_epoch": "epochs", "nb_val_samples": "validation_steps", "samples_per_epoch": None}
 
 
-class Trainer:
+class Trainer(StepAPI):
     """Mixin giving Model its training API."""
 
     def __init__(self):
@@ -64,7 +65,7 @@ class Trainer:
                 "For example: model.compile(optimizer='adam', loss='categorical_crossentropy', "
                 "metrics=['accuracy'])."
             )
-        if self._compile_loss is None and what in ("fit", "train_on_batch"):
+        if self._compile_loss is None and what in ("fit", "train_on_batch") and not self._custom_steps():
             raise ValueError(
                 f"model.{what}() needs a loss: call model.compile(..., loss='mse') (or the loss "
                 "that fits your targets) first."
@@ -77,13 +78,18 @@ class Trainer:
             names += [name for name, _ in self._compile_metrics._log_names]
         return names
 
-    @property
-    def metrics(self) -> list:
-        return list(self._compile_metrics.metrics) if self._compile_metrics is not None else []
+    def _custom_steps(self) -> bool:
+        from lamina.training.custom_steps import uses_custom_steps
+
+        return uses_custom_steps(self)
 
     def _get_steps(self):
         if self._steps is None:
             self._steps = backend.trainer.Steps(self)
+            if self._custom_steps():  # the user's train_step/test_step/... run per batch
+                from lamina.training.custom_steps import CustomSteps
+
+                self._steps = CustomSteps(self, self._steps)
         return self._steps
 
     # ------------------------------------------------------------------ fit
