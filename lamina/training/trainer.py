@@ -241,8 +241,7 @@ class Trainer(StepAPI):
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient update on one batch; returns the loss (and metrics) for that batch."""
         self._assert_compiled("train_on_batch")
-        data = ArrayData(x, y, sample_weight, batch_size=len(flatten(x)[0]) if not isinstance(x, dict) else None,
-                         class_weight=class_weight)
+        data = ArrayData(x, y, sample_weight, batch_size=None, class_weight=class_weight)
         steps = self._get_steps()
         steps.reset_metrics()
         self.train(True)
