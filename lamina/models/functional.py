@@ -197,7 +197,31 @@ class Functional(Model):
             )
         return [inputs]
 
+    def add_loss(self, loss) -> None:
+        """Add a loss term. A symbolic one (Keras 2: ``vae.add_loss(K.mean(...))`` on tensors of
+        the graph) is computed from the inputs at every call; a concrete one is added once."""
+        if any(isinstance(t, KerasTensor) for t in flatten(loss)):
+            self.__dict__.setdefault("_symbolic_losses", []).extend(
+                t for t in flatten(loss) if isinstance(t, KerasTensor))
+            self.__dict__["_loss_graph"] = None
+            return
+        super().add_loss(loss)
+
+    def _with_symbolic_losses(self, inputs):
+        graph = self.__dict__.get("_loss_graph")
+        if graph is None:  # the model's outputs plus its symbolic losses, from the same inputs
+            graph = Functional(self._input_struct, list(self._flat_outputs) + self._symbolic_losses,
+                               name=f"{self.name}_with_losses")
+            self.__dict__["_loss_graph"] = graph
+        outs = graph.call(inputs)
+        n = len(self._flat_outputs)
+        for term in outs[n:]:
+            self._call_losses.append(term)
+        return _restructure(self._output_struct, outs[:n])
+
     def call(self, inputs, training=None, mask=None):
+        if self.__dict__.get("_symbolic_losses"):
+            return self._with_symbolic_losses(inputs)
         flat = adjust_input_rank(self, self._flatten_call_inputs(inputs), self._input_shapes)
         values = dict(enumerate(flat))
         for layer, simple, args, kwargs, out_slots, seq in self._plan:
