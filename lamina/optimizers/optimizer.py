@@ -234,12 +234,11 @@ class Optimizer(OptimizerState):
                 )
             variables = self._trainable_variables
         else:
+            paths = None
             if not isinstance(variables, list) or variables and isinstance(variables[0], backend.Variable):
-                variables, paths = _unwrap(variables)
-                if not self.built:
-                    self.build(variables, paths)
+                variables, paths = _unwrap(variables)  # model.trainable_weights: Variable handles
             if not self.built:
-                self.build(variables)
+                self.build(variables, paths)
             if variables is not self._trainable_variables:
                 index = self._indices_of(variables)
                 if index is None:
