@@ -151,11 +151,8 @@ class CustomSteps:
         logs = self._logs
         if isinstance(logs, dict):
             # Keras: when the step returned exactly the metrics' keys, report the metrics.
-            try:
-                current = model.get_metrics_result()
-            except Exception:  # a user's metrics property may not support this; keep the step's logs
-                current = None
-            if isinstance(current, dict) and set(_flat_keys(current)) == set(_flat_keys(logs)):
+            current = model.get_metrics_result()
+            if set(_flat_keys(current)) == set(_flat_keys(logs)):
                 logs = current
         return pythonify_logs(logs)
 

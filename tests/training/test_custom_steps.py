@@ -288,3 +288,20 @@ def test_pack_and_unpack_follow_keras():
     assert len(pack_x_y_sample_weight(x, x, x)) == 3
     with pytest.raises(ValueError, match="tuple of 4"):
         unpack_x_y_sample_weight((x, x, x, x))
+
+
+def test_symbolic_add_loss_on_a_functional_model_keras2_vae_style():
+    inputs = keras.Input((4,))
+    hidden = layers.Dense(3, name="hidden")(inputs)
+    outputs = layers.Dense(4, name="out")(hidden)
+    model = keras.Model(inputs, outputs)
+    squared = (outputs - inputs) * (outputs - inputs)
+    model.add_loss(layers.Lambda(lambda t: ops.mean(t))(squared))
+    model.compile(keras.optimizers.Adam(0.01))
+    x, _ = _data()
+    hist = model.fit(x, epochs=4, verbose=0).history
+    assert hist["loss"][-1] < hist["loss"][0]
+    pred = model.predict(x, verbose=0)
+    assert pred.shape == (32, 4)
+    np.testing.assert_allclose(model.evaluate(x, verbose=0), ((pred - x) ** 2).mean(), rtol=1e-4)
+    assert [l.name for l in model.layers] == ["input_layer", "hidden", "out"]
