@@ -188,7 +188,8 @@ class Optimizer(OptimizerState):
         """
         if self.built:
             return
-        variables = list(variables)
+        variables, handle_paths = _unwrap(variables)
+        paths = handle_paths if paths is None else paths
         if paths is not None:
             paths = [str(p) for p in paths]
             if len(paths) != len(variables):
@@ -235,10 +236,11 @@ class Optimizer(OptimizerState):
                 )
             variables = self._trainable_variables
         else:
-            if not isinstance(variables, list):
-                variables = list(variables)
+            paths = None
+            if not isinstance(variables, list) or variables and isinstance(variables[0], backend.Variable):
+                variables, paths = _unwrap(variables)  # model.trainable_weights: Variable handles
             if not self.built:
-                self.build(variables)
+                self.build(variables, paths)
             if variables is not self._trainable_variables:
                 index = self._indices_of(variables)
                 if index is None:
@@ -506,3 +508,12 @@ class Optimizer(OptimizerState):
 def _pick(slots, index):
     """The state tensors of the variables at ``index`` (all of them when ``index`` is None)."""
     return slots if index is None else [slots[i] for i in index]
+
+
+def _unwrap(variables):
+    """Backend tensors (and Keras paths) for ``variables``, which may be lamina Variable handles
+    (``model.trainable_weights``) or the tensors themselves."""
+    variables = list(variables)
+    if variables and all(isinstance(v, backend.Variable) for v in variables):
+        return [v.value for v in variables], [v.path for v in variables]
+    return [v.value if isinstance(v, backend.Variable) else v for v in variables], None

@@ -38,17 +38,22 @@ def _top_layers(model):
 
 
 def _weight_names(layer, weights):
-    names, seen = [], set()
-    for w in weights:
-        owner = getattr(w, "_owner", None)
-        name = f"{layer.name}/{w.name}" if owner is layer or owner is None else f"{layer.name}/{w.path}"
+    return _unique([f"{layer.name}/{w.name}" if getattr(w, "_owner", None) in (layer, None)
+                    else f"{layer.name}/{w.path}" for w in weights])
+
+
+def _unique(names):
+    """HDF5 dataset names, each used once: repeats get '_1', '_2'... (two LSTMs' cells share
+    the path 'lstm_cell/kernel', and so do their optimizer slots)."""
+    out, seen = [], set()
+    for name in names:
         base, i = name, 0
         while name in seen:
             i += 1
             name = f"{base}_{i}"
         seen.add(name)
-        names.append(name)
-    return names
+        out.append(name)
+    return out
 
 
 # =============================================================================================
@@ -109,7 +114,7 @@ def save_model(model, filepath, include_optimizer=True):
                 handles = list(opt.variables)
                 if handles:
                     g = f.create_group("optimizer_weights")
-                    names = [h.path for h in handles]
+                    names = _unique([h.path for h in handles])
                     save_attributes(g, "weight_names", names)
                     for name, h in zip(names, handles):
                         h5_reader.write_dataset(g, name, np.asarray(h.numpy()))

@@ -14,12 +14,13 @@ from lamina.errors import NotCompiledError, deprecated
 from lamina.layers.keras_tensor import flatten, map_structure
 from lamina.training import argument_checks as checks
 from lamina.training.data_adapter import ArrayData, make_data
+from lamina.training.step_api import StepAPI
 from lamina.training.step_logic import StepLogic
 
 _FIT_LEGACY = {"nb_epoch": "epochs", "nb_val_samples": "validation_steps", "samples_per_epoch": None}
 
 
-class Trainer:
+class Trainer(StepAPI):
     """Mixin giving Model its training API."""
 
     def __init__(self):
@@ -66,7 +67,7 @@ class Trainer:
                 "For example: model.compile(optimizer='adam', loss='categorical_crossentropy', "
                 "metrics=['accuracy'])."
             )
-        if self._compile_loss is None and what in ("fit", "train_on_batch"):
+        if self._compile_loss is None and what in ("fit", "train_on_batch") and not self._custom_steps():
             raise ValueError(
                 f"model.{what}() needs a loss: call model.compile(..., loss='mse') (or the loss "
                 "that fits your targets) first."
@@ -79,13 +80,18 @@ class Trainer:
             names += [name for name, _ in self._compile_metrics._log_names]
         return names
 
-    @property
-    def metrics(self) -> list:
-        return list(self._compile_metrics.metrics) if self._compile_metrics is not None else []
+    def _custom_steps(self) -> bool:
+        from lamina.training.custom_steps import uses_custom_steps
+
+        return uses_custom_steps(self)
 
     def _get_steps(self):
         if self._steps is None:
             self._steps = backend.trainer.Steps(self, StepLogic(self))
+            if self._custom_steps():  # the user's train_step/test_step/... run per batch
+                from lamina.training.custom_steps import CustomSteps
+
+                self._steps = CustomSteps(self, self._steps)
         return self._steps
 
     # ------------------------------------------------------------------ fit
@@ -246,8 +252,7 @@ class Trainer:
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient update on one batch; returns the loss (and metrics) for that batch."""
         self._assert_compiled("train_on_batch")
-        data = ArrayData(x, y, sample_weight, batch_size=len(flatten(x)[0]) if not isinstance(x, dict) else None,
-                         class_weight=class_weight)
+        data = ArrayData(x, y, sample_weight, batch_size=None, class_weight=class_weight)
         steps = self._get_steps()
         steps.reset_metrics()
         self.train(True)

@@ -14,6 +14,7 @@ from lamina.utils.rng_utils import set_random_seed
 from lamina.utils.sequence_utils import pad_sequences
 from lamina.utils.text_dataset_utils import text_dataset_from_directory
 from lamina.utils.timeseries_dataset_utils import timeseries_dataset_from_array
+from lamina.training.custom_steps import pack_x_y_sample_weight, unpack_x_y_sample_weight
 
 __all__ = [
     "Dataset",
@@ -34,6 +35,8 @@ __all__ = [
     "model_to_dot",
     "normalize",
     "pad_sequences",
+    "pack_x_y_sample_weight",
+    "unpack_x_y_sample_weight",
     "plot_model",
     "set_random_seed",
     "to_categorical",
