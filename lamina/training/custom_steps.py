@@ -126,6 +126,14 @@ class CustomSteps:
     def end_fit(self):
         pass
 
+    def build(self, first_batch=None):
+        """Nothing to build ahead: the user's step builds what it uses (``optimizer.apply``
+        builds the optimizer on first use)."""
+
+    def sync(self):
+        """The user's step runs eagerly on the variables; the backend writes back what it holds."""
+        self._fallback.sync()
+
     def begin_evaluate(self):
         pass
 
