@@ -45,6 +45,10 @@ def __getattr__(name):
         from lamina.backend.torch import trainer
 
         return trainer
+    if name == "module_wrapper":  # plain torch.nn.Modules as lamina layers
+        from lamina.backend.torch import module_wrapper
+
+        return module_wrapper
     if name == "optimizers":
         from lamina.backend.torch import optimizers
 

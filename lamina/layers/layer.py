@@ -382,6 +382,11 @@ class Layer(backend.LayerBase):
                 raise TypeError(f"Layer '{self.name}' was called without inputs.")
             x = kwargs.pop("inputs")
             return self.__call__(x, *args, **kwargs)
+        if self.autocast:  # floats of another dtype, ints and bools -> the compute dtype
+            cx = self._autocast_input(x)
+            if cx is not x:
+                x = cx
+                args = (cx,) + args[1:]
         if not self.built:
             self._build_eagerly(args, kwargs)
         if self._call_losses:

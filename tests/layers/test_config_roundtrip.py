@@ -89,7 +89,8 @@ UNSUPPORTED_ARGS = {"lora_rank", "lora_alpha"}
 # Layers whose round trip needs a wrapped layer / several call arguments: tested below.
 SPECIAL = {"Bidirectional", "TimeDistributed", "RNN", "MultiHeadAttention", "Attention",
            "AdditiveAttention", "InputLayer", "Lambda", "OpLayer", "GetItem", "Layer",
-           "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells"}
+           "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells",
+           "TorchModuleWrapper"}  # tests/layers/core/test_torch_module_wrapper.py
 
 
 def _layer_classes():

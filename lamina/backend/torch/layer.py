@@ -118,6 +118,9 @@ class Variable:
 class LayerBase(torch.nn.Module):
     """What the backend contributes to ``lamina.layers.Layer``."""
 
+    # Integer and bool inputs are cast to the compute dtype (False: Embedding, Lambda, models...).
+    _casts_integer_inputs = True
+
     def _backend_init(self) -> None:
         torch.nn.Module.__init__(self)
         # Keras semantics: a layer called outside fit() runs in inference mode unless training=True
@@ -174,6 +177,11 @@ class LayerBase(torch.nn.Module):
         ):
             # A list of layers is registered as a ModuleList (state_dict keys 'blocks.0.kernel').
             value = torch.nn.ModuleList(value)
+        elif isinstance(value, torch.nn.Module) and not isinstance(value, LayerBase):
+            # A plain torch module becomes a TorchModuleWrapper, so fit trains it (as Keras 3).
+            from lamina.layers.core.torch_module_wrapper import wrap_if_native
+
+            value = wrap_if_native(value)
         torch.nn.Module.__setattr__(self, name, value)
 
     def _child_layers(self):
@@ -191,10 +199,35 @@ class LayerBase(torch.nn.Module):
             if t is not None:
                 t.requires_grad_(flag and v._trainable)
 
+    def _autocast_input(self, x):
+        """``x`` cast to the layer's float compute dtype (Keras's autocast), ints/bools too."""
+        return autocast_input(self, x)
+
+    # model.to(torch.float64) / .double() / .half() / .bfloat16(): the layers compute in it too.
+    def to(self, *args, **kwargs):
+        out = torch.nn.Module.to(self, *args, **kwargs)
+        set_compute_dtype(self, torch._C._nn._parse_to(*args, **kwargs)[1])
+        return out
+
+    def double(self):
+        return self.to(torch.float64)
+
+    def float(self):
+        return self.to(torch.float32)
+
+    def half(self):
+        return self.to(torch.float16)
+
+    def bfloat16(self):
+        return self.to(torch.bfloat16)
+
     def _module_call(self, *args, **kwargs):
         if self._forward_hooks or self._forward_pre_hooks or _global_hooks_active():
             return torch.nn.Module.__call__(self, *args, **kwargs)
         return self.call(*args, **kwargs)
+
+
+from lamina.backend.torch.autocast import autocast_input, set_compute_dtype  # noqa: E402
 
 
 def _global_hooks_active() -> bool:

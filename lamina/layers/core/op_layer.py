@@ -10,6 +10,8 @@ from lamina.utils import naming
 class OpLayer(Layer):
     """Applies the elementwise op ``op_name`` from lamina.ops to its (one or two) arguments."""
 
+    _casts_integer_inputs = False  # integer inputs are indices/values to keep
+
     def __init__(self, op_name, **kwargs):
         if kwargs.get("name") is None:
             kwargs["name"] = naming.auto_name(op_name)  # 'add', 'multiply_1', ... as Keras names them
@@ -28,6 +30,8 @@ class OpLayer(Layer):
 
 class GetItem(Layer):
     """``x[key]`` on a symbolic tensor."""
+
+    _casts_integer_inputs = False  # integer inputs are indices/values to keep
 
     def __init__(self, key, **kwargs):
         super().__init__(**kwargs)
