@@ -49,6 +49,10 @@ def __getattr__(name):
         from lamina.backend.torch import module_wrapper
 
         return module_wrapper
+    if name == "data":  # torch Datasets given to fit
+        from lamina.backend.torch import data
+
+        return data
     if name == "optimizers":
         from lamina.backend.torch import optimizers
 

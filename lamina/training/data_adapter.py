@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from lamina import ops
+from lamina import backend, ops
 from lamina.layers.keras_tensor import flatten, map_structure
 
 
@@ -172,6 +172,9 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, cla
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
             raise ValueError(f"batch_size must be a positive integer, received {batch_size!r}.")
         return ArrayData(x, y, sample_weight, batch_size or 32, shuffle, class_weight, steps)
+    loader = backend.data.batch_dataset(x, batch_size, shuffle and what == "fit", what)
+    if loader is not None:
+        x = loader  # a torch Dataset yields single samples: batched with batch_size
     if y is not None:
         raise ValueError(
             f"{what}(x, y): when x is a generator or dataset it must yield (inputs, targets) itself; "

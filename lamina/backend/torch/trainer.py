@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import torch
 
+from lamina.backend.torch.ops.core import DEVICE
+
 
 class Steps:
     """Compiled steps for one model (rebuilt by ``compile()``)."""
@@ -19,11 +21,13 @@ class Steps:
         self._count = 0
         self._flat = None
         self._per_output = {}
+        self._autocast = False
 
     # -------------------------------------------------------------- bookkeeping
     def begin_fit(self):
         self._params = None
         self._flat = None
+        self._autocast = outer_autocast(self.model.name)
         if self.model._compile_loss is not None and hasattr(self.model._compile_loss, "reset_check"):
             self.model._compile_loss.reset_check()
 
@@ -101,6 +105,8 @@ class Steps:
             for v, c in self._constrained:
                 t = v.value
                 t.copy_(c(t))
+            if self._autocast:  # its cached low-precision copies of the weights are now stale
+                torch.clear_autocast_cache()
             self._track(loss, x)
             cm = model._compile_metrics
             if cm is not None:
@@ -133,6 +139,23 @@ class Steps:
             for k, v in cm.result().items():
                 out[k] = float(v)
         return out
+
+
+def outer_autocast(model_name) -> bool:
+    """Whether ``fit`` runs inside ``torch.autocast`` for lamina's device (bfloat16 only)."""
+    device_type = DEVICE.type
+    if not torch.is_autocast_enabled(device_type):
+        return False
+    dtype = torch.get_autocast_dtype(device_type)
+    if dtype == torch.float16:
+        raise ValueError(
+            f"Model '{model_name}': fit() was called inside torch.autocast(dtype=torch.float16). "
+            "float16 training needs loss scaling (torch.amp.GradScaler), which lamina's fit does "
+            "not do, and lamina has no mixed-precision policies ('mixed_float16') yet. Use "
+            f"torch.autocast('{device_type}', dtype=torch.bfloat16) around fit(), or train the "
+            "whole model in one dtype: model.to(torch.bfloat16) / model.to(torch.float16)."
+        )
+    return True
 
 
 def _batch_size(x):
