@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina import ops
 from lamina.layers.layer import Layer
+from lamina.layers.output_checks import warn_if_softmax_over_one
 
 
 class Softmax(Layer):
@@ -34,6 +35,14 @@ class Softmax(Layer):
         super().__init__(**kwargs)
         self.axis = list(axis) if isinstance(axis, tuple) else axis
         self.supports_masking = True
+
+    def build(self, input_shape):
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        if input_shape and all(-len(input_shape) <= a < len(input_shape) for a in axes):
+            size = 1
+            for a in axes:
+                size = None if size is None or input_shape[a] is None else size * input_shape[a]
+            warn_if_softmax_over_one(self, "softmax", size, f"axis {self.axis}")
 
     def call(self, inputs, mask=None):
         own = mask is getattr(inputs, "_keras_mask", None) and mask is not None and mask.ndim < inputs.ndim
