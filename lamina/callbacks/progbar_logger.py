@@ -84,7 +84,9 @@ class ProgbarLogger(Callback):
 
         25/50 [===============...............] 1s 12ms/step - loss: 0.4312 - accuracy: 0.8750
 
-    redrawn at most every ``refresh_interval`` seconds (0.1); between redraws a step costs
+    redrawn at most every ``refresh_interval`` seconds (0.1). In a terminal too narrow for the
+    line, the metrics that do not fit continue on the next lines (nothing is cut); in a Jupyter
+    notebook each epoch is one tqdm widget. Between redraws a step costs
     only a clock read, and the running metrics are read from the device only when drawn. The
     final line of an epoch shows the epoch's logs, including ``val_`` entries. With
     ``verbose=2`` each epoch prints one line when it ends::

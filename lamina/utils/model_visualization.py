@@ -24,7 +24,9 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False, 
     the outputs. The file format is taken from the extension of ``to_file`` (``.png`` when there
     is none): ``.png``, ``.svg``, ``.pdf`` and the others Graphviz or matplotlib know, or ``.dot``
     for the graph's DOT text. Images are made with pydot + Graphviz when both are installed, and
-    with matplotlib otherwise.
+    with matplotlib otherwise, in a layered layout (``lamina/utils/plot_layout.py``) that routes
+    skip connections around the boxes; a drawing it cannot make truthfully (a nested model's
+    frame that would enclose other layers) raises a ValueError saying Graphviz is needed.
 
     Args:
         model: a Functional or Sequential model (a subclassed model is drawn as one box).
