@@ -16,7 +16,8 @@ from lamina.backend.torch.ops.core import standardize_dtype, to_torch_dtype
 _FLOATS = {}
 
 
-def _float_dtype(name):
+def float_dtype(name):
+    """The torch dtype of a floating dtype name, False for other dtypes."""
     t = _FLOATS.get(name)
     if t is None:
         t = to_torch_dtype(name)
@@ -25,18 +26,14 @@ def _float_dtype(name):
 
 
 def autocast_input(layer, x):
-    want = _float_dtype(layer._dtype)
+    want = float_dtype(layer._dtype)
     if want is False:
         return x
-    if isinstance(x, torch.Tensor):
-        d = x.dtype
-        if d is want:
-            return x
-        if d.is_floating_point or (layer._casts_integer_inputs and not d.is_complex):
-            return x.to(want)
+    d = x.dtype
+    if d is want:
         return x
-    if type(x) is list:
-        return [autocast_input(layer, v) for v in x]
+    if d.is_floating_point or (layer._casts_integer_inputs and not d.is_complex):
+        return x.to(want)
     return x
 
 

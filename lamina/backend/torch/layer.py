@@ -199,6 +199,16 @@ class LayerBase(torch.nn.Module):
             if t is not None:
                 t.requires_grad_(flag and v._trainable)
 
+    @property
+    def _dtype(self) -> str:
+        return self.__dict__["_dtype_name"]
+
+    @_dtype.setter
+    def _dtype(self, name: str) -> None:
+        # Also caches the torch dtype inputs are cast to, for Layer.__call__'s one-line check.
+        self.__dict__["_dtype_name"] = name
+        self.__dict__["_cast_to"] = float_dtype(name) or None
+
     def _autocast_input(self, x):
         """``x`` cast to the layer's float compute dtype (Keras's autocast), ints/bools too."""
         return autocast_input(self, x)
@@ -227,7 +237,7 @@ class LayerBase(torch.nn.Module):
         return self.call(*args, **kwargs)
 
 
-from lamina.backend.torch.autocast import autocast_input, set_compute_dtype  # noqa: E402
+from lamina.backend.torch.autocast import autocast_input, float_dtype, set_compute_dtype  # noqa: E402
 
 
 def _global_hooks_active() -> bool:
