@@ -6,6 +6,7 @@
 from lamina import config, errors  # noqa: F401
 from lamina import backend  # noqa: F401
 from lamina import ops  # noqa: F401
+from lamina import random  # noqa: F401
 from lamina import activations, constraints, initializers, regularizers  # noqa: F401
 from lamina import layers  # noqa: F401
 from lamina.layers import Input, InputSpec, KerasTensor, Layer  # noqa: F401
@@ -18,5 +19,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Input", "InputSpec", "KerasTensor", "Layer", "Model", "Sequential",
     "activations", "backend", "config", "constraints", "errors", "initializers", "layers",
-    "models", "ops", "regularizers", "callbacks", "datasets", "losses", "metrics", "optimizers", "preprocessing", "saving", "utils",
+    "models", "ops", "random", "regularizers", "callbacks", "datasets", "losses", "metrics", "optimizers", "preprocessing", "saving", "utils",
 ]

@@ -14,6 +14,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
     ("quickstart.py", r"Test accuracy: ([\d.]+)", 0.95),
     ("mnist_mlp.py", r"Test accuracy: ([\d.]+)", 0.95),
     ("functional_multi_io.py", r"'digit_accuracy': ([\d.]+)", 0.9),
+    pytest.param("image_folder.py", r"Validation accuracy: ([\d.]+)", 0.9, marks=pytest.mark.slow),
 ])
 def test_example_script_runs_and_learns(script, pattern, minimum):
     proc = subprocess.run([sys.executable, str(ROOT / "examples" / script)], capture_output=True,

@@ -24,6 +24,7 @@ from lamina.config import (  # noqa: F401  (the Keras backend API)
 _name = _config.backend()
 if _name == "torch":
     from lamina.backend.torch import ops  # noqa: F401
+    from lamina.backend.torch import random  # noqa: F401
     from lamina.backend.torch import core as _core
 elif _name == "jax":
     raise ImportError(

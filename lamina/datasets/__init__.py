@@ -1,5 +1,21 @@
-"""Small data sets that ship with lamina (no download needed)."""
+"""Data sets: the bundled digits (no download), and Keras's downloadable ones.
 
-from lamina.datasets import digits
+``digits`` ships with lamina. ``mnist``, ``fashion_mnist``, ``cifar10``, ``cifar100``, ``imdb``,
+``reuters``, ``boston_housing`` and ``california_housing`` are downloaded on first use into
+``~/.lamina/datasets`` (``$LAMINA_HOME``) from Keras's sources and verified against known hashes.
+"""
 
-__all__ = ["digits"]
+from lamina.datasets import (
+    boston_housing,
+    california_housing,
+    cifar10,
+    cifar100,
+    digits,
+    fashion_mnist,
+    imdb,
+    mnist,
+    reuters,
+)
+
+__all__ = ["boston_housing", "california_housing", "cifar10", "cifar100", "digits", "fashion_mnist", "imdb",
+           "mnist", "reuters"]

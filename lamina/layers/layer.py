@@ -329,7 +329,7 @@ class Layer(backend.LayerBase):
             i += 1
             attr = f"{base}_{i}"
         tensor = self._create_weight(attr, value, bool(trainable))
-        var = backend.Variable(self, attr, base, bool(trainable))
+        var = backend.Variable._of_layer(self, attr, base, bool(trainable))
         self._own_weights.append(var)
         if regularizer is not None:
             self._regularized.append((var, _regularizers.get(regularizer)))

@@ -8,5 +8,6 @@
 """
 
 from lamina.preprocessing import image, sequence, text  # noqa: F401
+from lamina.utils import image_dataset_from_directory, text_dataset_from_directory, timeseries_dataset_from_array  # noqa: F401
 
 __all__ = ["image", "sequence", "text"]

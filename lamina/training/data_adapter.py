@@ -172,6 +172,10 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, cla
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
             raise ValueError(f"batch_size must be a positive integer, received {batch_size!r}.")
         return ArrayData(x, y, sample_weight, batch_size or 32, shuffle, class_weight, steps)
+    if getattr(x, "is_batched", True) is False:  # a lamina Dataset of single samples
+        raise ValueError(f"{what}() received a Dataset of single samples; batch it first: dataset.batch(32).")
+    if getattr(x, "is_batched", False) and x.cardinality() == -1:
+        x = iter(x)  # an endless Dataset (repeat()) continues across epochs, as Keras does with steps_per_epoch
     loader = backend.data.batch_dataset(x, batch_size, shuffle and what == "fit", what)
     if loader is not None:
         x = loader  # a torch Dataset yields single samples: batched with batch_size

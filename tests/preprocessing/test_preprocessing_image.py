@@ -1,4 +1,4 @@
-"""lamina.preprocessing.image: the five helpers Keras 3 keeps, checked against Pillow, torch and Keras."""
+"""lamina.utils.image_utils (also lamina.preprocessing.image): the five helpers Keras 3 keeps, checked against Pillow, torch and Keras."""
 
 import io
 import os
@@ -161,7 +161,15 @@ def test_smart_resize_bad_arguments():
 def test_docstring_examples():
     import doctest
 
+    from lamina.utils import image_utils
+
+    result = doctest.testmod(image_utils, extraglobs={"np": np}, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_helpers_are_one_set_of_functions_under_both_keras_paths():
+    import lamina
     from lamina.preprocessing import image
 
-    result = doctest.testmod(image, extraglobs={"np": np}, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
+    for name in ("array_to_img", "img_to_array", "load_img", "save_img", "smart_resize"):
+        assert getattr(lamina.utils, name) is getattr(image, name) is getattr(lamina.utils.image_utils, name)

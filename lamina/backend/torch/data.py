@@ -1,14 +1,31 @@
-"""torch ``Dataset``s given to fit/evaluate/predict: batched with ``batch_size``, never one by one.
+"""lamina Datasets as torch DataLoaders, and torch Datasets given to fit batched with batch_size.
 
 A map-style ``torch.utils.data.Dataset`` yields single samples, so lamina batches it with a
-``DataLoader`` (``batch_size``, default 32; shuffled each epoch by ``fit(shuffle=True)``). An
-``IterableDataset`` may yield samples or whole batches, which lamina cannot tell apart, so it
-is refused with the fix. A ``DataLoader`` is used as it is.
+``DataLoader`` (``batch_size``, default 32; shuffled each epoch by ``fit(shuffle=True)``), never
+one sample at a time. An ``IterableDataset`` may yield samples or whole batches, which lamina
+cannot tell apart, so it is refused with the fix. A ``DataLoader`` is used as it is.
 """
 
 from __future__ import annotations
 
-from torch.utils.data import DataLoader, Dataset, IterableDataset
+import torch
+
+
+class _Batches(torch.utils.data.IterableDataset):
+    def __init__(self, dataset):
+        super().__init__()
+        self.dataset = dataset
+
+    def __iter__(self):
+        return iter(self.dataset)
+
+    def __len__(self):
+        return len(self.dataset)
+
+
+def to_data_loader(dataset, pin_memory=False):
+    """A ``torch.utils.data.DataLoader`` yielding the Dataset's batches as tensors (strings stay arrays)."""
+    return torch.utils.data.DataLoader(_Batches(dataset), batch_size=None, num_workers=0, pin_memory=pin_memory)
 
 
 def batch_dataset(x, batch_size, shuffle, what):

@@ -9,10 +9,10 @@ stays valid across ``.to(device)``.
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
-from lamina.backend.torch.ops.core import DEVICE, convert_to_numpy, convert_to_tensor, to_torch_dtype
+from lamina.backend.torch.ops.core import DEVICE, convert_to_tensor, to_torch_dtype
+from lamina.backend.torch.variables import Variable  # noqa: F401  (re-exported)
 
 Tensor = torch.Tensor
 
@@ -32,87 +32,6 @@ class Parameter(torch.nn.Parameter):
     @property
     def value(self):
         return self
-
-
-class Variable:
-    """Keras-style handle on one weight of a layer (``layer.weights`` returns these).
-
-    Attributes: ``name`` (e.g. 'kernel'), ``path`` (e.g. 'dense/kernel'), ``shape``, ``dtype``,
-    ``trainable``; ``numpy()``, ``assign()``, ``assign_add()``, ``assign_sub()``; ``value`` is
-    the backing tensor.
-    """
-
-    __slots__ = ("_owner", "_attr", "name", "_trainable", "__weakref__")
-
-    def __init__(self, owner, attr: str, name: str, trainable: bool):
-        self._owner = owner
-        self._attr = attr
-        self.name = name
-        self._trainable = trainable
-
-    @property
-    def value(self) -> torch.Tensor:
-        o = self._owner
-        t = o._parameters.get(self._attr)
-        return t if t is not None else o._buffers[self._attr]
-
-    @property
-    def path(self) -> str:
-        return f"{self._owner.name}/{self.name}"
-
-    @property
-    def trainable(self) -> bool:
-        return self._trainable
-
-    @trainable.setter
-    def trainable(self, flag: bool) -> None:
-        self._trainable = bool(flag)
-        t = self.value
-        if isinstance(t, torch.nn.Parameter):
-            t.requires_grad_(self._trainable and self._owner.trainable)
-
-    @property
-    def shape(self) -> tuple:
-        return tuple(self.value.shape)
-
-    @property
-    def dtype(self) -> str:
-        from lamina.backend.torch.ops.core import standardize_dtype
-
-        return standardize_dtype(self.value.dtype)
-
-    def numpy(self) -> np.ndarray:
-        """The value as a NumPy array (a copy: later training does not change it)."""
-        return np.array(convert_to_numpy(self.value), copy=True)
-
-    def __array__(self, dtype=None, copy=None):
-        a = self.numpy()
-        return a.astype(dtype) if dtype is not None else a
-
-    def assign(self, value) -> "Variable":
-        t = self.value
-        value = convert_to_tensor(value, t.dtype)
-        if tuple(value.shape) != tuple(t.shape):
-            raise ValueError(
-                f"Cannot assign a value of shape {tuple(value.shape)} to variable '{self.path}' "
-                f"of shape {tuple(t.shape)}."
-            )
-        with torch.no_grad():
-            t.copy_(value)
-        return self
-
-    def assign_add(self, value) -> "Variable":
-        with torch.no_grad():
-            self.value.add_(convert_to_tensor(value, self.value.dtype))
-        return self
-
-    def assign_sub(self, value) -> "Variable":
-        with torch.no_grad():
-            self.value.sub_(convert_to_tensor(value, self.value.dtype))
-        return self
-
-    def __repr__(self) -> str:
-        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, trainable={self.trainable}>"
 
 
 class LayerBase(torch.nn.Module):

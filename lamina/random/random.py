@@ -1,0 +1,131 @@
+"""Random ops with Keras 3's names and arguments (``lamina.random``).
+
+``seed`` is an int (stateless: the same numbers on every call), a ``SeedGenerator`` (new numbers
+on each call, reproducible from its seed), or None (the backend's fast global generator, seeded by
+``lamina.utils.set_random_seed``).
+"""
+
+from __future__ import annotations
+
+from lamina import backend, ops
+from lamina.random.seed_generator import draw_seed
+
+
+def _r():
+    return backend.random
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Values from a normal distribution.
+
+    Args:
+        shape: the output shape.
+        mean, stddev: the distribution's mean and standard deviation.
+        dtype: a float dtype (default floatx).
+        seed: int, SeedGenerator or None.
+
+    Example:
+        >>> tuple(normal((2, 3), seed=1).shape)
+        (2, 3)
+    """
+    return _r().normal(shape, mean, stddev, dtype, draw_seed(seed))
+
+
+def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    """Values uniformly distributed in ``[minval, maxval)``.
+
+    Example:
+        >>> bool((uniform((100,), 2.0, 3.0, seed=0) >= 2.0).all())
+        True
+    """
+    return _r().uniform(shape, minval, maxval, dtype, draw_seed(seed))
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Normal values within two standard deviations of ``mean``.
+
+    Example:
+        >>> bool((abs(truncated_normal((1000,), seed=0)) <= 2.0).all())
+        True
+    """
+    return _r().truncated_normal(shape, mean, stddev, dtype, draw_seed(seed))
+
+
+def randint(shape, minval, maxval, dtype="int32", seed=None):
+    """Integers uniformly distributed in ``[minval, maxval)``.
+
+    Example:
+        >>> sorted(set(randint((200,), 0, 3, seed=0).tolist()))
+        [0, 1, 2]
+    """
+    return _r().randint(shape, minval, maxval, dtype, draw_seed(seed))
+
+
+def categorical(logits, num_samples, dtype="int32", seed=None):
+    """Class indices drawn from the softmax of each row of ``logits`` (batch, classes); the output
+    is (batch, num_samples).
+
+    Example:
+        >>> categorical([[0.0, 100.0]], 3, seed=0).tolist()
+        [[1, 1, 1]]
+    """
+    logits = ops.convert_to_tensor(logits)
+    if len(logits.shape) != 2:
+        raise ValueError(
+            f"categorical: `logits` must be 2D (batch, classes); received shape "
+            f"{tuple(logits.shape)}. Reshape it, e.g. logits[None, :] for a single row."
+        )
+    return _r().categorical(logits, num_samples, dtype, draw_seed(seed))
+
+
+def dropout(inputs, rate, noise_shape=None, seed=None):
+    """Zero each value with probability ``rate`` and scale the rest by ``1 / (1 - rate)``.
+
+    Example:
+        >>> y = dropout(ops.ones((1000,)), 0.5, seed=0)
+        >>> sorted(set(y.tolist()))
+        [0.0, 2.0]
+    """
+    if not 0 <= rate < 1:
+        raise ValueError(f"dropout: rate must be in [0, 1); received rate={rate!r}.")
+    return _r().dropout(ops.convert_to_tensor(inputs), rate, noise_shape, draw_seed(seed))
+
+
+def shuffle(x, axis=0, seed=None):
+    """``x`` with its slices along ``axis`` in a random order.
+
+    Example:
+        >>> sorted(shuffle(ops.arange(5), seed=0).tolist())
+        [0, 1, 2, 3, 4]
+    """
+    return _r().shuffle(ops.convert_to_tensor(x), axis, draw_seed(seed))
+
+
+def gamma(shape, alpha, dtype=None, seed=None):
+    """Values from a Gamma(alpha, 1) distribution.
+
+    Example:
+        >>> bool((gamma((10,), 2.0, seed=0) > 0).all())
+        True
+    """
+    return _r().gamma(shape, alpha, dtype, draw_seed(seed))
+
+
+def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    """Success counts of ``counts`` trials with success probability ``probabilities``.
+
+    Example:
+        >>> binomial((3,), 5, 1.0, seed=0).tolist()
+        [5.0, 5.0, 5.0]
+    """
+    return _r().binomial(shape, counts, probabilities, dtype, draw_seed(seed))
+
+
+def beta(shape, alpha, beta, dtype=None, seed=None):
+    """Values from a Beta(alpha, beta) distribution, in [0, 1].
+
+    Example:
+        >>> bool(((beta((10,), 2.0, 3.0, seed=0) >= 0) & (beta((10,), 2.0, 3.0, seed=0) <= 1)).all())
+        True
+    """
+    return _r().beta(shape, alpha, beta, dtype, draw_seed(seed))
