@@ -9,6 +9,7 @@ cannot tell apart, so it is refused with the fix. A ``DataLoader`` is used as it
 from __future__ import annotations
 
 import torch
+from torch.utils.data import DataLoader, Dataset, IterableDataset
 
 
 class _Batches(torch.utils.data.IterableDataset):

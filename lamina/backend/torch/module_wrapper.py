@@ -14,7 +14,7 @@ import io
 
 import torch
 
-from lamina.backend.torch.layer import Variable
+from lamina.backend.torch.variables import Variable
 from lamina.backend.torch.ops.core import DEVICE
 
 
@@ -28,27 +28,26 @@ def is_native_module(value) -> bool:
 class ModuleVariable(Variable):
     """A weight of a wrapped torch module: ``path`` is ``'<wrapper name>/<state_dict key>'``."""
 
-    __slots__ = ("_layer", "_key")
+    __slots__ = ("_layer",)
 
-    def __init__(self, layer, owner, attr, key, trainable):
-        super().__init__(owner, attr, key, trainable)
-        self._layer = layer
-        self._key = key
+    @classmethod
+    def of_module(cls, layer, owner, attr: str, key: str, trainable: bool) -> "ModuleVariable":
+        v = cls._of_layer(owner, attr, key, trainable)  # owner: the submodule holding the tensor
+        v._layer = layer
+        return v
 
     @property
     def path(self) -> str:
-        return f"{self._layer.name}/{self._key}"
+        return f"{self._layer.name}/{self.name}"
 
     @property
     def trainable(self) -> bool:
         return self._trainable
 
     @trainable.setter
-    def trainable(self, flag: bool) -> None:
+    def trainable(self, flag: bool) -> None:  # the wrapper, not the submodule, says trainable
         self._trainable = bool(flag)
-        t = self.value
-        if isinstance(t, torch.nn.Parameter):
-            t.requires_grad_(self._trainable and self._layer.trainable)
+        set_requires_grad([self], self._layer.trainable)
 
 
 def prepare(module, owner_name: str):
@@ -78,7 +77,7 @@ def module_variables(layer, module) -> list:
         prefix, _, attr = key.rpartition(".")
         owner = module.get_submodule(prefix) if prefix else module
         trainable = isinstance(tensor, torch.nn.Parameter) and tensor.requires_grad
-        out.append(ModuleVariable(layer, owner, attr, key, trainable))
+        out.append(ModuleVariable.of_module(layer, owner, attr, key, trainable))
     return out
 
 
