@@ -54,6 +54,29 @@ def test_torch_module_attribute_is_trained_counted_and_frozen():
     assert not model.lin.weight.requires_grad
 
 
+def test_lists_of_torch_modules_are_trained_too():
+    class Blocks(lamina.Model):
+        def __init__(self):
+            super().__init__()
+            self.blocks = [torch.nn.Linear(4, 4), layers.Dense(4)]
+            self.more = torch.nn.ModuleList([torch.nn.Linear(4, 1)])
+
+        def call(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return self.more[0](x)
+
+    model = Blocks()
+    assert [type(b).__name__ for b in model.blocks] == ["TorchModuleWrapper", "Dense"]
+    assert isinstance(model.more[0], layers.TorchModuleWrapper)
+    x, y = _data()
+    model.compile("sgd", "mse")
+    before = [w.numpy() for w in model.trainable_weights[:2]]
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    assert len(model.trainable_weights) == 6  # 2 Linear weights, Dense kernel/bias, 2 more
+    assert all(not np.array_equal(b, w.numpy()) for b, w in zip(before, model.trainable_weights))
+
+
 def test_wrapped_dropout_is_active_only_in_fit():
     model = lamina.Sequential([lamina.Input((4,)), torch.nn.Dropout(0.5), layers.Dense(1)])
     x, _ = _data(8)

@@ -95,12 +95,11 @@ class LayerBase(torch.nn.Module):
             isinstance(x, torch.nn.Module) for x in value
         ):
             # A list of layers is registered as a ModuleList (state_dict keys 'blocks.0.kernel').
-            value = torch.nn.ModuleList(value)
+            value = torch.nn.ModuleList(_wrap_native(x) for x in value)
+        elif isinstance(value, torch.nn.ModuleList):
+            value = torch.nn.ModuleList(_wrap_native(x) for x in value)
         elif isinstance(value, torch.nn.Module) and not isinstance(value, LayerBase):
-            # A plain torch module becomes a TorchModuleWrapper, so fit trains it (as Keras 3).
-            from lamina.layers.core.torch_module_wrapper import wrap_if_native
-
-            value = wrap_if_native(value)
+            value = _wrap_native(value)
         torch.nn.Module.__setattr__(self, name, value)
 
     def _child_layers(self):
@@ -157,6 +156,15 @@ class LayerBase(torch.nn.Module):
 
 
 from lamina.backend.torch.autocast import autocast_input, float_dtype, set_compute_dtype  # noqa: E402
+
+
+def _wrap_native(module):
+    """A plain torch module becomes a TorchModuleWrapper, so fit trains it (as Keras 3 does)."""
+    if isinstance(module, LayerBase):
+        return module
+    from lamina.layers.core.torch_module_wrapper import TorchModuleWrapper
+
+    return TorchModuleWrapper(module)
 
 
 def _global_hooks_active() -> bool:
