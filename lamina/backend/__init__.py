@@ -61,11 +61,12 @@ def backend() -> str:
     return _name
 
 
-_LAZY = ("trainer", "optimizers", "export")
+_LAZY = ("trainer", "optimizers", "export", "module_wrapper", "data")
 
 
 def __getattr__(name):
-    # The trainer, optimizer kernels and exporter of the chosen backend load on first use.
+    # The trainer, optimizer kernels, exporter, torch-module wrapper and torch-Dataset adapter of
+    # the chosen backend load on first use.
     if name in _LAZY:
         module = _importlib.import_module(f"{_package}.{name}")
         globals()[name] = module

@@ -7,8 +7,7 @@ import numbers
 import sys
 import time
 
-from tqdm import tqdm
-
+from lamina.callbacks import progress_display
 from lamina.callbacks.callback import Callback
 
 
@@ -78,26 +77,6 @@ def _format_eta(seconds: float) -> str:
     return "%ds" % seconds
 
 
-class _Bar(tqdm):
-    """A tqdm bar whose text fields (count, timing, metrics) lamina fills in itself."""
-
-    monitor_interval = 0  # lamina decides when to redraw; no tqdm monitor thread
-
-    def __init__(self, text: dict, **kwargs):
-        self.text = text
-        super().__init__(**kwargs)
-
-    @property
-    def format_dict(self):
-        d = super().format_dict
-        d.update(self.text)
-        return d
-
-
-_KNOWN = "{count} [{bar:30}] {timing}{metrics}"
-_UNKNOWN = "{count} {timing}{metrics}"
-
-
 class ProgbarLogger(Callback):
     """Prints progress of fit/evaluate/predict to ``sys.stdout``, the way Keras does.
 
@@ -105,7 +84,9 @@ class ProgbarLogger(Callback):
 
         25/50 [===============...............] 1s 12ms/step - loss: 0.4312 - accuracy: 0.8750
 
-    redrawn at most every ``refresh_interval`` seconds (0.1); between redraws a step costs
+    redrawn at most every ``refresh_interval`` seconds (0.1). In a terminal too narrow for the
+    line, the metrics that do not fit continue on the next lines (nothing is cut); in a Jupyter
+    notebook each epoch is one tqdm widget. Between redraws a step costs
     only a clock read, and the running metrics are read from the device only when drawn. The
     final line of an epoch shows the epoch's logs, including ``val_`` entries. With
     ``verbose=2`` each epoch prints one line when it ends::
@@ -138,6 +119,7 @@ class ProgbarLogger(Callback):
         self._first_step_done = None
         self._last_step_done = None
         self._last_draw = 0.0
+        self._description = ""
 
     def set_params(self, params):
         self.params = params
@@ -153,10 +135,12 @@ class ProgbarLogger(Callback):
     def on_train_end(self, logs=None):
         self._in_fit = False
         self._close()
+        self._description = ""
 
     def on_epoch_begin(self, epoch, logs=None):
+        self._description = f"Epoch {epoch + 1}/{self.epochs}"
         if self.verbose:
-            sys.stdout.write(f"Epoch {epoch + 1}/{self.epochs}\n")
+            sys.stdout.write(self._description + "\n")
             sys.stdout.flush()
         self._begin()
 
@@ -248,39 +232,31 @@ class ProgbarLogger(Callback):
             when = f"{now - self._start:.0f}s"
         else:
             when = _format_eta(step_time * (total - self._seen))
-        text = {
-            "count": f"{self._seen:>{len(str(total))}d}/{total}" if total else f"{self._seen}/Unknown",
-            "timing": f"{when} {format_step_time(step_time)}",
-            "metrics": _metrics(values),
-        }
-        bar = self._bar
-        if bar is None:  # tqdm draws it once on creation
-            self._bar = _Bar(
-                text=text,
-                total=total,
-                initial=self._seen,
-                file=sys.stdout,
-                ascii=".=",
-                leave=True,
-                mininterval=self.refresh_interval,
-                bar_format=_KNOWN if total else _UNKNOWN,
-            )
+        count = f"{self._seen:>{len(str(total))}d}/{total}" if total else f"{self._seen}/Unknown"
+        timing = f"{when} {format_step_time(step_time)}"
+        items = _metric_items(values)
+        display = self._bar
+        if display is None:
+            if progress_display.in_notebook():
+                display = progress_display.NotebookDisplay(total, self._description)
+            else:
+                display = progress_display.TextDisplay(sys.stdout)
+            self._bar = display
+        if isinstance(display, progress_display.NotebookDisplay):
+            display.update(self._seen, total, timing, items)
             return
-        if bar.total != total:
-            bar.total = total
-            bar.bar_format = _KNOWN if total else _UNKNOWN
-        bar.n = self._seen
-        bar.text = text
-        if not final:  # a final state is drawn by close()
-            bar.refresh()
+        bar = f" {progress_display.bar_text(self._seen, total)}" if total else ""
+        display.draw(f"{count}{bar} {timing}", items)
 
     def _close(self) -> None:
         if self._bar is not None:
-            self._bar.close()  # draws the final state once more and ends the line
+            self._bar.close()  # ends the line (a notebook widget stays, showing the final state)
             self._bar = None
 
 
+def _metric_items(values) -> list:
+    return [f"{name}: {format_value(v)}" for name, v in (values or {}).items()]
+
+
 def _metrics(values) -> str:
-    if not values:
-        return ""
-    return "".join(f" - {name}: {format_value(v)}" for name, v in values.items())
+    return "".join(" - " + item for item in _metric_items(values))

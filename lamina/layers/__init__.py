@@ -10,6 +10,7 @@ from lamina.layers.core.backend_function import BackendFunction
 from lamina.layers.core.op_layer import GetItem, OpLayer
 from lamina.layers.core.repeat_vector import RepeatVector
 from lamina.layers.core.reshape import Permute, Reshape
+from lamina.layers.core.torch_module_wrapper import TorchModuleWrapper
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer

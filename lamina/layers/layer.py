@@ -484,6 +484,9 @@ class Layer(backend.LayerBase):
                 raise TypeError(f"Layer '{self.name}' was called without inputs.")
             x = kwargs.pop("inputs")
             return self.__call__(x, *args, **kwargs)
+        if self.autocast and type(x) is _Tensor and x.dtype is not self._cast_to:
+            x = self._autocast_input(x)  # floats of another dtype, ints and bools: compute dtype
+            args = (x,) + args[1:]
         if not self.built:
             self._build_eagerly(args, kwargs)
         training = kwargs.get("training")

@@ -123,8 +123,8 @@ class Functional(Model):
                 "Pass distinct name= arguments to the layers."
             )
         self.__dict__["_graph_layers"] = layers
-        for layer in layers:
-            self.add_module(layer.name, layer)
+        for i, layer in enumerate(layers):  # by position in model.layers: stable state_dict keys
+            self.add_module(str(i), layer)
         self.__dict__["_plan"] = plan
         self.__dict__["_n_inputs"] = len(flat_in)
         self.__dict__["_output_slots"] = [slots[id(t)] for t in flat_out]

@@ -23,6 +23,8 @@ class Model(Trainer, Layer):
         (None, 2)
     """
 
+    _casts_integer_inputs = False  # integer inputs are indices/values to keep
+
     def __new__(cls, *args, **kwargs):
         if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "input" in kwargs):
             from lamina.models.functional import Functional

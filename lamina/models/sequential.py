@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina import backend, ops
 from lamina.layers.core.input_layer import InputLayer
+from lamina.layers.core.torch_module_wrapper import wrap_if_native
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
 from lamina.models.input_rank import adjust_input_rank
@@ -50,6 +51,7 @@ class Sequential(Model):
             self.__dict__["_input_layer"] = layer
             self.__dict__["_sym_output"] = layer.output_tensor
             return
+        layer = wrap_if_native(layer)
         if not isinstance(layer, Layer):
             raise TypeError(
                 f"Sequential.add() expects a lamina layer, received {layer!r} of type "
@@ -71,7 +73,9 @@ class Sequential(Model):
                                                        name=f"{layer.name}_input")
             self.__dict__["_sym_output"] = self._input_layer.output_tensor
         self._stack.append(layer)
-        self.add_module(layer.name, layer)
+        # Registered by position (state_dict keys '0.kernel', as torch.nn.Sequential), so two
+        # identically built models exchange state dicts whatever their automatic layer names.
+        self.add_module(str(len(self._stack) - 1), layer)
         if self._sym_output is not None:
             self.__dict__["_sym_output"] = layer(self._sym_output)
             self.built = True
@@ -81,7 +85,7 @@ class Sequential(Model):
         if not self._stack:
             raise TypeError(f"There are no layers in Sequential model '{self.name}' to pop.")
         layer = self._stack.pop()
-        del self._modules[layer.name]
+        del self._modules[str(len(self._stack))]
         if self._input_layer is not None:
             x = self._input_layer.output_tensor
             for l in self._stack:

@@ -278,6 +278,9 @@ def _resolve_metric(spec, y_true, y_pred, loss):
     if isinstance(spec, str) and spec.lower() in _ACCURACY:
         family, from_logits = _family(loss, y_true, y_pred)
         if family == "binary":
+            from lamina.layers.output_checks import warn_if_binary_loss_on_softmax
+
+            warn_if_binary_loss_on_softmax(y_pred)
             # A sigmoid output is positive above 0.5; its logit, above 0.
             return metrics.BinaryAccuracy(name=spec, threshold=0.0 if from_logits else 0.5)
         if family == "sparse":

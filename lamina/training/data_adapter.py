@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from lamina import ops
+from lamina import backend, ops
 from lamina.layers.keras_tensor import flatten, map_structure
 from lamina.utils.rng_utils import host_rng
 
@@ -207,6 +207,9 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, cla
         raise ValueError(f"{what}() received a Dataset of single samples; batch it first: dataset.batch(32).")
     if getattr(x, "is_batched", False) and x.cardinality() == -1:
         x = iter(x)  # an endless Dataset (repeat()) continues across epochs, as Keras does with steps_per_epoch
+    loader = backend.data.batch_dataset(x, batch_size, shuffle and what == "fit", what)
+    if loader is not None:
+        x = loader  # a torch Dataset yields single samples: batched with batch_size
     if y is not None:
         raise ValueError(
             f"{what}(x, y): when x is a generator or dataset it must yield (inputs, targets) itself; "

@@ -329,7 +329,7 @@ def _legacy_fit_kwargs(kwargs, epochs):
 
 
 def _validation(vd, batch_size, steps):
-    if isinstance(vd, tuple) and len(vd) in (2, 3):
+    if isinstance(vd, (tuple, list)) and len(vd) in (2, 3):  # a list too, as Keras 2 took it
         x, y = vd[0], vd[1]
         sw = vd[2] if len(vd) == 3 else None
         return make_data(x, y, sw, batch_size, False, None, steps, what="validation")

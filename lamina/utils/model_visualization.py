@@ -24,7 +24,9 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False, 
     the outputs. The file format is taken from the extension of ``to_file`` (``.png`` when there
     is none): ``.png``, ``.svg``, ``.pdf`` and the others Graphviz or matplotlib know, or ``.dot``
     for the graph's DOT text. Images are made with pydot + Graphviz when both are installed, and
-    with matplotlib otherwise.
+    with matplotlib otherwise, in a layered layout (``lamina/utils/plot_layout.py``) that routes
+    skip connections around the boxes; a drawing it cannot make truthfully (a nested model's
+    frame that would enclose other layers) raises a ValueError saying Graphviz is needed.
 
     Args:
         model: a Functional or Sequential model (a subclassed model is drawn as one box).
@@ -375,38 +377,13 @@ _PAD = 0.12        # inches of padding inside a box, and around a nested-model f
 _MAX_PIXELS = 30000
 
 
-def _layers_by_depth(graph):
-    """Assigns each box a depth (longest path from an input) and orders boxes within a depth."""
-    order = list(graph.labels)
-    preds = {n: [] for n in order}
-    for a, b in graph.edges:
-        preds[b].append(a)
-    depth = {}
-    for n in order:  # boxes come in graph order: a box's inputs are placed before it
-        depth[n] = 1 + max((depth[p] for p in preds[n] if p in depth), default=-1)
-    ranks = [[] for _ in range(max(depth.values(), default=-1) + 1)]
-    for n in order:
-        ranks[depth[n]].append(n)
-    position = {n: i for rank in ranks for i, n in enumerate(rank)}
-    for rank in ranks[1:]:  # one barycentre sweep: put boxes under their inputs
-        rank.sort(key=lambda n: (sum(position[p] for p in preds[n]) / len(preds[n]) if preds[n]
-                                 else position[n]))
-        position.update({n: i for i, n in enumerate(rank)})
-    return ranks
-
-
-def _border_point(centre, size, towards):
-    """Where the line from a box's centre towards another point leaves the box."""
-    (x, y), (w, h), (tx, ty) = centre, size, towards
-    dx, dy = tx - x, ty - y
-    t = min(w / 2 / abs(dx) if dx else float("inf"), h / 2 / abs(dy) if dy else float("inf"))
-    return (x + t * dx, y + t * dy) if t != float("inf") else (x, y)
-
-
 def _draw_with_matplotlib(graph, to_file, extension, rankdir, dpi):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+    from matplotlib.path import Path
+
+    from lamina.utils import plot_layout
 
     fig = Figure(dpi=dpi)
     canvas = FigureCanvasAgg(fig)
@@ -428,18 +405,20 @@ def _draw_with_matplotlib(graph, to_file, extension, rankdir, dpi):
         size[node_id] = (extent.width / dpi + 2 * _PAD, extent.height / dpi + 2 * _PAD)
 
     horizontal = rankdir in ("LR", "RL")
-    ranks = _layers_by_depth(graph)
-    centre, primary = {}, 0.0
-    for rank in ranks:  # primary axis: along the arrows; cross axis: within a rank
-        along = [size[n][0] if horizontal else size[n][1] for n in rank]
-        across = [size[n][1] if horizontal else size[n][0] for n in rank]
-        cross = -(sum(across) + _GAP_CROSS * (len(rank) - 1)) / 2
-        for n, a, c in zip(rank, along, across):
-            centre[n] = (primary + max(along) / 2, cross + c / 2)
-            cross += c + _GAP_CROSS
-        primary += max(along) + _GAP_RANK
+    # Layout in (along the arrows, across) inches; skip connections are routed around boxes.
+    along_across = {n: ((w, h) if horizontal else (h, w)) for n, (w, h) in size.items()}
+    edges = [e for e in graph.edges if e[0] != e[1]]
+    try:
+        centre, routes = plot_layout.layout(list(graph.labels), edges, along_across, _GAP_RANK, _GAP_CROSS)
+    except plot_layout.LayoutError as e:
+        raise ValueError(_needs_graphviz(graph, str(e))) from None
     sign = 1 if rankdir in ("LR", "BT") else -1
-    xy = {n: ((sign * p, -c) if horizontal else (c, sign * p)) for n, (p, c) in centre.items()}
+
+    def to_xy(point):
+        p, c = point
+        return (sign * p, -c) if horizontal else (c, sign * p)
+
+    xy = {n: to_xy(centre[n]) for n in graph.labels}
 
     # Artists are added with add_artist: the axes limits are set below, so matplotlib need not
     # recompute them for every patch.
@@ -448,11 +427,11 @@ def _draw_with_matplotlib(graph, to_file, extension, rankdir, dpi):
         ax.add_artist(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.06",
                                      facecolor="#f4f4f4", edgecolor="#333333", linewidth=1.0, zorder=2))
         texts[n].set_position((x, y))
-    for a, b in graph.edges:
-        if a != b:
-            ax.add_artist(FancyArrowPatch(_border_point(xy[a], size[a], xy[b]), _border_point(xy[b], size[b], xy[a]),
-                                          arrowstyle="-|>", mutation_scale=12, shrinkA=1, shrinkB=1,
-                                          linewidth=1.0, color="#333333", zorder=1))
+    for edge in edges:
+        points = [to_xy(p) for p in routes[edge]]
+        path = Path(points, [Path.MOVETO] + [Path.LINETO] * (len(points) - 1))
+        ax.add_artist(FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=12, linewidth=1.0,
+                                      color="#333333", zorder=1))
 
     def frame(group):  # dashed frame around a nested model (expand_nested)
         x0 = y0 = float("inf")
@@ -465,6 +444,7 @@ def _draw_with_matplotlib(graph, to_file, extension, rankdir, dpi):
             x0, y0, x1, y1 = min(x0, bx0), min(y0, by0), max(x1, bx1), max(y1, by1)
         if group is not graph.root and x0 < x1:
             x0, y0, x1, y1 = x0 - _PAD, y0 - _PAD, x1 + _PAD, y1 + _PAD + 0.2
+            _check_frame(graph, group, xy, size, (x0, y0, x1, y1))
             ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, linestyle="--",
                                    edgecolor="#777777", linewidth=1.0, zorder=0))
             ax.text(x0 + 0.05, y1 - 0.05, group.label, ha="left", va="top", fontsize=9,
@@ -472,6 +452,9 @@ def _draw_with_matplotlib(graph, to_file, extension, rankdir, dpi):
         return x0, y0, x1, y1
 
     x0, y0, x1, y1 = frame(graph.root)
+    for edge in edges:  # arrows routed beside the boxes stay in the picture
+        for x, y in (to_xy(p) for p in routes[edge]):
+            x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
     margin = 0.2
     width, height = x1 - x0 + 2 * margin, y1 - y0 + 2 * margin
     fig.set_size_inches(width, height)
@@ -479,3 +462,28 @@ def _draw_with_matplotlib(graph, to_file, extension, rankdir, dpi):
     ax.set_ylim(y0 - margin, y1 + margin)
     dpi = min(dpi, _MAX_PIXELS / max(width, height))  # very deep models: stay within image limits
     fig.savefig(to_file, format=extension, dpi=dpi)
+
+
+def _members(group):
+    out = set(group.nodes)
+    for sub in group.groups:
+        out |= _members(sub)
+    return out
+
+
+def _check_frame(graph, group, xy, size, rect):
+    """A nested model's frame must not enclose layers outside it; else say Graphviz is needed."""
+    x0, y0, x1, y1 = rect
+    inside = _members(group)
+    for n, (x, y) in xy.items():
+        w, h = size[n]
+        if n not in inside and x + w / 2 > x0 and x - w / 2 < x1 and y + h / 2 > y0 and y - h / 2 < y1:
+            raise ValueError(_needs_graphviz(
+                graph, f"the frame of the nested model '{group.label}' (expand_nested=True) would "
+                f"enclose '{n}', which is not part of it"))
+
+
+def _needs_graphviz(graph, why):
+    return (f"plot_model cannot draw model '{graph.root.name}' truthfully with matplotlib: {why}. "
+            "Install Graphviz (its `dot` program, e.g. `apt install graphviz` or `conda install "
+            "graphviz`) and `pip install pydot`, or pass expand_nested=False.")

@@ -90,7 +90,8 @@ UNSUPPORTED_ARGS = {"lora_rank", "lora_alpha"}
 SPECIAL = {"Bidirectional", "TimeDistributed", "RNN", "MultiHeadAttention", "Attention",
            "AdditiveAttention", "InputLayer", "Lambda", "OpLayer", "GetItem", "BackendFunction", "Layer",
            "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells",
-           "CuDNNLSTM", "CuDNNGRU"}  # deprecated (they warn); round-tripped in rnn/test_cudnn_recurrent.py
+           "CuDNNLSTM", "CuDNNGRU",  # deprecated (they warn); round-tripped in rnn/test_cudnn_recurrent.py
+           "TorchModuleWrapper"}  # tests/layers/core/test_torch_module_wrapper.py
 
 
 def _layer_classes():

@@ -92,7 +92,8 @@ def test_nested_models():
     data = np.random.randn(5, 4).astype("float32")
     k1, b1, k2, b2 = outer.get_weights()
     np.testing.assert_allclose(outer.predict(data, verbose=0), (data @ k1 + b1) @ k2 + b2, rtol=1e-5, atol=1e-5)
-    assert set(outer.state_dict()) == {"inner.inner_d.kernel", "inner.inner_d.bias", "top.kernel", "top.bias"}
+    # state_dict keys follow positions in model.layers (0 is the Input), not names.
+    assert set(outer.state_dict()) == {"1.0.kernel", "1.0.bias", "2.kernel", "2.bias"}
 
 
 def test_graph_disconnected_error():

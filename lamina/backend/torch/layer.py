@@ -39,6 +39,9 @@ class Parameter(torch.nn.Parameter):
 class LayerBase(torch.nn.Module):
     """What the backend contributes to ``lamina.layers.Layer``."""
 
+    # Integer and bool inputs are cast to the compute dtype (False: Embedding, Lambda, models...).
+    _casts_integer_inputs = True
+
     def _backend_init(self) -> None:
         torch.nn.Module.__init__(self)
         # Keras semantics: a layer called outside fit() runs in inference mode unless training=True
@@ -94,7 +97,11 @@ class LayerBase(torch.nn.Module):
             isinstance(x, torch.nn.Module) for x in value
         ):
             # A list of layers is registered as a ModuleList (state_dict keys 'blocks.0.kernel').
-            value = torch.nn.ModuleList(value)
+            value = torch.nn.ModuleList(_wrap_native(x) for x in value)
+        elif isinstance(value, torch.nn.ModuleList):
+            value = torch.nn.ModuleList(_wrap_native(x) for x in value)
+        elif isinstance(value, torch.nn.Module) and not isinstance(value, LayerBase):
+            value = _wrap_native(value)
         torch.nn.Module.__setattr__(self, name, value)
 
     def _child_layers(self):
@@ -111,6 +118,38 @@ class LayerBase(torch.nn.Module):
             t = self._parameters.get(v._attr)
             if t is not None:
                 t.requires_grad_(flag and v._trainable)
+
+    @property
+    def _dtype(self) -> str:
+        return self.__dict__["_dtype_name"]
+
+    @_dtype.setter
+    def _dtype(self, name: str) -> None:
+        # Also caches the torch dtype inputs are cast to, for Layer.__call__'s one-line check.
+        self.__dict__["_dtype_name"] = name
+        self.__dict__["_cast_to"] = float_dtype(name) or None
+
+    def _autocast_input(self, x):
+        """``x`` cast to the layer's float compute dtype (Keras's autocast), ints/bools too."""
+        return autocast_input(self, x)
+
+    # model.to(torch.float64) / .double() / .half() / .bfloat16(): the layers compute in it too.
+    def to(self, *args, **kwargs):
+        out = torch.nn.Module.to(self, *args, **kwargs)
+        set_compute_dtype(self, torch._C._nn._parse_to(*args, **kwargs)[1])
+        return out
+
+    def double(self):
+        return self.to(torch.float64)
+
+    def float(self):
+        return self.to(torch.float32)
+
+    def half(self):
+        return self.to(torch.float16)
+
+    def bfloat16(self):
+        return self.to(torch.bfloat16)
 
     def _module_call(self, *args, **kwargs):
         if self._forward_hooks or self._forward_pre_hooks or _global_hooks_active():
@@ -133,6 +172,18 @@ def reparametrized(layer, mapping):
         values[f"{p}.{var._attr}" if p else var._attr] = value
     with torch.nn.utils.stateless._reparametrize_module(layer, values, tie_weights=True, strict=False):
         yield
+
+
+from lamina.backend.torch.autocast import autocast_input, float_dtype, set_compute_dtype  # noqa: E402
+
+
+def _wrap_native(module):
+    """A plain torch module becomes a TorchModuleWrapper, so fit trains it (as Keras 3 does)."""
+    if isinstance(module, LayerBase):
+        return module
+    from lamina.layers.core.torch_module_wrapper import TorchModuleWrapper
+
+    return TorchModuleWrapper(module)
 
 
 def _global_hooks_active() -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import torch
 
+from lamina.backend.torch.ops.core import DEVICE
+
 
 class Steps:
     """Steps for one model (rebuilt by ``compile()``).
@@ -24,11 +26,15 @@ class Steps:
         self.model = model
         self.logic = logic
         self._params = None
+        self._autocast = False
 
     # -------------------------------------------------------------- bookkeeping
     def begin_fit(self):
         self._params = None
         self.logic.begin()
+        self._autocast = outer_autocast(self.model.name)
+        if self.model._compile_loss is not None and hasattr(self.model._compile_loss, "reset_check"):
+            self.model._compile_loss.reset_check()
 
     def end_fit(self):
         opt = self.model.optimizer
@@ -77,6 +83,8 @@ class Steps:
             model.optimizer.apply([p.grad for p in params], params)
             if logic._constrained:
                 logic.apply_constraints()
+            if self._autocast:  # its cached low-precision copies of the weights are now stale
+                torch.clear_autocast_cache()
             logic.track(loss, x, y, _detach(y_pred), sw)
 
     def test(self, x, y, sw):
@@ -91,6 +99,23 @@ class Steps:
     def predict(self, x):
         with torch.no_grad():
             return self.model(x, training=False)
+
+
+def outer_autocast(model_name) -> bool:
+    """Whether ``fit`` runs inside ``torch.autocast`` for lamina's device (bfloat16 only)."""
+    device_type = DEVICE.type
+    if not torch.is_autocast_enabled(device_type):
+        return False
+    dtype = torch.get_autocast_dtype(device_type)
+    if dtype == torch.float16:
+        raise ValueError(
+            f"Model '{model_name}': fit() was called inside torch.autocast(dtype=torch.float16). "
+            "float16 training needs loss scaling (torch.amp.GradScaler), which lamina's fit does "
+            "not do, and lamina has no mixed-precision policies ('mixed_float16') yet. Use "
+            f"torch.autocast('{device_type}', dtype=torch.bfloat16) around fit(), or train the "
+            "whole model in one dtype: model.to(torch.bfloat16) / model.to(torch.float16)."
+        )
+    return True
 
 
 def _detach(y):

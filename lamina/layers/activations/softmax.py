@@ -5,6 +5,7 @@ from __future__ import annotations
 from lamina import backend
 from lamina.ops import _internal as ops
 from lamina.layers.layer import Layer
+from lamina.layers.output_checks import warn_if_softmax_over_one
 
 
 class Softmax(Layer):
@@ -35,6 +36,14 @@ class Softmax(Layer):
         super().__init__(**kwargs)
         self.axis = list(axis) if isinstance(axis, tuple) else axis
         self.supports_masking = True
+
+    def build(self, input_shape):
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        if input_shape and all(-len(input_shape) <= a < len(input_shape) for a in axes):
+            size = 1
+            for a in axes:
+                size = None if size is None or input_shape[a] is None else size * input_shape[a]
+            warn_if_softmax_over_one(self, "softmax", size, f"axis {self.axis}")
 
     def call(self, inputs, mask=None):
         own = mask is backend.get_mask(inputs) and mask is not None and mask.ndim < inputs.ndim

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina import activations
 from lamina.layers.layer import Layer
+from lamina.layers.output_checks import warn_if_softmax_over_one
 
 
 class Activation(Layer):
@@ -19,6 +20,10 @@ class Activation(Layer):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
         self.supports_masking = True
+
+    def build(self, input_shape):
+        if input_shape:
+            warn_if_softmax_over_one(self, self.activation, input_shape[-1], "its last axis")
 
     def call(self, inputs):
         return self.activation(inputs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import activations, constraints, initializers, regularizers
+from lamina.layers.output_checks import warn_if_softmax_over_one
 from lamina.ops import _internal as ops
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
@@ -68,6 +69,7 @@ class Dense(Layer):
                 f"Dense layer '{self.name}' needs a known last input dimension, received input "
                 f"shape {tuple(input_shape)}. Give the model an input_shape."
             )
+        warn_if_softmax_over_one(self, self.activation, self.units)
         self.kernel = self.add_weight(shape=(input_dim, self.units), initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint, name="kernel")

@@ -41,6 +41,8 @@ class Embedding(Layer):
         ((1, 3, 3), [[True, True, False]])
     """
 
+    _casts_integer_inputs = False  # integer inputs are indices/values to keep
+
     _legacy_kwargs = {
         "init": ("embeddings_initializer", None),
         "W_regularizer": ("embeddings_regularizer", None),

@@ -17,6 +17,8 @@ class InputLayer(Layer):
         batch_shape: the full shape including the batch dimension (instead of shape).
     """
 
+    _casts_integer_inputs = False  # integer inputs are indices/values to keep
+
     def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
                  input_tensor=None, optional=False, name=None, ragged=None, **kwargs):
         if "input_shape" in kwargs:

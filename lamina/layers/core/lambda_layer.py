@@ -19,6 +19,8 @@ class Lambda(Layer):
     code from the file, so lamina refuses that unless ``safe_mode=False`` is passed.
     """
 
+    _casts_integer_inputs = False  # integer inputs are indices/values to keep
+
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
         if not callable(function):

@@ -14,6 +14,8 @@ class OpLayer(Layer):
     symbolic tensor comes first.
     """
 
+    _casts_integer_inputs = False  # integer inputs are indices/values to keep
+
     def __init__(self, op_name, reverse=False, **kwargs):
         if kwargs.get("name") is None:
             kwargs["name"] = naming.auto_name(op_name)  # 'add', 'multiply_1', ... as Keras names them
@@ -41,6 +43,8 @@ class OpLayer(Layer):
 
 class GetItem(Layer):
     """``x[key]`` on a symbolic tensor."""
+
+    _casts_integer_inputs = False  # integer inputs are indices/values to keep
 
     def __init__(self, key, **kwargs):
         super().__init__(**kwargs)
