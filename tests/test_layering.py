@@ -19,7 +19,7 @@ RANK = {
     "training": 6, "saving": 6, "callbacks": 6, "utils": 6, "datasets": 6, "preprocessing": 6,
 }
 # Leaf helpers with no lamina imports of their own, usable from every level.
-FOUNDATION = {"lamina.utils.naming", "lamina.utils.registry", "lamina.tree", "lamina.tree.tree_api"}
+FOUNDATION = {"lamina.utils.naming", "lamina.utils.registry", "lamina.utils.legacy_module", "lamina.tree", "lamina.tree.tree_api"}
 # Deliberate, documented exceptions (a higher module that a lower one builds on):
 ALLOWED = {
     ("lamina.models.model", "lamina.training.trainer"),  # Model derives from the one Trainer

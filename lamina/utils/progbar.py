@@ -7,7 +7,6 @@ import time
 
 import numpy as np
 
-from lamina.callbacks.progbar_logger import format_value
 
 
 class Progbar:
@@ -98,6 +97,8 @@ class Progbar:
         return total / max(steps, 1)
 
     def _metrics_text(self):
+        from lamina.callbacks.progbar_logger import format_value  # callbacks build on utils
+
         return "".join(f" - {name}: {format_value(self.average(name))}" for name in self._names)
 
     def _time_text(self, current, now, finalize):
