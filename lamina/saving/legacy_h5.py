@@ -165,7 +165,10 @@ def load_weights_group(model, group, by_name=False, skip_mismatch=False, source=
     for layer, fname, arrays in pairs:
         weights = legacy_weights(layer)
         layer_problems = []
-        if _size(arrays) != _size(weights):  # checked before any data is read
+        # Checked before any data is read. Keras 2's cuDNN layouts hold twice the recurrent bias
+        # (converted below), so up to twice the model's size is read; more never is.
+        if _size(arrays) != _size(weights) and not (
+                _size(arrays) <= 2 * _size(weights) and _convertible(layer)):
             layer_problems.append(
                 f"layer '{layer.name}' ({type(layer).__name__}) has weights "
                 f"{[(w.path, tuple(w.shape)) for w in weights]}, the file's '{fname}' holds "
@@ -226,6 +229,11 @@ def _lazy(group, source):
 
 def _size(arrays):
     return sum(int(np.prod(tuple(a.shape), dtype=np.int64)) for a in arrays)
+
+
+def _convertible(layer) -> bool:
+    """Whether ``_convert_old`` may change the size of this layer's arrays (cuDNN layouts)."""
+    return type(layer).__name__ in ("LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU")
 
 
 def _convert_old(layer, arrays, keras_version, original_backend):
