@@ -88,3 +88,9 @@ from lamina.layers.reshaping.cropping3d import Cropping3D
 
 from lamina.saving.serialization_lib import deserialize_layer as deserialize  # noqa: E402
 from lamina.saving.serialization_lib import serialize_layer as serialize  # noqa: E402
+
+# preprocessing layers (issue 11)
+from lamina.layers.preprocessing.center_crop import CenterCrop  # noqa: E402
+from lamina.layers.preprocessing.normalization import Normalization  # noqa: E402
+from lamina.layers.preprocessing.rescaling import Rescaling  # noqa: E402
+from lamina.layers.preprocessing.resizing import Resizing  # noqa: E402
