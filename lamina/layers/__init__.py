@@ -94,3 +94,6 @@ from lamina.layers.preprocessing.center_crop import CenterCrop  # noqa: E402
 from lamina.layers.preprocessing.normalization import Normalization  # noqa: E402
 from lamina.layers.preprocessing.rescaling import Rescaling  # noqa: E402
 from lamina.layers.preprocessing.resizing import Resizing  # noqa: E402
+from lamina.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: E402
+from lamina.layers.preprocessing.discretization import Discretization  # noqa: E402
+from lamina.layers.preprocessing.hashing import Hashing  # noqa: E402

@@ -71,40 +71,31 @@ def check_choice(owner, arg, value, choices):
     return value
 
 
-def encode_ids(ids, depth, output_mode, count_weights=None, idf_weights=None):
-    """Encode integer ``ids`` (NumPy, last axis = tokens of one sample) as Keras does.
+def encode(ids, depth, output_mode, dtype="float32", count_weights=None, idf_weights=None):
+    """Encode integer ids (a tensor whose last axis holds one sample's tokens) as Keras does.
 
-    'one_hot' adds an axis of size ``depth`` (a trailing axis of size 1 is replaced);
-    'multi_hot' / 'count' / 'tf_idf' reduce the last axis (a 1-D input is one sample).
+    'int' casts to int64; 'one_hot' adds an axis of size ``depth`` (a trailing axis of size 1 is
+    replaced); 'multi_hot' / 'count' / 'tf_idf' reduce the last axis (a 1-D input is one sample).
     """
-    ids = np.asarray(ids).astype(np.int64)
-    if ids.size and (ids.min() < 0 or ids.max() >= depth):
-        raise ValueError(
-            f"encoding: every id must be in [0, {depth}) (num_tokens={depth}); received values in "
-            f"[{ids.min()}, {ids.max()}]. Raise num_tokens or clip the inputs.")
+    ids = ops.convert_to_tensor(ids)
+    if output_mode == "int":
+        return ops.cast(ids, "int64")
+    if len(ids.shape) == 0:
+        ids = ops.reshape(ids, (1,))
     if output_mode == "one_hot":
-        if ids.ndim >= 1 and ids.shape[-1] == 1 and ids.ndim > 1:
-            ids = ids[..., 0]
-        out = np.zeros(ids.shape + (depth,), dtype="float32")
-        np.put_along_axis(out, ids[..., None], 1.0, axis=-1)
-        return out
-    squeeze = ids.ndim == 1
-    if ids.ndim == 0:
-        ids = ids.reshape(1, 1)
-        squeeze = True
-    elif squeeze:
-        ids = ids[None]
-    lead = ids.shape[:-1]
-    flat = ids.reshape(-1, ids.shape[-1])
-    out = np.zeros((flat.shape[0], depth), dtype="float32")
-    rows = np.repeat(np.arange(flat.shape[0]), flat.shape[1])
+        if len(ids.shape) > 1 and ids.shape[-1] == 1:
+            ids = ops.squeeze(ids, -1)
+        return ops.one_hot(ids, depth, dtype=dtype)
+    if len(ids.shape) > 2:
+        raise ValueError(
+            f"When output_mode is {output_mode!r}, inputs can be at most rank 2 (batch, tokens); "
+            f"received shape {tuple(ids.shape)}. Reshape the inputs or use output_mode='int'.")
+    hot = ops.one_hot(ids, depth, dtype=dtype)
     if output_mode == "multi_hot":
-        out[rows, flat.reshape(-1)] = 1.0
-    else:
-        w = np.ones(flat.size, "float32") if count_weights is None else np.asarray(
-            count_weights, "float32").reshape(-1)
-        np.add.at(out, (rows, flat.reshape(-1)), w)
-        if output_mode == "tf_idf":
-            out = out * np.asarray(idf_weights, "float32")
-    out = out.reshape(lead + (depth,))
-    return out[0] if squeeze else out
+        return ops.max(hot, axis=-2)
+    if count_weights is not None:
+        hot = hot * ops.expand_dims(ops.cast(ops.convert_to_tensor(count_weights), dtype), -1)
+    out = ops.sum(hot, axis=-2)
+    if output_mode == "tf_idf":
+        out = out * ops.convert_to_tensor(np.asarray(idf_weights, dtype=dtype))
+    return out
