@@ -97,3 +97,5 @@ from lamina.layers.preprocessing.resizing import Resizing  # noqa: E402
 from lamina.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: E402
 from lamina.layers.preprocessing.discretization import Discretization  # noqa: E402
 from lamina.layers.preprocessing.hashing import Hashing  # noqa: E402
+from lamina.layers.preprocessing.integer_lookup import IntegerLookup  # noqa: E402
+from lamina.layers.preprocessing.string_lookup import StringLookup  # noqa: E402
