@@ -43,6 +43,8 @@ def as_str_array(x, encoding="utf-8"):
 def iter_batches(data):
     """Yield NumPy batches from an array, a tensor, a lamina Dataset, a PyDataset or any iterable
     of batches; (x, y) tuples give their x."""
+    if isinstance(data, list) and not data:
+        return
     if isinstance(data, (np.ndarray, list, str)) or ops.is_tensor(data):
         if isinstance(data, list) and data and not _has_strings(data) and hasattr(data[0], "shape") \
                 and not isinstance(data[0], (int, float)):

@@ -1,0 +1,191 @@
+"""Preprocessing layers against Keras 3 (torch backend): outputs, configs both ways, adapt, and a
+model that trains and round-trips through a .keras file with its adapted state."""
+
+import os
+
+import numpy as np
+import pytest
+
+import lamina
+from lamina import layers
+
+
+@pytest.fixture(scope="module")
+def keras():
+    os.environ["KERAS_BACKEND"] = "torch"
+    return pytest.importorskip("keras")
+
+
+RNG = np.random.RandomState(0)
+IMG = (RNG.rand(2, 7, 5, 3) * 255).astype("float32")
+TAB = RNG.randn(40, 3).astype("float32")
+
+# (class name, args, kwargs, input)
+DETERMINISTIC = [
+    ("Rescaling", (1 / 255.0,), {"offset": -1.0}, IMG),
+    ("Rescaling", ([0.5, 1.0, 2.0],), {}, IMG),
+    ("Resizing", (4, 4), {}, IMG),
+    ("Resizing", (10, 3), {"interpolation": "nearest"}, IMG),
+    ("Resizing", (3, 9), {"crop_to_aspect_ratio": True}, IMG),
+    ("Resizing", (3, 9), {"pad_to_aspect_ratio": True, "fill_value": 3.0}, IMG),
+    ("Resizing", (4, 4), {}, IMG.astype("uint8")),
+    ("CenterCrop", (4, 4), {}, IMG),
+    ("CenterCrop", (9, 9), {}, IMG),
+    ("Normalization", (), {"mean": [1.0, 2.0, 3.0], "variance": [4.0, 0.0, 9.0]}, TAB),
+    ("Normalization", (), {"axis": None, "mean": 3.0, "variance": 4.0, "invert": True}, TAB),
+    ("Discretization", (), {"bin_boundaries": [-0.5, 0.0, 0.5]}, TAB),
+    ("Discretization", (), {"bin_boundaries": [0.0], "output_mode": "count"}, TAB),
+    ("CategoryEncoding", (4,), {"output_mode": "one_hot"}, np.array([[1], [3]])),
+    ("CategoryEncoding", (4,), {"output_mode": "multi_hot"}, np.array([[0, 1, 1], [3, 2, 2]])),
+    ("CategoryEncoding", (4,), {"output_mode": "count"}, np.array([0, 1, 1, 3])),
+]
+
+
+@pytest.mark.parametrize("name,args,kwargs,x", DETERMINISTIC,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(DETERMINISTIC)])
+def test_matches_keras_outputs_and_configs(keras, name, args, kwargs, x):
+    k = getattr(keras.layers, name)(*args, **kwargs)
+    ours = getattr(layers, name)(*args, **kwargs)
+    want = k(x).detach().cpu().numpy()
+    got = np.asarray(ours(x))
+    assert got.shape == want.shape and str(got.dtype) == str(want.dtype)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4)
+    kc, oc = k.get_config(), ours.get_config()
+    assert set(kc) == set(oc), set(kc) ^ set(oc)
+    from_keras = getattr(layers, name).from_config(kc)
+    np.testing.assert_allclose(np.asarray(from_keras(x)), want, rtol=1e-5, atol=1e-4)
+    back = getattr(keras.layers, name).from_config(oc)
+    np.testing.assert_allclose(back(x).detach().cpu().numpy(), want, rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("axis", [-1, None, (1, 2)])
+def test_normalization_adapt_matches_keras_for_arrays_and_batches(keras, axis):
+    x = RNG.randn(30, 4, 2).astype("float32") * 3 + 1
+    k = keras.layers.Normalization(axis=axis)
+    k.adapt(x)
+    for data in (x, [x[:7], x[7:]], lamina.utils.Dataset.from_tensor_slices(x).batch(8)
+                 if hasattr(lamina.utils.Dataset, "from_tensor_slices") else [x]):
+        ours = layers.Normalization(axis=axis)
+        ours.adapt(data)
+        np.testing.assert_allclose(np.asarray(ours(x)), k(x).detach().cpu().numpy(), rtol=1e-4, atol=1e-4)
+    assert [w.name for w in ours.weights] == [w.name for w in k.weights]
+
+
+def test_normalization_errors_name_the_fix():
+    with pytest.raises(ValueError, match="both `mean` and `variance`"):
+        layers.Normalization(mean=1.0)
+    with pytest.raises(ValueError, match="no data"):
+        layers.Normalization().adapt([])
+
+
+@pytest.mark.parametrize("mode", ["int", "one_hot", "multi_hot", "count"])
+def test_discretization_adapt_matches_keras_summary(keras, mode):
+    k = keras.layers.Discretization(num_bins=4, output_mode=mode)
+    k.reset_state()
+    k.update_state(TAB)  # Keras's adapt() needs TensorFlow; this is its body
+    k.finalize_state()
+    ours = layers.Discretization(num_bins=4, output_mode=mode)
+    ours.adapt(TAB)
+    np.testing.assert_allclose(ours.bin_boundaries, k.bin_boundaries, rtol=1e-6)
+    x = TAB[:5, :1]
+    np.testing.assert_array_equal(np.asarray(ours(x)), k(x).detach().cpu().numpy())
+    assert layers.Discretization.from_config(ours.get_config()).bin_boundaries == ours.bin_boundaries
+
+
+# Keras 3 cannot build Hashing/StringLookup/IntegerLookup without TensorFlow; their documented
+# examples (keras.io, computed by TensorFlow) are the reference.
+@pytest.mark.parametrize("kwargs,x,want", [
+    ({"num_bins": 3}, [["A"], ["B"], ["C"], ["D"], ["E"]], [1, 0, 1, 1, 2]),
+    ({"num_bins": 3, "salt": 133}, [["A"], ["B"], ["C"], ["D"], ["E"]], [0, 0, 2, 1, 0]),
+    ({"num_bins": 3, "mask_value": ""}, [["A"], ["B"], [""], ["C"], ["D"]], [1, 1, 0, 2, 2]),
+])
+def test_hashing_matches_keras_documented_bins(kwargs, x, want):
+    if "salt" not in kwargs:
+        pytest.importorskip("farmhash")
+    out = layers.Hashing(**kwargs)(np.array(x, dtype=object))
+    assert np.asarray(out).ravel().tolist() == want and str(out.dtype).endswith("int64")
+
+
+def test_siphash_reference_vector():
+    from lamina.layers.preprocessing._hash import siphash24
+    # the SipHash paper's test vector: key 00..0f, message 00..0e
+    assert siphash24(0x0706050403020100, 0x0F0E0D0C0B0A0908, bytes(range(15))) == 0xA129CA6149BE45E5
+
+
+VOCAB = ["a", "b", "c", "d"]
+DATA = [["a", "c", "d"], ["d", "z", "b"]]
+
+
+@pytest.mark.parametrize("kwargs,x,want", [
+    ({"vocabulary": VOCAB}, DATA, [[1, 3, 4], [4, 0, 2]]),
+    ({"vocabulary": VOCAB, "output_mode": "one_hot"}, ["a", "b", "c", "d", "z"], np.eye(5)[[1, 2, 3, 4, 0]]),
+    ({"vocabulary": VOCAB, "output_mode": "multi_hot"}, DATA, [[0, 1, 0, 1, 1], [1, 0, 1, 0, 1]]),
+    ({"vocabulary": VOCAB, "output_mode": "count"}, [["a", "c", "d", "d"], ["d", "z", "b", "z"]],
+     [[0, 1, 0, 1, 2], [2, 0, 1, 0, 1]]),
+    ({"vocabulary": VOCAB, "output_mode": "tf_idf", "idf_weights": [0.25, 0.75, 0.6, 0.4]},
+     [["a", "c", "d", "d"], ["d", "z", "b", "z"]], [[0, 0.25, 0, 0.6, 0.8], [1.0, 0, 0.75, 0, 0.4]]),
+    ({"vocabulary": VOCAB, "mask_token": "[MASK]"}, [["a", "[MASK]", "z"]], [[2, 0, 1]]),
+])
+def test_string_lookup_matches_keras_documented_examples(kwargs, x, want):
+    out = layers.StringLookup(**kwargs)(x)
+    np.testing.assert_allclose(np.asarray(out), np.asarray(want, dtype="float64"), atol=1e-6)
+
+
+def test_string_lookup_oov_buckets_match_keras_documented_example():
+    pytest.importorskip("farmhash")
+    out = layers.StringLookup(vocabulary=VOCAB, num_oov_indices=2)([["a", "c", "d"], ["m", "z", "b"]])
+    assert np.asarray(out).tolist() == [[2, 4, 5], [0, 1, 3]]
+
+
+def test_lookup_adapt_invert_file_and_config_round_trip(tmp_path):
+    layer = layers.StringLookup()
+    layer.adapt(np.array([["a", "b", "b"], ["c", "c", "c"]], dtype=object))
+    assert layer.get_vocabulary() == ["[UNK]", "c", "b", "a"] and layer.vocabulary_size() == 4
+    clone = layers.StringLookup.from_config(layer.get_config())
+    assert clone.get_vocabulary() == layer.get_vocabulary()
+    inv = layers.StringLookup(vocabulary=layer.get_vocabulary(include_special_tokens=False), invert=True)
+    assert inv(np.array([[1, 3, 0]])).tolist() == [["c", "a", "[UNK]"]]
+    path = tmp_path / "vocab.txt"
+    path.write_text("x\ny\n")
+    from_file = layers.StringLookup(vocabulary=str(path))
+    path.unlink()  # the file is read once, at construction; the config holds the tokens
+    assert layers.StringLookup.from_config(from_file.get_config()).get_vocabulary() == ["[UNK]", "x", "y"]
+    ints = layers.IntegerLookup(vocabulary=[12, 36, 1138, 42], num_oov_indices=2)
+    assert np.asarray(ints([[12, 1138, 42], [42, 1000, 36]])).tolist() == [[2, 4, 5], [5, 0, 3]]
+    assert np.asarray(layers.IntegerLookup(vocabulary=[12, 36], invert=True)(np.array([1, 2, 0]))).tolist() == [12, 36, -1]
+
+
+def test_lookup_tf_idf_adapt_uses_keras_formula():
+    layer = layers.StringLookup(output_mode="tf_idf")
+    docs = [["a", "a", "b"], ["a", "c", "c"]]
+    layer.adapt(docs)
+    idf = {t: np.log(1 + 2 / (1 + n)) for t, n in {"a": 2, "b": 1, "c": 1}.items()}
+    vocab = layer.get_vocabulary()
+    assert vocab == ["[UNK]", "a", "c", "b"]
+    want = [np.mean([idf["a"], idf["c"], idf["b"]]) * 0, 2 * idf["a"], 0, idf["b"]]
+    np.testing.assert_allclose(np.asarray(layer([["a", "a", "b"]]))[0], want, rtol=1e-6)
+
+
+def test_pipeline_applies_layers_and_round_trips_config(keras):
+    p = layers.Pipeline([layers.Rescaling(2.0), layers.Normalization(mean=1.0, variance=4.0)])
+    x = np.array([[1.0], [3.0]], "float32")
+    np.testing.assert_allclose(np.asarray(p(x)), (2 * x - 1) / 2)
+    k = keras.layers.Pipeline.from_config(p.get_config())
+    np.testing.assert_allclose(k(x).detach().cpu().numpy(), (2 * x - 1) / 2)
+    np.testing.assert_allclose(np.asarray(layers.Pipeline.from_config(p.get_config())(x)), (2 * x - 1) / 2)
+
+
+def test_model_with_normalization_and_rescaling_trains_and_saves_adapted_state(tmp_path):
+    x = (RNG.rand(64, 4) * 10).astype("float32")
+    y = (x.sum(axis=1, keepdims=True) > 20).astype("float32")
+    norm = layers.Normalization()
+    norm.adapt(x)
+    model = lamina.Sequential([lamina.Input((4,)), layers.Rescaling(0.5), norm, layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+    path = tmp_path / "m.keras"
+    model.save(path)
+    loaded = lamina.saving.load_model(path)
+    np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)), np.asarray(model.predict(x, verbose=0)), rtol=1e-5)
+    w = {v.name: v.numpy() for v in loaded.layers[1].weights}
+    np.testing.assert_allclose(w["mean"], x.mean(axis=0), rtol=1e-5)
