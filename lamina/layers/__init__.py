@@ -100,3 +100,4 @@ from lamina.layers.preprocessing.hashing import Hashing  # noqa: E402
 from lamina.layers.preprocessing.integer_lookup import IntegerLookup  # noqa: E402
 from lamina.layers.preprocessing.string_lookup import StringLookup  # noqa: E402
 from lamina.layers.preprocessing.pipeline import Pipeline  # noqa: E402
+from lamina.layers.preprocessing.text_vectorization import TextVectorization  # noqa: E402

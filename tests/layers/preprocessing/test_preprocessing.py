@@ -189,3 +189,36 @@ def test_model_with_normalization_and_rescaling_trains_and_saves_adapted_state(t
     np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)), np.asarray(model.predict(x, verbose=0)), rtol=1e-5)
     w = {v.name: v.numpy() for v in loaded.layers[1].weights}
     np.testing.assert_allclose(w["mean"], x.mean(axis=0), rtol=1e-5)
+
+
+def test_text_vectorization_matches_keras_documented_examples():
+    layer = layers.TextVectorization(max_tokens=5000, output_mode="int", output_sequence_length=4)
+    # Keras's docs adapt on ["foo", "bar", "baz"]; ties are ordered by Keras 3's reversed lexsort
+    # (token descending), so counts 1/2/3 pin the documented order baz, bar, foo.
+    layer.adapt(["foo", "bar bar", "baz baz baz"])
+    assert layer.get_vocabulary() == ["", "[UNK]", "baz", "bar", "foo"]
+    assert np.asarray(layer([["foo qux bar"], ["qux baz"]])).tolist() == [[4, 1, 3, 0], [1, 2, 0, 0]]
+    given = layers.TextVectorization(vocabulary=["earth", "wind", "and", "fire"], output_sequence_length=4)
+    assert np.asarray(given(np.array([["Earth, wind and FIRE!"]], dtype=object))).tolist() == [[2, 3, 4, 5]]
+
+
+@pytest.mark.parametrize("kwargs,text,want_vocab", [
+    ({"output_mode": "multi_hot", "ngrams": 2}, ["a b a", "b c"], ["[UNK]", "b", "a", "c", "b c", "b a", "a b"]),
+    ({"split": "character", "standardize": None}, ["aAb"], ["", "[UNK]", "b", "a", "A"]),
+    ({"output_mode": "count", "max_tokens": 3}, ["x y y z z z"], ["[UNK]", "z", "y"]),
+])
+def test_text_vectorization_adapt_modes_and_config_round_trip(kwargs, text, want_vocab):
+    layer = layers.TextVectorization(**kwargs)
+    layer.adapt(text)
+    assert layer.get_vocabulary() == want_vocab
+    clone = layers.TextVectorization.from_config(layer.get_config())
+    assert clone.get_vocabulary() == want_vocab
+    np.testing.assert_array_equal(np.asarray(clone(text)), np.asarray(layer(text)))
+
+
+def test_text_vectorization_tf_idf_uses_keras_idf_and_mean_oov_weight():
+    layer = layers.TextVectorization(output_mode="tf_idf")
+    layer.adapt(["a b a", "b c"])
+    idf = {"a": np.log(1 + 2 / 2), "b": np.log(1 + 2 / 3), "c": np.log(1 + 2 / 2)}
+    want = [np.mean(list(idf.values())), idf["b"], idf["a"], 0.0]
+    np.testing.assert_allclose(np.asarray(layer(["a b q"]))[0], want, rtol=1e-6)
