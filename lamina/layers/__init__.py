@@ -101,3 +101,7 @@ from lamina.layers.preprocessing.integer_lookup import IntegerLookup  # noqa: E4
 from lamina.layers.preprocessing.string_lookup import StringLookup  # noqa: E402
 from lamina.layers.preprocessing.pipeline import Pipeline  # noqa: E402
 from lamina.layers.preprocessing.text_vectorization import TextVectorization  # noqa: E402
+from lamina.layers.preprocessing.random_brightness import RandomBrightness  # noqa: E402
+from lamina.layers.preprocessing.random_contrast import RandomContrast  # noqa: E402
+from lamina.layers.preprocessing.random_crop import RandomCrop  # noqa: E402
+from lamina.layers.preprocessing.random_flip import RandomFlip  # noqa: E402

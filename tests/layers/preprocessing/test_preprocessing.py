@@ -222,3 +222,49 @@ def test_text_vectorization_tf_idf_uses_keras_idf_and_mean_oov_weight():
     idf = {"a": np.log(1 + 2 / 2), "b": np.log(1 + 2 / 3), "c": np.log(1 + 2 / 2)}
     want = [np.mean(list(idf.values())), idf["b"], idf["a"], 0.0]
     np.testing.assert_allclose(np.asarray(layer(["a b q"]))[0], want, rtol=1e-6)
+
+
+# (class name, args, kwargs): random layers
+RANDOM = [
+    ("RandomFlip", (), {}),
+    ("RandomFlip", (), {"mode": "horizontal"}),
+    ("RandomContrast", (0.3,), {}),
+    ("RandomBrightness", ((-0.2, 0.3),), {}),
+    ("RandomCrop", (4, 4), {}),
+]
+
+
+@pytest.mark.parametrize("name,args,kwargs", RANDOM, ids=[f"{c[0]}-{i}" for i, c in enumerate(RANDOM)])
+def test_random_layers_shapes_seeds_inference_and_configs(keras, name, args, kwargs):
+    x = (np.random.RandomState(1).rand(16, 6, 5, 3) * 255).astype("float32")
+    make = lambda: getattr(layers, name)(*args, seed=3, **kwargs)  # noqa: E731
+    k = getattr(keras.layers, name)(*args, seed=3, **kwargs)
+    a, b = make(), make()
+    ya = np.asarray(a(x, training=True))
+    assert ya.shape == tuple(k(x, training=True).shape)
+    np.testing.assert_array_equal(ya, np.asarray(b(x, training=True)))  # same seed, same output
+    assert not np.array_equal(ya, np.asarray(a(x, training=True)))  # the generator moves on
+    # Keras 3.15's RandomCrop returns its input unchanged at inference (a shape that differs from
+    # training's); lamina keeps Keras 2's and the docs' centre crop, i.e. Resizing(crop_to_aspect_ratio).
+    ref = keras.layers.Resizing(*args, crop_to_aspect_ratio=True) if name == "RandomCrop" else k
+    np.testing.assert_allclose(np.asarray(a(x, training=False)), ref(x, training=False).detach().cpu().numpy(),
+                               rtol=1e-5, atol=1e-3)
+    kc, oc = k.get_config(), a.get_config()
+    assert set(kc) == set(oc)
+    for key in ("factor", "value_range", "mode", "height", "width"):
+        if key in kc:
+            assert list(np.ravel(kc[key])) == list(np.ravel(oc[key])), key
+    assert getattr(layers, name).from_config(kc).get_config()["seed"] == 3
+
+
+def test_random_layer_statistics():
+    x = np.full((2000, 2, 2, 1), 100.0, "float32")
+    flipped = np.asarray(layers.RandomFlip("horizontal", seed=0)(np.arange(2.0).reshape(1, 1, 2, 1).repeat(2000, 0),
+                                                                  training=True))
+    assert 0.45 < (flipped[:, 0, 0, 0] == 1).mean() < 0.55
+    bright = np.asarray(layers.RandomBrightness((-0.1, 0.1), seed=0)(x, training=True))[:, 0, 0, 0] - 100
+    assert abs(bright.mean()) < 1.5 and -25.5 <= bright.min() < -22 and 22 < bright.max() <= 25.5
+    img = np.random.RandomState(0).rand(500, 4, 4, 1).astype("float32") * 100 + 50
+    c = np.asarray(layers.RandomContrast((0.5, 0.5), seed=0)(img, training=True))
+    ratio = (c - c.mean(axis=(1, 2), keepdims=True)).std(axis=(1, 2, 3)) / (img - img.mean(axis=(1, 2), keepdims=True)).std(axis=(1, 2, 3))
+    assert 0.5 <= ratio.min() < 0.6 and 1.4 < ratio.max() <= 1.5
