@@ -105,3 +105,6 @@ from lamina.layers.preprocessing.random_brightness import RandomBrightness  # no
 from lamina.layers.preprocessing.random_contrast import RandomContrast  # noqa: E402
 from lamina.layers.preprocessing.random_crop import RandomCrop  # noqa: E402
 from lamina.layers.preprocessing.random_flip import RandomFlip  # noqa: E402
+from lamina.layers.preprocessing.random_rotation import RandomRotation  # noqa: E402
+from lamina.layers.preprocessing.random_translation import RandomTranslation  # noqa: E402
+from lamina.layers.preprocessing.random_zoom import RandomZoom  # noqa: E402

@@ -70,3 +70,50 @@ class BaseAugmentation(Layer):
         config = super().get_config()
         config.update({"data_format": self.data_format, "seed": self.seed})
         return config
+
+
+class AffineAugmentation(BaseAugmentation):
+    """Base of the layers that warp images with an affine transform (rotation, zoom,
+    translation): fill mode, fill value, interpolation, and the warp itself."""
+
+    def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0,
+                 data_format=None, **kwargs):
+        from lamina.layers.preprocessing import _image
+        from lamina.layers.preprocessing._utils import check_choice
+
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        owner = type(self).__name__
+        self.fill_mode = check_choice(owner, "fill_mode", fill_mode, _image.FILL_MODES)
+        self.interpolation = check_choice(owner, "interpolation", interpolation, _image.INTERPOLATIONS)
+        self.fill_value = fill_value
+
+    def _range(self, factor, arg):
+        msg = (f"{type(self).__name__}: {arg} must be a number or a (lower, upper) pair in [-1, 1]; "
+               f"received {arg}={factor!r}.")
+        if isinstance(factor, (tuple, list)):
+            if len(factor) != 2 or not all(-1 <= f <= 1 for f in factor):
+                raise ValueError(msg)
+            return float(min(factor)), float(max(factor))
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or abs(factor) > 1:
+            raise ValueError(msg)
+        return -abs(float(factor)), abs(float(factor))
+
+    def _size(self, x):
+        h = self._h_axis(x)
+        return (x.shape[0] if len(x.shape) == 4 else 1), x.shape[h], x.shape[h + 1]
+
+    def _warp(self, x, transform):
+        from lamina.layers.preprocessing import _image
+
+        unbatched = len(x.shape) == 3
+        if unbatched:
+            x = ops.expand_dims(x, 0)
+        out = _image.affine_transform(x, transform, self.interpolation, self.fill_mode, self.fill_value,
+                                      h_axis=1 if self.data_format == "channels_last" else 2)
+        return ops.squeeze(out, 0) if unbatched else out
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"fill_mode": self.fill_mode, "fill_value": self.fill_value,
+                       "interpolation": self.interpolation})
+        return config

@@ -88,3 +88,60 @@ def value_range_check(owner, value_range):
             f"{owner}: value_range must be a (min, max) pair of numbers; received "
             f"value_range={value_range!r}. Use (0, 255) for uint8 images or (0, 1) for floats.")
     return value_range
+
+
+FILL_MODES = ("reflect", "wrap", "constant", "nearest")
+
+
+def _fix_index(i, n, fill_mode):
+    """Map integer indices (float tensor) into [0, n) the way scipy's map_coordinates (and
+    Keras's torch backend) does for each fill mode."""
+    if fill_mode == "reflect":  # d c b a | a b c d | d c b a
+        m = ops.mod(i, 2.0 * n)
+        return ops.where(ops.greater_equal(m, float(n)), 2.0 * n - 1.0 - m, m)
+    if fill_mode == "wrap":
+        return ops.mod(i, float(n))
+    return ops.clip(i, 0.0, float(n - 1))
+
+
+def affine_transform(x, transform, interpolation="bilinear", fill_mode="constant", fill_value=0.0,
+                     h_axis=1):
+    """Warp a batch of images with Keras's 8-parameter transforms ``[a0, a1, a2, b0, b1, b2, c0,
+    c1]`` (one row per image): output pixel (y, x) samples the input at
+    ``(b0 x + b1 y + b2, a0 x + a1 y + a2)``. Bilinear or nearest (round half to even)
+    sampling; neighbours outside the image follow ``fill_mode`` ('constant' reads
+    ``fill_value``)."""
+    channels_first = h_axis == 2
+    if channels_first:
+        x = ops.transpose(x, (0, 2, 3, 1))
+    b, h, w, c = x.shape
+    t = ops.cast(ops.convert_to_tensor(transform), "float32")
+    col = lambda k: ops.reshape(t[:, k], (b, 1, 1))  # noqa: E731
+    yy = ops.reshape(ops.arange(h, dtype="float32"), (1, h, 1))
+    xx = ops.reshape(ops.arange(w, dtype="float32"), (1, 1, w))
+    x_in = col(0) * xx + col(1) * yy + col(2)
+    y_in = col(3) * xx + col(4) * yy + col(5)
+    flat = ops.reshape(x, (b, h * w, c))
+    if interpolation == "nearest":
+        nodes_y, nodes_x = [(ops.round(y_in), 1.0)], [(ops.round(x_in), 1.0)]
+    else:
+        y0, x0 = ops.floor(y_in), ops.floor(x_in)
+        nodes_y = [(y0, 1.0 - (y_in - y0)), (y0 + 1.0, y_in - y0)]
+        nodes_x = [(x0, 1.0 - (x_in - x0)), (x0 + 1.0, x_in - x0)]
+    out = None
+    for iy, wy in nodes_y:
+        for ix, wx in nodes_x:
+            fy, fx = _fix_index(iy, h, fill_mode), _fix_index(ix, w, fill_mode)
+            idx = ops.cast(ops.reshape(fy * w + fx, (b, h * w, 1)), "int64")
+            val = ops.reshape(ops.take_along_axis(flat, idx, axis=1), (b, h, w, c))
+            if fill_mode == "constant":
+                valid = ops.logical_and(
+                    ops.logical_and(ops.greater_equal(iy, 0.0), ops.less(iy, float(h))),
+                    ops.logical_and(ops.greater_equal(ix, 0.0), ops.less(ix, float(w))))
+                val = ops.where(ops.expand_dims(valid, -1), val, ops.cast(fill_value, ops.dtype(val)))
+            weight = wy * wx
+            term = val * (ops.expand_dims(weight, -1) if not isinstance(weight, float) else weight)
+            out = term if out is None else out + term
+    if channels_first:
+        out = ops.transpose(out, (0, 3, 1, 2))
+    return out

@@ -231,6 +231,9 @@ RANDOM = [
     ("RandomContrast", (0.3,), {}),
     ("RandomBrightness", ((-0.2, 0.3),), {}),
     ("RandomCrop", (4, 4), {}),
+    ("RandomRotation", (0.2,), {}),
+    ("RandomTranslation", (0.2, (-0.1, 0.3)), {"fill_mode": "constant"}),
+    ("RandomZoom", (0.3,), {"width_factor": 0.1, "interpolation": "nearest"}),
 ]
 
 
@@ -268,3 +271,41 @@ def test_random_layer_statistics():
     c = np.asarray(layers.RandomContrast((0.5, 0.5), seed=0)(img, training=True))
     ratio = (c - c.mean(axis=(1, 2), keepdims=True)).std(axis=(1, 2, 3)) / (img - img.mean(axis=(1, 2), keepdims=True)).std(axis=(1, 2, 3))
     assert 0.5 <= ratio.min() < 0.6 and 1.4 < ratio.max() <= 1.5
+
+
+# A degenerate range (lower == upper) makes the warp deterministic: the same transform as Keras.
+@pytest.mark.parametrize("name,args,kwargs", [
+    ("RandomRotation", ((0.1, 0.1),), {}),
+    ("RandomRotation", ((-0.3, -0.3),), {"fill_mode": "constant", "fill_value": 7.0}),
+    ("RandomTranslation", ((0.2, 0.2), (-0.3, -0.3)), {"fill_mode": "wrap"}),
+    ("RandomTranslation", ((-0.4, -0.4), (0.1, 0.1)), {"fill_mode": "nearest", "interpolation": "nearest"}),
+    ("RandomZoom", ((0.3, 0.3), (-0.2, -0.2)), {}),
+    ("RandomZoom", ((-0.3, -0.3),), {"fill_mode": "constant"}),
+])
+def test_affine_layers_match_keras_for_a_fixed_transform(keras, name, args, kwargs):
+    x = (np.random.RandomState(2).rand(3, 6, 5, 2) * 255).astype("float32")
+    want = getattr(keras.layers, name)(*args, **kwargs)(x, training=True).detach().cpu().numpy()
+    got = np.asarray(getattr(layers, name)(*args, **kwargs)(x, training=True))
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-3)
+    assert not np.allclose(got, x)
+
+
+def test_image_model_with_augmentation_trains_and_round_trips(tmp_path):
+    rng = np.random.RandomState(0)
+    x = (rng.rand(32, 8, 8, 3) * 255).astype("float32")
+    y = (x.mean(axis=(1, 2, 3)) > 127).astype("float32")[:, None]
+    norm = layers.Normalization()
+    norm.adapt(x / 255.0)
+    model = lamina.Sequential([lamina.Input((8, 8, 3)), layers.Rescaling(1 / 255.0), norm,
+                               layers.RandomFlip(seed=1), layers.RandomRotation(0.1, seed=2),
+                               layers.Flatten(), layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    history = model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    pred = np.asarray(model.predict(x, verbose=0))
+    np.testing.assert_allclose(pred, np.asarray(model.predict(x, verbose=0)))  # no augmentation at inference
+    path = tmp_path / "aug.keras"
+    model.save(path)
+    loaded = lamina.saving.load_model(path)
+    np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)), pred, rtol=1e-5, atol=1e-6)
+    assert type(loaded.layers[2]).__name__ == "RandomFlip" and loaded.layers[3].get_config()["seed"] == 2
