@@ -309,3 +309,32 @@ def test_image_model_with_augmentation_trains_and_round_trips(tmp_path):
     loaded = lamina.saving.load_model(path)
     np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)), pred, rtol=1e-5, atol=1e-6)
     assert type(loaded.layers[2]).__name__ == "RandomFlip" and loaded.layers[3].get_config()["seed"] == 2
+
+
+def test_keras_files_with_preprocessing_layers_load_both_ways(keras, tmp_path):
+    x = (np.random.RandomState(3).rand(16, 8, 8, 3) * 255).astype("float32")
+    norm = keras.layers.Normalization()
+    norm.adapt(x / 255.0)
+    k = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Rescaling(1 / 255.0), norm,
+                          keras.layers.RandomFlip(seed=1), keras.layers.RandomZoom(0.1, seed=3),
+                          keras.layers.Resizing(4, 4), keras.layers.CenterCrop(3, 3),
+                          keras.layers.Flatten(), keras.layers.Dense(1)])
+    want = k.predict(x, verbose=0)
+    k.save(tmp_path / "k.keras")
+    ours = lamina.saving.load_model(tmp_path / "k.keras")
+    np.testing.assert_allclose(np.asarray(ours.predict(x, verbose=0)), want, rtol=1e-5, atol=1e-5)
+    ours.save(tmp_path / "l.keras")
+    back = keras.saving.load_model(tmp_path / "l.keras")
+    np.testing.assert_allclose(back.predict(x, verbose=0), want, rtol=1e-5, atol=1e-5)
+
+
+def test_layers_work_in_the_data_pipeline():
+    x = (np.random.RandomState(4).rand(10, 6, 6, 3) * 255).astype("float32")
+    ds = lamina.utils.Dataset.from_tensor_slices((x, np.arange(10))).batch(5)
+    resize = layers.Resizing(3, 3)
+    out = list(ds.map(lambda a, b: (resize(a), b)))
+    assert [tuple(np.asarray(a).shape) for a, _ in out] == [(5, 3, 3, 3), (5, 3, 3, 3)]
+    text = lamina.utils.Dataset.from_tensor_slices(np.array(["a b", "b c", "c"], dtype=object)).batch(2)
+    vec = layers.TextVectorization()
+    vec.adapt(text)
+    assert vec.get_vocabulary() == ["", "[UNK]", "c", "b", "a"]
