@@ -12,8 +12,9 @@ from lamina.random import SeedGenerator
 class BaseAugmentation(Layer):
     """Random image augmentation: ``augment(x)`` when training, ``inference(x)`` otherwise.
 
-    Called directly a layer augments (``training`` defaults to the module's training flag, as
-    Dropout does); inside ``fit`` it augments, inside ``predict``/``evaluate`` it does not.
+    Inside ``fit`` it augments, inside ``predict``/``evaluate`` it does not. Called directly,
+    ``training`` follows lamina's training flag as Dropout does (Keras 3 augments by default
+    there): pass ``training=True`` to augment, e.g. in ``dataset.map``.
     Each layer draws from its own ``SeedGenerator(seed)``: the same seed gives the same
     sequence of augmentations.
     """

@@ -16,7 +16,7 @@ class RandomGrayscale(BaseAugmentation):
         seed: an int for reproducible results.
 
     Example:
-        >>> out = np.asarray(RandomGrayscale(1.0, seed=1)(np.random.rand(1, 2, 2, 3)))
+        >>> out = np.asarray(RandomGrayscale(1.0, seed=1)(np.random.rand(1, 2, 2, 3), training=True))
         >>> bool(np.allclose(out[..., 0], out[..., 2]))
         True
     """

@@ -18,7 +18,7 @@ class RandomInvert(BaseAugmentation):
         data_format: 'channels_last' or 'channels_first'.
 
     Example:
-        >>> np.asarray(RandomInvert((1.0, 1.0), seed=1)(np.zeros((1, 1, 1, 1)))).ravel().tolist()
+        >>> np.asarray(RandomInvert((1.0, 1.0), seed=1)(np.zeros((1, 1, 1, 1)), training=True)).ravel().tolist()
         [255.0]
     """
 
