@@ -1,7 +1,8 @@
 """The numeric engine behind lamina, and the Keras ``backend`` module (the seeds' ``K``).
 
-Only ``lamina/backend/<name>/`` imports torch or jax. The rest of lamina uses ``lamina.ops``
-and the contract exported here:
+Only ``lamina/backend/<name>/`` imports torch or jax. ``REGISTRY`` maps a backend name to its
+package; the configured one is loaded and checked against ``lamina/backend/contract.py``. The
+rest of lamina uses ``lamina.ops`` and the contract exported here:
 
 - ``ops``: the op set (re-exported as ``lamina.ops``);
 - ``LayerBase``: the class every Layer derives from (a torch.nn.Module under torch);
@@ -11,7 +12,11 @@ and the contract exported here:
 
 from __future__ import annotations
 
+import importlib as _importlib
+
 from lamina import config as _config
+from lamina.backend import contract
+from lamina.backend.stateless_scope import StatelessScope  # noqa: F401
 from lamina.config import (  # noqa: F401  (the Keras backend API)
     epsilon,
     floatx,
@@ -21,18 +26,34 @@ from lamina.config import (  # noqa: F401  (the Keras backend API)
     set_image_data_format,
 )
 
+# The registry: backend name -> the package that implements the contract.
+REGISTRY = {"torch": "lamina.backend.torch"}
 _name = _config.backend()
-if _name == "torch":
-    from lamina.backend.torch import ops  # noqa: F401
-    from lamina.backend.torch import random  # noqa: F401
-    from lamina.backend.torch import core as _core
-elif _name == "jax":
+if _name not in REGISTRY:
     raise ImportError(
-        "LAMINA_BACKEND=jax was requested, but the JAX backend is not part of this lamina "
-        "version yet. Unset LAMINA_BACKEND (or set it to 'torch') to use the PyTorch backend."
+        f"LAMINA_BACKEND={_name} was requested, but the {_name} backend is not part of this "
+        f"lamina version yet (available: {sorted(REGISTRY)}). Unset LAMINA_BACKEND (or set it "
+        "to 'torch') to use the PyTorch backend."
     )
+_package = REGISTRY[_name]
+contract.check(_name, _package, contract.EAGER)
+ops = _importlib.import_module(f"{_package}.ops")
+random = _importlib.import_module(f"{_package}.random")
+_core = _importlib.import_module(f"{_package}.core")
+_layer = _importlib.import_module(f"{_package}.layer")
+_masks = _importlib.import_module(f"{_package}.masks")
 
 Tensor = ops.Tensor
+compute_scope = _core.compute_scope
+no_grad = _core.no_grad
+LayerBase = _layer.LayerBase
+Parameter = _layer.Parameter
+Variable = _layer.Variable
+inference_scope = _layer.inference_scope
+zeros_spec = _layer.zeros_spec
+reparametrized = _layer.reparametrized
+set_mask = _masks.set_mask
+get_mask = _masks.get_mask
 
 
 def backend() -> str:
@@ -40,17 +61,19 @@ def backend() -> str:
     return _name
 
 
+_LAZY = ("trainer", "optimizers", "export")
+
+
 def __getattr__(name):
-    # The trainer and optimizer kernels load on first use.
-    if name == "trainer":
-        from lamina.backend.torch import trainer
-
-        return trainer
-    if name == "optimizers":
-        from lamina.backend.torch import optimizers
-
-        return optimizers
-    raise AttributeError(f"module 'lamina.backend' has no attribute '{name}'")
+    # The trainer, optimizer kernels and exporter of the chosen backend load on first use.
+    if name in _LAZY:
+        module = _importlib.import_module(f"{_package}.{name}")
+        globals()[name] = module
+        return module
+    if name.startswith("_") or name == "legacy":
+        raise AttributeError(f"module 'lamina.backend' has no attribute '{name}'")
+    # Keras 2's K.mean, K.function...: lamina/backend/legacy, loaded on first use
+    return _importlib.import_module("lamina.backend.legacy").lookup(name)
 
 
 def clear_session() -> None:
@@ -72,13 +95,6 @@ def learning_phase() -> int:
     return 1 if _layer.current_training() else 0
 
 
-def set_learning_phase(value: int) -> None:
-    raise ValueError(
-        "K.set_learning_phase() was removed in Keras 2.4+ and lamina does not support it: "
-        "pass training=True or training=False when calling a model or layer instead."
-    )
-
-
 _NO_SESSION = ("nothing (lamina runs eagerly and has no TensorFlow session; to reset lamina's "
                "state call lamina.backend.clear_session())")
 
@@ -89,14 +105,6 @@ def set_session(session=None) -> None:
     from lamina.errors import deprecated
 
     deprecated("K.set_session(session)", _NO_SESSION)
-    return None
-
-
-def get_session():
-    """Keras 1/2 (TensorFlow): the session Keras uses. lamina has no sessions: warns, returns None."""
-    from lamina.errors import deprecated
-
-    deprecated("K.get_session()", _NO_SESSION)
     return None
 
 
@@ -118,14 +126,5 @@ def get_uid(prefix: str = "") -> int:
 
 
 def set_seed(seed: int) -> None:
-    ops.set_seed(seed)
-
-
-from lamina.backend.torch.core import compute_scope, no_grad  # noqa: E402,F401
-from lamina.backend.torch.layer import (  # noqa: E402,F401
-    LayerBase,
-    Parameter,
-    Variable,
-    inference_scope,
-    zeros_spec,
-)
+    """Seed the backend's global generator (what random ops with ``seed=None`` draw from)."""
+    random.set_seed(seed)

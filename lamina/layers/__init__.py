@@ -6,6 +6,7 @@ from lamina.layers.core.dropout import Dropout
 from lamina.layers.core.flatten import Flatten
 from lamina.layers.core.input_layer import Input, InputLayer
 from lamina.layers.core.lambda_layer import Lambda
+from lamina.layers.core.backend_function import BackendFunction
 from lamina.layers.core.op_layer import GetItem, OpLayer
 from lamina.layers.core.repeat_vector import RepeatVector
 from lamina.layers.core.reshape import Permute, Reshape

@@ -10,6 +10,7 @@ class KerasTensor:
     """
 
     __slots__ = ("shape", "dtype", "name", "_keras_history", "sparse")
+    __array_ufunc__ = None  # NumPy defers to our operators: np.float32(2) * x builds an op layer
 
     def __init__(self, shape, dtype="float32", name=None, sparse=False):
         self.shape = tuple(None if d is None else int(d) for d in shape)
@@ -42,8 +43,9 @@ class KerasTensor:
     def _op(self, other, name, reverse=False):
         from lamina.layers.core.op_layer import OpLayer
 
-        args = (other, self) if reverse else (self, other)
-        return OpLayer(name)(*args)
+        if reverse:  # the symbolic tensor goes first: layers build from their first argument
+            return OpLayer(name, reverse=True)(self, other)
+        return OpLayer(name)(self, other)
 
     def __add__(self, o): return self._op(o, "add")
     def __radd__(self, o): return self._op(o, "add", True)
@@ -55,6 +57,7 @@ class KerasTensor:
     def __rtruediv__(self, o): return self._op(o, "divide", True)
     def __matmul__(self, o): return self._op(o, "matmul")
     def __pow__(self, o): return self._op(o, "power")
+    def __rpow__(self, o): return self._op(o, "power", True)
 
     def __neg__(self):
         from lamina.layers.core.op_layer import OpLayer

@@ -11,18 +11,23 @@ import functools
 import inspect
 
 from lamina import backend, config, ops
+from lamina.backend import stateless_scope as _scope
 from lamina.errors import ShapeError, deprecated, suggest
 from lamina.layers.input_spec import check_input
 from lamina.layers.keras_tensor import KerasTensor, Node, any_symbolic, flatten, map_structure
+from lamina.random import SeedGenerator
 from lamina.utils import naming
 
 _Tensor = backend.Tensor
 
 
 class _CallState:
-    """Training flag of the outermost call that set one explicitly (None: not set)."""
+    """Training flag of the outermost call that set one explicitly (None: not set); the depth of
+    nested layer calls and the id of the current outermost call (losses are kept per call)."""
 
     training = None
+    depth = 0
+    call_id = 0
 
 
 _STATE = _CallState()
@@ -156,6 +161,7 @@ class Layer(backend.LayerBase):
         self._regularized = []
         self._constraints = []
         self._call_losses = []
+        self._loss_call_id = -1
         self._inbound_nodes = []
         from lamina import regularizers as _regularizers
 
@@ -237,9 +243,24 @@ class Layer(backend.LayerBase):
             out.extend(child.non_trainable_weights)
         return _dedup(out)
 
-    variables = weights
+    @property
+    def variables(self) -> list:
+        """``weights`` plus the state of the layers' ``SeedGenerator``s (as Keras)."""
+        return _dedup(self.weights + self._seed_states())
+
     trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list:
+        """``non_trainable_weights`` plus the ``SeedGenerator`` states (as Keras)."""
+        return _dedup(self.non_trainable_weights + self._seed_states())
+
+    def _seed_states(self) -> list:
+        out = [v.state for v in self.__dict__.values() if isinstance(v, SeedGenerator)]
+        out.extend(self._own_state_variables())
+        for child in self._child_layers():
+            out.extend(child._seed_states())
+        return out
 
     def get_weights(self) -> list:
         """The weights as NumPy arrays, in Keras layout and order."""
@@ -343,16 +364,97 @@ class Layer(backend.LayerBase):
     @property
     def losses(self) -> list:
         """Regularization penalties of this layer and its sub-layers, plus losses added in the
-        last call (activity regularizers, ``add_loss``)."""
-        out = list(self._call_losses)
+        last outermost call (activity regularizers, ``add_loss``): a layer called twice in one
+        forward pass keeps the losses of both calls."""
+        scope = _scope.current()
+        if scope is not None:  # inside stateless_call: the call's losses are in the scope
+            return scope.losses + self._regularization_losses()
+        out = list(self._call_losses) if self._loss_call_id == _STATE.call_id else []
         for var, reg in self._regularized:
             out.append(reg(var.value))
         for child in self._child_layers():
             out.extend(child.losses)
         return out
 
+    def _regularization_losses(self) -> list:
+        out = [reg(var.value) for var, reg in self._regularized]
+        for child in self._child_layers():
+            out.extend(child._regularization_losses())
+        return out
+
     def add_loss(self, loss) -> None:
+        """Add a loss tensor (e.g. a penalty computed in ``call``) to this call's losses."""
+        scope = _scope.current()
+        if scope is not None:
+            scope.add_loss(loss)
+            return
+        if self._loss_call_id != _STATE.call_id:
+            self._call_losses.clear()
+            self._loss_call_id = _STATE.call_id
         self._call_losses.append(loss)
+
+    def _current_call_losses(self) -> list:
+        return self._call_losses if self._loss_call_id == _STATE.call_id else []
+
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args,
+                       return_losses=False, **kwargs):
+        """Call the layer with the given variable values, leaving its variables unchanged.
+
+        A pure function of its arguments, as in Keras 3: state updates made during the call
+        (BatchNormalization statistics, seed generator states) come back as new values instead of
+        being applied. Under torch the weights are swapped in by attribute name, as
+        ``torch.func.functional_call`` does, so it composes with ``torch.func.grad`` and ``vmap``.
+
+        Args:
+            trainable_variables: values for ``layer.trainable_variables``, in that order.
+            non_trainable_variables: values for ``layer.non_trainable_variables``, in that order.
+            *args, **kwargs: the call's arguments (``training=True``...).
+            return_losses: also return the losses of the call (regularization and activity).
+
+        Returns:
+            ``(outputs, non_trainable_values)``, plus ``losses`` when ``return_losses``.
+
+        Example:
+            >>> import lamina
+            >>> d = lamina.layers.Dense(2, kernel_initializer="ones")
+            >>> x = lamina.ops.ones((1, 3))
+            >>> _ = d(x)
+            >>> tv = [v.value * 2 for v in d.trainable_variables]
+            >>> y, ntv = d.stateless_call(tv, [], x)
+            >>> y.tolist(), d(x).tolist()
+            ([[6.0, 6.0]], [[3.0, 3.0]])
+        """
+        if not self.built:
+            raise ValueError(
+                f"Layer '{self.name}' must be built before stateless_call: call it once on data "
+                "(or call build(input_shape)) to create its variables."
+            )
+        tv, ntv = self.trainable_variables, self.non_trainable_variables
+        trainable_variables, non_trainable_variables = list(trainable_variables), list(non_trainable_variables)
+        if len(trainable_variables) != len(tv) or len(non_trainable_variables) != len(ntv):
+            raise ValueError(
+                f"Layer '{self.name}'.stateless_call expects {len(tv)} trainable and {len(ntv)} "
+                f"non-trainable values (layer.trainable_variables / layer.non_trainable_variables), "
+                f"received {len(trainable_variables)} and {len(non_trainable_variables)}."
+            )
+        mapping = list(zip(tv, trainable_variables)) + list(zip(ntv, non_trainable_variables))
+        with backend.StatelessScope(mapping) as scope, backend.reparametrized(self, mapping):
+            outputs = self(*args, **kwargs)
+            losses = self.losses if return_losses else None
+        new_ntv = [scope.get_current_value(v) for v in ntv]
+        return (outputs, new_ntv, losses) if return_losses else (outputs, new_ntv)
+
+    def _own_state_variables(self) -> list:
+        """Free ``Variable``s of this layer that are state, not weights (a stateful RNN's states)."""
+        return []
+
+    def _assign_state(self, attr, value) -> None:
+        """Update the non-trainable weight stored as ``self.<attr>`` through its Variable."""
+        for v in self._own_weights:
+            if v._attr == attr:
+                v.assign(value)
+                return
+        raise AttributeError(f"Layer '{self.name}' has no weight '{attr}'.")
 
     # ------------------------------------------------------------------ build & call
     def build(self, input_shape=None) -> None:
@@ -384,8 +486,6 @@ class Layer(backend.LayerBase):
             return self.__call__(x, *args, **kwargs)
         if not self.built:
             self._build_eagerly(args, kwargs)
-        if self._call_losses:
-            self._call_losses.clear()
         training = kwargs.get("training")
         prev = _STATE.training
         if training is not None:
@@ -403,6 +503,9 @@ class Layer(backend.LayerBase):
                     kwargs["mask"] = m
         elif "mask" in kwargs:
             del kwargs["mask"]
+        if _STATE.depth == 0:
+            _STATE.call_id += 1  # a new outermost call: losses of earlier calls are stale
+        _STATE.depth += 1
         try:
             out = self._module_call(*args, **kwargs)
         except (RuntimeError, ValueError, IndexError, TypeError) as e:
@@ -410,12 +513,13 @@ class Layer(backend.LayerBase):
             raise
         finally:
             _STATE.training = prev
+            _STATE.depth -= 1
         if self.activity_regularizer is not None:
             for o in flatten(out):
                 if isinstance(o, _Tensor):
                     loss = self.activity_regularizer(o)
                     # Keras divides by the batch size, so the strength does not depend on it.
-                    self._call_losses.append(loss / o.shape[0] if o.ndim > 0 and o.shape[0] else loss)
+                    self.add_loss(loss / o.shape[0] if o.ndim > 0 and o.shape[0] else loss)
         if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
             mask = kwargs.get("mask")
             _set_mask(self, x, out, mask if mask is not None else _get_mask(x))
@@ -587,7 +691,7 @@ def _spec_from_shape(shape, dtype):
 
 
 def _get_mask(x):
-    return getattr(x, "_keras_mask", None) if isinstance(x, _Tensor) else None
+    return backend.get_mask(x) if isinstance(x, _Tensor) else None
 
 
 def _set_mask(layer, x, out, mask):
@@ -595,15 +699,12 @@ def _set_mask(layer, x, out, mask):
         return
     new = layer.compute_mask(x, mask)
     if isinstance(out, _Tensor):
-        if new is not None or getattr(out, "_keras_mask", None) is not None:
-            try:
-                out._keras_mask = new
-            except AttributeError:
-                pass
+        if new is not None or backend.get_mask(out) is not None:
+            backend.set_mask(out, new)
     elif isinstance(out, (list, tuple)) and isinstance(new, (list, tuple)):
         for o, m in zip(out, new):
             if isinstance(o, _Tensor) and m is not None:
-                o._keras_mask = m
+                backend.set_mask(o, m)
 
 
 def run_symbolically(layer, args, kwargs):

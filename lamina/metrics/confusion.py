@@ -127,11 +127,11 @@ class Precision(_ThresholdMetric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         tp, fp, _ = self._counts(y_true, y_pred, sample_weight)
-        ops.state_add(self.true_positives, tp)
-        ops.state_add(self.false_positives, fp)
+        self.true_positives.assign_add(tp)
+        self.false_positives.assign_add(fp)
 
     def result(self):
-        return self._finish(ops.divide_no_nan(self.true_positives, self.true_positives + self.false_positives))
+        return self._finish(ops.divide_no_nan(self.true_positives.value, self.true_positives + self.false_positives))
 
 
 class Recall(_ThresholdMetric):
@@ -154,11 +154,11 @@ class Recall(_ThresholdMetric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         tp, _, fn = self._counts(y_true, y_pred, sample_weight)
-        ops.state_add(self.true_positives, tp)
-        ops.state_add(self.false_negatives, fn)
+        self.true_positives.assign_add(tp)
+        self.false_negatives.assign_add(fn)
 
     def result(self):
-        return self._finish(ops.divide_no_nan(self.true_positives, self.true_positives + self.false_negatives))
+        return self._finish(ops.divide_no_nan(self.true_positives.value, self.true_positives + self.false_negatives))
 
 
 class AUC(Metric):
@@ -237,10 +237,10 @@ class AUC(Metric):
         tp, fp, fn, tn = confusion_counts(y_true, y_pred, self._thresholds, sample_weight, negatives=True)
         for var, value in ((self.true_positives, tp), (self.false_positives, fp),
                            (self.false_negatives, fn), (self.true_negatives, tn)):
-            ops.state_add(var, value)
+            var.assign_add(value)
 
     def _pr_interpolated(self):
-        tp, fp, fn = self.true_positives, self.false_positives, self.false_negatives
+        tp, fp, fn = self.true_positives.value, self.false_positives.value, self.false_negatives.value
         dtp = tp[:-1] - tp[1:]
         p = tp + fp
         dp = p[:-1] - p[1:]
@@ -254,7 +254,8 @@ class AUC(Metric):
     def result(self):
         if self.curve == "PR" and self.summation_method == "interpolation":
             return self._pr_interpolated()
-        tp, fp, fn, tn = self.true_positives, self.false_positives, self.false_negatives, self.true_negatives
+        tp, fp, fn, tn = (v.value for v in (self.true_positives, self.false_positives, self.false_negatives,
+                                            self.true_negatives))
         recall = ops.divide_no_nan(tp, tp + fn)
         if self.curve == "ROC":
             x, y = ops.divide_no_nan(fp, fp + tn), recall

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import config, ops
+from lamina import backend, config, ops
 from lamina.utils import naming
 
 
@@ -10,9 +10,11 @@ class Metric:
     """Base class of stateful metrics.
 
     A metric accumulates statistics over batches with ``update_state`` and reports them with
-    ``result()``. Its state lives in tensors on the compute device created by
-    ``add_variable`` and updated in place (``ops.state_add`` / ``ops.state_assign``), so an
-    update never waits for the device; only reading a result as a Python number does.
+    ``result()``. Its state lives in named, non-trainable ``Variable``s on the compute device,
+    created by ``add_variable`` and changed only through ``assign``/``assign_add`` (torch: in
+    place), so an update never waits for the device; only reading a result as a Python number
+    does. ``stateless_update_state``, ``stateless_result`` and ``stateless_reset_state`` run the
+    same code as pure functions of the variable values (as Keras 3).
 
     Args:
         name: name of the metric (default: the class name in snake case).
@@ -27,7 +29,7 @@ class Metric:
     ...         super().__init__(name=name, dtype=dtype)
     ...         self.n = self.add_variable((), name="n")
     ...     def update_state(self, values, sample_weight=None):
-    ...         ops.state_add(self.n, len(values))
+    ...         self.n.assign_add(len(values))
     ...     def result(self):
     ...         return self.n + 0
     >>> m = Count()
@@ -45,7 +47,8 @@ class Metric:
         return self._dtype
 
     def add_variable(self, shape=(), initializer="zeros", dtype=None, name=None):
-        """Create a state tensor (zeros, ones or a constant) owned by this metric."""
+        """Create a state variable (zeros, ones or a constant) owned by this metric; its path is
+        '<metric name>/<name>'."""
         dtype = dtype or self._dtype
         if initializer in ("zeros", None):
             value = ops.zeros(shape, dtype)
@@ -58,20 +61,50 @@ class Metric:
                 f"Metric '{self.name}': unsupported initializer {initializer!r} for state "
                 f"'{name}'. Use 'zeros', 'ones' or a number."
             )
-        self._variables.append((value, value + 0 if initializer not in ("zeros", None) else 0.0))
-        return value
+        var = backend.Variable(value, dtype=dtype, trainable=False, name=name or "variable")
+        var._path = f"{self.name}/{var.name}"
+        self._variables.append((var, value))
+        return var
 
     add_weight = add_variable
 
     @property
     def variables(self) -> list:
-        """The state tensors (updated in place, so these references stay current)."""
+        """The state ``Variable``s, in creation order."""
         return [v for v, _ in self._variables]
 
     def reset_state(self) -> None:
-        """Return every state tensor to its initial value."""
+        """Return every state variable to its initial value."""
         for var, initial in self._variables:
-            ops.state_assign(var, initial)
+            var.assign(initial)
+
+    # ------------------------------------------------------------------ stateless API (Keras 3)
+    def _scope(self, metric_variables):
+        values = list(metric_variables)
+        mine = self.variables
+        if len(values) != len(mine):
+            raise ValueError(
+                f"Metric '{self.name}' has {len(mine)} variables ({[v.name for v in mine]}), but "
+                f"received {len(values)} values. Pass one value per metric.variables entry."
+            )
+        return backend.StatelessScope(list(zip(mine, values)))
+
+    def stateless_update_state(self, metric_variables, *args, **kwargs):
+        """``update_state`` as a pure function: the new variable values, variables untouched."""
+        with self._scope(metric_variables) as scope:
+            self.update_state(*args, **kwargs)
+        return [scope.get_current_value(v) for v in self.variables]
+
+    def stateless_result(self, metric_variables):
+        """``result()`` computed from the given variable values."""
+        with self._scope(metric_variables):
+            return self.result()
+
+    def stateless_reset_state(self):
+        """The variable values after ``reset_state()``, variables untouched."""
+        with self._scope([v.value for v in self.variables]) as scope:
+            self.reset_state()
+        return [scope.get_current_value(v) for v in self.variables]
 
     def update_state(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must implement update_state().")

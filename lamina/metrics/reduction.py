@@ -56,7 +56,7 @@ class Sum(Metric):
         values = _as_tensor(values, self.dtype)
         if sample_weight is not None:
             values, _ = weighted_samplewise(values, _as_tensor(sample_weight, self.dtype), ops.sum)
-        ops.state_add(self.total, ops.sum(values))
+        self.total.assign_add(ops.sum(values))
 
     def result(self):
         return self.total + 0  # a new tensor: later updates must not change this result
@@ -86,21 +86,21 @@ class Mean(Metric):
         values = _as_tensor(values, self.dtype)
         if sample_weight is None:
             if values.ndim == 0:
-                ops.state_add(self.total, values)
-                ops.state_add(self.count, 1)
+                self.total.assign_add(values)
+                self.count.assign_add(1)
                 return
             n = values.shape[0]
             size = ops.size(values)
             alpha = None if size == n or n == 0 else n / size
-            ops.state_add(self.total, ops.sum(values), alpha)
-            ops.state_add(self.count, n)
+            self.total.assign_add(ops.sum(values) if alpha is None else ops.sum(values) * alpha)
+            self.count.assign_add(n)
             return
         values, sample_weight = weighted_samplewise(values, _as_tensor(sample_weight, self.dtype), ops.mean)
-        ops.state_add(self.total, ops.sum(values))
-        ops.state_add(self.count, ops.sum(sample_weight))
+        self.total.assign_add(ops.sum(values))
+        self.count.assign_add(ops.sum(sample_weight))
 
     def result(self):
-        return ops.divide_no_nan(self.total, self.count)
+        return ops.divide_no_nan(self.total.value, self.count.value)
 
 
 class MeanMetricWrapper(Mean):

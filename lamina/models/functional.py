@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina.errors import deprecated
+from lamina import backend, ops
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.keras_tensor import KerasTensor, flatten, map_structure
 from lamina.models.model import Model
@@ -197,13 +198,20 @@ class Functional(Model):
 
     def call(self, inputs, training=None, mask=None):
         flat = self._flatten_call_inputs(inputs)
+        if mask is not None:
+            for x, m in zip(flat, flatten(mask) if isinstance(mask, (list, tuple, dict)) else [mask]):
+                if m is not None and ops.is_tensor(x):
+                    backend.set_mask(x, m)
         values = dict(enumerate(flat))
+        extra = {} if training is None else {"training": training}
         for layer, simple, args, kwargs, out_slots, seq in self._plan:
             if simple:
-                values[out_slots[0]] = layer(values[args[0].i])
+                values[out_slots[0]] = layer(values[args[0].i], **extra)
                 continue
             a = _fill(args, values)
             kw = _fill(kwargs, values)
+            if extra and "training" not in kw:
+                kw["training"] = training
             out = layer(*a, **kw)
             if seq:
                 for s, o in zip(out_slots, flatten(out)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lamina import backend, ops
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
@@ -167,8 +168,14 @@ class Sequential(Model):
     # ----------------------------------------------------------------- call
     def call(self, inputs, training=None, mask=None):
         x = inputs
-        for layer in self._stack:
-            x = layer(x)
+        if mask is not None and ops.is_tensor(x):
+            backend.set_mask(x, mask)  # the first layer reads it like any incoming mask
+        if training is None:
+            for layer in self._stack:
+                x = layer(x)
+        else:
+            for layer in self._stack:
+                x = layer(x, training=training)
         return x
 
     # ----------------------------------------------------------------- config

@@ -251,36 +251,90 @@ class Optimizer(OptimizerState):
         with self._kernels.no_grad():
             if self.loss_scale_factor is not None:
                 grads = self._kernels.scale(grads, 1.0 / self.loss_scale_factor)
+            # The learning rate of this step is computed on the host and handed to the kernels
+            # as an argument (a schedule is evaluated at the current iteration).
+            lr = self._current_learning_rate()
             if self.gradient_accumulation_steps:
-                self._accumulating_step(grads, variables, index)
+                self._accumulating_step(grads, variables, index, lr)
             else:
-                self._step(grads, variables, index)
+                self._step(grads, variables, index, lr)
             if self.use_ema:
                 self._update_moving_averages()
             if self._constraints:
                 self._apply_constraints(variables, index)
         self._iterations += 1
 
-    def _step(self, grads, variables, index) -> None:
+    def _step(self, grads, variables, index, lr) -> None:
         if self.clipnorm is not None:
             grads = self._kernels.clip_by_norm(grads, self.clipnorm)
         elif self.global_clipnorm is not None:
             grads = self._kernels.clip_by_global_norm(grads, self.global_clipnorm)
         elif self.clipvalue is not None:
             grads = self._kernels.clip_by_value(grads, self.clipvalue)
-        lr = self._current_learning_rate()
         if self.weight_decay:
             self._apply_weight_decay(variables, index, lr)
         self._update(grads, variables, lr, index)
 
-    def _accumulating_step(self, grads, variables, index) -> None:
+    def _accumulating_step(self, grads, variables, index, lr) -> None:
         steps = self.gradient_accumulation_steps
         accumulators = _pick(self._accumulators, index)
         self._kernels.accumulate(accumulators, grads)
         if (self._iterations + 1) % steps:
             return
-        self._step(self._kernels.scale(accumulators, 1.0 / steps), variables, index)
+        self._step(self._kernels.scale(accumulators, 1.0 / steps), variables, index, lr)
         self._kernels.reset(self._accumulators)
+
+    # ------------------------------------------------------------ stateless apply (Keras 3)
+    def stateless_apply(self, optimizer_variables, grads, trainable_variables):
+        """One update as a function of values: ``(new_trainable_values, new_optimizer_values)``.
+
+        ``optimizer_variables`` are values for ``optimizer.variables`` (iteration, learning rate
+        when it is a float, then the slots), ``trainable_variables`` values for the variables the
+        optimizer was built with. Neither the optimizer's state nor the variables change.
+        (torch: the values are copied into working tensors that the in-place kernels update.)
+
+        Example:
+            >>> import lamina
+            >>> from lamina import ops
+            >>> opt = lamina.optimizers.SGD(0.1)
+            >>> w = ops.ones((2,))
+            >>> opt.build([w])
+            >>> new_w, new_state = opt.stateless_apply([v.numpy() for v in opt.variables],
+            ...                                        [ops.ones((2,))], [w])
+            >>> new_w[0].tolist(), w.tolist(), int(new_state[0])
+            ([0.8999999761581421, 0.8999999761581421], [1.0, 1.0], 1)
+        """
+        if not self.built:
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}' must be built before stateless_apply: call "
+                "optimizer.build(trainable_variables) first."
+            )
+        handles = self.variables
+        values, tv = list(optimizer_variables), list(trainable_variables)
+        if len(values) != len(handles) or len(tv) != len(self._trainable_variables):
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}'.stateless_apply expects {len(handles)} optimizer "
+                f"values (optimizer.variables) and {len(self._trainable_variables)} trainable values, "
+                f"received {len(values)} and {len(tv)}."
+            )
+        saved = [h.numpy() for h in handles]
+        work = self._kernels.make_slots(self._trainable_variables, 0.0)
+        with self._kernels.no_grad():
+            self._kernels.copy(work, [backend.ops.convert_to_tensor(v) for v in tv])
+        built_for, index = self._trainable_variables, self._index
+        try:
+            for h, v in zip(handles, values):
+                h.assign(v)
+            self._trainable_variables = work
+            self._index = {id(w): i for i, w in enumerate(work)}
+            self._decay_mask = None
+            self.apply(grads, work)
+            new_state = [h.value.clone() if h.value is not None else h.numpy() for h in handles]
+        finally:
+            self._trainable_variables, self._index, self._decay_mask = built_for, index, None
+            for h, v in zip(handles, saved):
+                h.assign(v)
+        return work, new_state
 
     def _update(self, grads, variables, learning_rate, index) -> None:
         """Update all ``variables``; built-in optimizers make one backend kernel call here.

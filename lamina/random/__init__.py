@@ -12,6 +12,7 @@ from lamina.random.random import (  # noqa: F401
     truncated_normal,
     uniform,
 )
+from lamina.random.random import bernoulli_like, normal_like, seed_generator_for  # noqa: F401  (for layers)
 from lamina.random.seed_generator import SeedGenerator, draw_seed  # noqa: F401
 
 __all__ = ["SeedGenerator", "beta", "binomial", "categorical", "dropout", "gamma", "normal",

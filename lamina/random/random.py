@@ -129,3 +129,28 @@ def beta(shape, alpha, beta, dtype=None, seed=None):
         True
     """
     return _r().beta(shape, alpha, beta, dtype, draw_seed(seed))
+
+
+# ---------------------------------------------------------------- helpers for layers (lamina's own)
+def bernoulli_like(x, p, shape=None, seed=None):
+    """A 0/1 tensor with P(1) = ``p``, with the dtype and device of ``x`` and ``shape`` (default
+    ``x``'s): the keep mask of a dropout layer."""
+    shape = tuple(x.shape) if shape is None else tuple(shape)
+    if seed is None:
+        return ops.bernoulli_like(x, p, shape)
+    return _r().bernoulli(shape, p, x.dtype, draw_seed(seed), x.device)
+
+
+def normal_like(x, mean=0.0, stddev=1.0, seed=None):
+    """Normal noise with the shape, dtype and device of ``x``."""
+    if seed is None:
+        return ops.normal_like(x, mean, stddev)
+    return _r().normal(tuple(x.shape), mean, stddev, x.dtype, draw_seed(seed)).to(x.device)
+
+
+def seed_generator_for(seed):
+    """The SeedGenerator a random layer keeps for its ``seed=`` argument, or None for
+    ``seed=None`` (the backend's fast global generator, seeded by ``set_random_seed``)."""
+    from lamina.random.seed_generator import SeedGenerator
+
+    return None if seed is None else SeedGenerator(seed)

@@ -13,6 +13,7 @@ import numpy as np
 
 from lamina import ops
 from lamina.layers.keras_tensor import flatten, map_structure
+from lamina.utils.rng_utils import host_rng
 
 
 def _is_array(x):
@@ -69,7 +70,7 @@ class ArrayData:
 
     def epoch(self):
         n, bs = self.n, self.batch_size
-        perm = ops.shuffle_indices(n) if self.shuffle else None
+        perm = ops.convert_to_tensor(host_rng().permutation(n)) if self.shuffle else None
         step = 0
         while step < self.steps:
             start = (step * bs) % n if self.steps * bs > n else step * bs

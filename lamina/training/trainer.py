@@ -13,6 +13,7 @@ from lamina import backend, ops
 from lamina.errors import NotCompiledError, deprecated
 from lamina.layers.keras_tensor import flatten, map_structure
 from lamina.training.data_adapter import ArrayData, make_data
+from lamina.training.step_logic import StepLogic
 
 _FIT_LEGACY = {"nb_epoch": "epochs", "nb_val_samples": "validation_steps", "samples_per_epoch": None}
 
@@ -83,7 +84,7 @@ class Trainer:
 
     def _get_steps(self):
         if self._steps is None:
-            self._steps = backend.trainer.Steps(self)
+            self._steps = backend.trainer.Steps(self, StepLogic(self))
         return self._steps
 
     # ------------------------------------------------------------------ fit
@@ -131,6 +132,7 @@ class Trainer:
                             break
                 finally:
                     self.train(False)
+                    steps.sync()  # state back into the variables before callbacks read them
                 logs = steps.logs()
                 if val_data is not None and _due(epoch, validation_freq):
                     val_logs = self._evaluate_data(val_data, cbs, verbose=0, in_fit=True)
@@ -195,6 +197,7 @@ class Trainer:
             cbs.on_test_batch_begin(i)
             steps.test(xb, yb, swb)
             cbs.on_test_batch_end(i, steps.logs)
+        steps.sync()
         logs = steps.logs()
         cbs.on_test_end(logs)
         if in_fit:

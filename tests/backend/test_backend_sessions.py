@@ -15,6 +15,9 @@ def test_tutorial_clear_then_set_session_warns_and_does_nothing():
     assert lamina.layers.Dense(1).name == "dense"  # the state clear_session reset is untouched
 
 
-def test_get_session_warns_and_returns_none():
+def test_get_session_warns_and_running_in_it_says_lamina_has_no_session():
     with pytest.warns(LaminaDeprecationWarning, match=r"K.get_session\(\).*no TensorFlow session"):
-        assert K.get_session() is None
+        session = K.get_session()
+    with pytest.raises(ValueError, match=r"K.get_session\(\).run is part of Keras 2's TensorFlow "
+                                         r"backend and needs a TensorFlow session.*runs eagerly"):
+        session.run([])

@@ -103,7 +103,7 @@ SAMPLES = {
 UNSUPPORTED_ARGS = {"lora_rank", "lora_alpha"}
 # Layers whose round trip needs a wrapped layer / several call arguments: tested below.
 SPECIAL = {"Bidirectional", "TimeDistributed", "RNN", "MultiHeadAttention", "Attention",
-           "AdditiveAttention", "InputLayer", "Lambda", "OpLayer", "GetItem", "Layer",
+           "AdditiveAttention", "InputLayer", "Lambda", "OpLayer", "GetItem", "BackendFunction", "Layer",
            "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells",
            # string inputs, a list of layers, or Keras configs that omit an argument (sparse, seed):
            # tested against Keras in tests/layers/preprocessing

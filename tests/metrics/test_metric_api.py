@@ -8,17 +8,33 @@ import lamina
 from lamina import losses, metrics, ops
 
 
-def test_state_is_device_tensors_updated_in_place():
+def test_state_is_named_variables_on_the_device_updated_in_place():
     m = metrics.Mean()
     before = m.variables
-    assert all(ops.is_tensor(v) and v.device == ops.DEVICE for v in before)
+    assert [v.path for v in before] == ["mean/total", "mean/count"]
+    assert all(ops.is_tensor(v.value) and v.value.device == ops.DEVICE for v in before)
+    storage = [v.value for v in before]
     m.update_state([1.0, 2.0, 3.0])
     after = m.variables
     assert all(a is b for a, b in zip(before, after))
+    assert all(a.value is b for a, b in zip(after, storage))  # same tensors: updated in place
     assert [float(v) for v in after] == [6.0, 3.0]
     m.reset_state()
     assert [float(v) for v in m.variables] == [0.0, 0.0]
     assert float(m.result()) == 0.0  # 0 / 0 reports 0, as Keras
+
+
+def test_stateless_update_result_and_reset_leave_the_variables_alone():
+    m = metrics.Mean()
+    m.update_state([10.0])
+    state = m.stateless_reset_state()
+    assert [float(v) for v in state] == [0.0, 0.0]
+    state = m.stateless_update_state(state, [1.0, 2.0, 3.0])
+    state = m.stateless_update_state(state, [6.0])
+    assert [float(v) for v in state] == [12.0, 4.0] and float(m.stateless_result(state)) == 3.0
+    assert [float(v) for v in m.variables] == [10.0, 1.0] and float(m.result()) == 10.0
+    with pytest.raises(ValueError, match=r"Metric 'mean' has 2 variables \(\['total', 'count'\]\), but received 1"):
+        m.stateless_result([state[0]])
 
 
 def test_result_is_a_snapshot():

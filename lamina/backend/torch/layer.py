@@ -9,6 +9,8 @@ stays valid across ``.to(device)``.
 
 from __future__ import annotations
 
+import contextlib
+
 import torch
 
 from lamina.backend.torch.ops.core import DEVICE, convert_to_tensor, to_torch_dtype
@@ -114,6 +116,23 @@ class LayerBase(torch.nn.Module):
         if self._forward_hooks or self._forward_pre_hooks or _global_hooks_active():
             return torch.nn.Module.__call__(self, *args, **kwargs)
         return self.call(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def reparametrized(layer, mapping):
+    """Within the block, the weights of ``layer`` (and its sub-layers) named in ``mapping``
+    (pairs ``(Variable, tensor)``) read as the given tensors, by swapping the module attributes
+    as ``torch.func.functional_call`` does; the originals come back on exit."""
+    prefixes = {id(m): p for p, m in layer.named_modules(remove_duplicate=False)}
+    values = {}
+    for var, value in mapping:
+        owner = var._owner
+        if owner is None or id(owner) not in prefixes:
+            continue  # a free variable (seed state): the StatelessScope serves it
+        p = prefixes[id(owner)]
+        values[f"{p}.{var._attr}" if p else var._attr] = value
+    with torch.nn.utils.stateless._reparametrize_module(layer, values, tie_weights=True, strict=False):
+        yield
 
 
 def _global_hooks_active() -> bool:

@@ -110,11 +110,13 @@ def copy(targets, sources) -> None:
 
 
 # ---------------------------------------------------------------- update kernels
-def sgd_update(variables, grads, momentums, lr, momentum, nesterov) -> None:
+# Each kernel returns the variables and slots it updated: under torch the same tensors, updated
+# in place (free); a functional backend returns new arrays.
+def sgd_update(variables, grads, momentums, lr, momentum, nesterov) -> tuple:
     """Keras SGD: ``m = momentum*m - lr*g``; ``w += m`` (nesterov: ``w += momentum*m - lr*g``)."""
     if not momentums:
         torch._foreach_add_(variables, grads, alpha=-lr)
-        return
+        return variables, momentums
     torch._foreach_mul_(momentums, momentum)
     torch._foreach_add_(momentums, grads, alpha=-lr)
     if nesterov:
@@ -122,10 +124,11 @@ def sgd_update(variables, grads, momentums, lr, momentum, nesterov) -> None:
         torch._foreach_add_(variables, grads, alpha=-lr)
     else:
         torch._foreach_add_(variables, momentums)
+    return variables, momentums
 
 
 def rmsprop_update(variables, grads, velocities, momentums, average_grads, lr, rho, momentum,
-                   epsilon, centered) -> None:
+                   epsilon, centered) -> tuple:
     """Keras RMSprop: ``v = rho*v + (1-rho)*g^2``; ``w -= lr*g / sqrt(v [- a^2] + eps)``."""
     torch._foreach_mul_(velocities, rho)
     torch._foreach_addcmul_(velocities, grads, grads, value=1.0 - rho)
@@ -142,10 +145,11 @@ def rmsprop_update(variables, grads, velocities, momentums, average_grads, lr, r
         torch._foreach_sub_(variables, momentums)
     else:
         torch._foreach_addcdiv_(variables, grads, denom, value=-lr)
+    return variables, velocities, momentums, average_grads
 
 
 def adam_update(variables, grads, m, v, lr, beta_1, beta_2, epsilon, step, amsgrad=False,
-                vhat=None) -> None:
+                vhat=None) -> tuple:
     """Keras Adam: ``w -= alpha * m / (sqrt(v) + eps)``, ``alpha = lr*sqrt(1-b2^t)/(1-b1^t)``.
 
     ``step`` is the 1-based step number t.
@@ -154,23 +158,26 @@ def adam_update(variables, grads, m, v, lr, beta_1, beta_2, epsilon, step, amsgr
     torch._foreach_lerp_(m, grads, 1.0 - beta_1)
     torch._foreach_mul_(v, beta_2)
     torch._foreach_addcmul_(v, grads, grads, value=1.0 - beta_2)
+    second = v
     if amsgrad:
         torch._foreach_maximum_(vhat, v)
-        v = vhat
-    denom = torch._foreach_sqrt(v)
+        second = vhat
+    denom = torch._foreach_sqrt(second)
     torch._foreach_add_(denom, epsilon)
     torch._foreach_addcdiv_(variables, m, denom, value=-alpha)
+    return variables, m, v
 
 
-def adagrad_update(variables, grads, accumulators, lr, epsilon) -> None:
+def adagrad_update(variables, grads, accumulators, lr, epsilon) -> tuple:
     """Keras Adagrad: ``acc += g^2``; ``w -= lr*g / sqrt(acc + eps)``."""
     torch._foreach_addcmul_(accumulators, grads, grads)
     denom = torch._foreach_add(accumulators, epsilon)
     torch._foreach_sqrt_(denom)
     torch._foreach_addcdiv_(variables, grads, denom, value=-lr)
+    return variables, accumulators
 
 
-def adadelta_update(variables, grads, accumulated_grads, accumulated_deltas, lr, rho, epsilon) -> None:
+def adadelta_update(variables, grads, accumulated_grads, accumulated_deltas, lr, rho, epsilon) -> tuple:
     """Keras Adadelta: ``delta = sqrt(acc_delta+eps)/sqrt(acc_grad+eps)*g``; ``w -= lr*delta``."""
     torch._foreach_mul_(accumulated_grads, rho)
     torch._foreach_addcmul_(accumulated_grads, grads, grads, value=1.0 - rho)
@@ -183,19 +190,21 @@ def adadelta_update(variables, grads, accumulated_grads, accumulated_deltas, lr,
     torch._foreach_mul_(accumulated_deltas, rho)
     torch._foreach_addcmul_(accumulated_deltas, delta, delta, value=1.0 - rho)
     torch._foreach_add_(variables, delta, alpha=-lr)
+    return variables, accumulated_grads, accumulated_deltas
 
 
-def adamax_update(variables, grads, m, u, lr, beta_1, beta_2, epsilon, step) -> None:
+def adamax_update(variables, grads, m, u, lr, beta_1, beta_2, epsilon, step) -> tuple:
     """Keras Adamax: ``u = max(b2*u, |g|)``; ``w -= lr*m / ((1-b1^t) * (u + eps))``."""
     torch._foreach_lerp_(m, grads, 1.0 - beta_1)
     torch._foreach_mul_(u, beta_2)
     torch._foreach_maximum_(u, torch._foreach_abs(grads))
     denom = torch._foreach_add(u, epsilon)
     torch._foreach_addcdiv_(variables, m, denom, value=-lr / (1.0 - beta_1**step))
+    return variables, m, u
 
 
 def nadam_update(variables, grads, m, v, lr, beta_1, beta_2, epsilon, step, u_t, u_t_1,
-                 u_product_t, u_product_t_1) -> None:
+                 u_product_t, u_product_t_1) -> tuple:
     """Keras Nadam (Dozat's momentum schedule ``u_t = b1*(1 - 0.5*0.96^t)``)::
 
         m_hat = u_{t+1}*m / (1 - prod_{t+1}) + (1 - u_t)*g / (1 - prod_t)
@@ -209,3 +218,4 @@ def nadam_update(variables, grads, m, v, lr, beta_1, beta_2, epsilon, step, u_t,
     torch._foreach_add_(denom, epsilon)
     torch._foreach_addcdiv_(variables, grads, denom, value=-lr * (1.0 - u_t) / (1.0 - u_product_t))
     torch._foreach_addcdiv_(variables, m, denom, value=-lr * u_t_1 / (1.0 - u_product_t_1))
+    return variables, m, v

@@ -1,7 +1,9 @@
-"""The torch backend's train/test/predict steps for the one loop in lamina.training.
+"""The torch backend's half of the train/test/predict steps for the one loop in lamina.training.
 
-Per step: forward, loss, ``backward()``, one fused optimizer update, and metric updates that
-stay on the device. Nothing here reads a value back to the host; ``logs()`` does, when asked.
+What a step means (total loss, constraints, loss tracking, metrics, logs) is backend-neutral and
+lives in ``lamina.training.step_logic``; this file supplies what is torch's: the gradients
+(``backward()``), the fused optimizer update, ``no_grad``, and ``build``/``sync``. Per step
+nothing is read back to the host; ``logs()`` does, when asked.
 """
 
 from __future__ import annotations
@@ -10,22 +12,23 @@ import torch
 
 
 class Steps:
-    """Compiled steps for one model (rebuilt by ``compile()``)."""
+    """Steps for one model (rebuilt by ``compile()``).
 
-    def __init__(self, model):
+    Args:
+        model: the compiled model.
+        logic: its ``lamina.training.step_logic.StepLogic`` (core hands it in, so the backend
+            never imports the training package).
+    """
+
+    def __init__(self, model, logic):
         self.model = model
+        self.logic = logic
         self._params = None
-        self._loss_sum = None
-        self._count = 0
-        self._flat = None
-        self._per_output = {}
 
     # -------------------------------------------------------------- bookkeeping
     def begin_fit(self):
         self._params = None
-        self._flat = None
-        if self.model._compile_loss is not None and hasattr(self.model._compile_loss, "reset_check"):
-            self.model._compile_loss.reset_check()
+        self.logic.begin()
 
     def end_fit(self):
         opt = self.model.optimizer
@@ -33,114 +36,61 @@ class Steps:
             opt.finalize_variable_values(self._params)
 
     def begin_evaluate(self):
-        if self.model._compile_loss is not None and hasattr(self.model._compile_loss, "reset_check"):
-            self.model._compile_loss.reset_check()
+        self.logic.begin()
 
     def reset_metrics(self):
-        self._loss_sum = None
-        self._count = 0
-        self._per_output = {}
-        cm = self.model._compile_metrics
-        if cm is not None:
-            cm.reset_state()
+        self.logic.reset_metrics()
 
-    def _layers(self):
-        if self._flat is None:
-            flat = self.model._flatten_layers()
-            self._flat = flat
-            self._reg = [(v, r) for l in flat for v, r in l._regularized]
-            self._constrained = [(v, c) for l in flat for v, c in l._constraints]
-        return self._flat
+    def logs(self) -> dict:
+        return self.logic.logs()
 
-    def _extra_losses(self, loss):
-        for v, r in self._reg:
-            if v.trainable:
-                loss = loss + r(v.value)
-        for l in self._flat:
-            if l._call_losses:
-                for x in l._call_losses:
-                    loss = loss + torch.sum(x) if torch.is_tensor(x) else loss + x
-        return loss
+    def build(self, first_batch=None):
+        """Before the first update: the trainable tensors and the optimizer's state."""
+        model = self.model
+        handles = model.trainable_weights
+        params = [v.value for v in handles]
+        if not params:
+            raise ValueError(
+                f"Model '{model.name}' has no trainable weights, so fit() has nothing to train. "
+                "Check that the layers are trainable (layer.trainable = True)."
+            )
+        if not getattr(model.optimizer, "built", False):
+            model.optimizer.build(params, paths=[v.path for v in handles])
+        self._params = params
+        return params
 
-    def _track(self, loss, x):
-        n = _batch_size(x)
-        with torch.no_grad():
-            v = loss.detach() * n
-            self._loss_sum = v if self._loss_sum is None else self._loss_sum + v
-            per_output = getattr(self.model._compile_loss, "per_output", None)
-            if per_output:
-                acc = self._per_output
-                for k, t in per_output.items():
-                    t = t * n
-                    acc[k] = t if k not in acc else acc[k] + t
-        self._count += n
+    def sync(self):
+        """Write state back to the variables: under torch it never left them (updates are in place)."""
 
     # -------------------------------------------------------------- steps
     def train(self, x, y, sw):
-        model = self.model
+        model, logic = self.model, self.logic
         y_pred = model(x, training=True)
-        self._layers()
-        loss = model._compile_loss(y, y_pred, sw)
-        loss = self._extra_losses(loss)
+        loss = logic.total_loss(y, y_pred, sw)
         params = self._params
         if params is None:
-            handles = model.trainable_weights
-            params = self._params = [v.value for v in handles]
-            if not params:
-                raise ValueError(
-                    f"Model '{model.name}' has no trainable weights, so fit() has nothing to train. "
-                    "Check that the layers are trainable (layer.trainable = True)."
-                )
-            if not getattr(model.optimizer, "built", False):
-                model.optimizer.build(params, paths=[v.path for v in handles])
+            params = self.build()
         for p in params:
             p.grad = None
         loss.backward()
         with torch.no_grad():
             model.optimizer.apply([p.grad for p in params], params)
-            for v, c in self._constrained:
-                t = v.value
-                t.copy_(c(t))
-            self._track(loss, x)
-            cm = model._compile_metrics
-            if cm is not None:
-                cm.update_state(y, _detach(y_pred), sw)
+            if logic._constrained:
+                logic.apply_constraints()
+            logic.track(loss, x, y, _detach(y_pred), sw)
 
     def test(self, x, y, sw):
-        model = self.model
+        model, logic = self.model, self.logic
         with torch.no_grad():
             y_pred = model(x, training=False)
             if model._compile_loss is not None:
-                self._layers()
-                loss = self._extra_losses(model._compile_loss(y, y_pred, sw))
-                self._track(loss, x)
-            cm = model._compile_metrics
-            if cm is not None:
-                cm.update_state(y, y_pred, sw)
+                logic.track(logic.total_loss(y, y_pred, sw), x, y, y_pred, sw)
+            elif model._compile_metrics is not None:
+                model._compile_metrics.update_state(y, y_pred, sw)
 
     def predict(self, x):
         with torch.no_grad():
             return self.model(x, training=False)
-
-    def logs(self) -> dict:
-        out = {}
-        if self._loss_sum is not None:
-            out["loss"] = float(self._loss_sum) / max(self._count, 1)
-            for k, v in self._per_output.items():
-                out[k] = float(v) / max(self._count, 1)
-        cm = self.model._compile_metrics
-        if cm is not None:
-            for k, v in cm.result().items():
-                out[k] = float(v)
-        return out
-
-
-def _batch_size(x):
-    while isinstance(x, (list, tuple)):
-        x = x[0]
-    if isinstance(x, dict):
-        return _batch_size(next(iter(x.values())))
-    return x.shape[0]
 
 
 def _detach(y):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from lamina.backend import stateless_scope as _scope
 from lamina.backend.torch.ops.core import (
     DEVICE,
     convert_to_numpy,
@@ -86,7 +87,12 @@ class Variable:
     def value(self) -> torch.Tensor:
         o = self._owner
         if o is None:
+            scope = _scope.current()
+            if scope is not None:
+                return scope.get(self, self._tensor)
             return self._tensor
+        # Inside Layer.stateless_call the module's own storage is reparametrized to the values
+        # given, so reading it by name returns them.
         t = o._parameters.get(self._attr)
         return t if t is not None else o._buffers[self._attr]
 
@@ -122,7 +128,10 @@ class Variable:
         return a.astype(dtype) if dtype is not None else a
 
     def assign(self, value) -> "Variable":
-        t = self.value
+        """Set the value (torch: an in-place copy under ``no_grad``; inside a StatelessScope the
+        new value is recorded in the scope and the variable is left unchanged)."""
+        scope = _scope.current()
+        t = scope.get_current_value(self) if scope is not None else self.value
         if value is t:
             return self
         value = convert_to_tensor(value, t.dtype)
@@ -131,22 +140,123 @@ class Variable:
                 f"Cannot assign a value of shape {tuple(value.shape)} to variable '{self.path}' "
                 f"of shape {tuple(t.shape)}. Assign a value of the variable's shape."
             )
+        if scope is not None:
+            scope.assign(self, value)
+            return self
         with torch.no_grad():
             t.copy_(value)
         return self
 
     def assign_add(self, value) -> "Variable":
+        scope = _scope.current()
+        if scope is not None:
+            t = scope.get_current_value(self)
+            scope.assign(self, t + _operand(value, t))
+            return self
         t = self.value
-        with torch.no_grad():
-            t.add_(convert_to_tensor(value, t.dtype))
+        if t.requires_grad:
+            with torch.no_grad():
+                t.add_(_operand(value, t))
+        else:  # state (metrics, statistics): a plain in-place add, the cheapest update
+            t.add_(_operand(value, t))
         return self
 
     def assign_sub(self, value) -> "Variable":
+        scope = _scope.current()
+        if scope is not None:
+            t = scope.get_current_value(self)
+            scope.assign(self, t - _operand(value, t))
+            return self
         t = self.value
-        with torch.no_grad():
-            t.sub_(convert_to_tensor(value, t.dtype))
+        if t.requires_grad:
+            with torch.no_grad():
+                t.sub_(_operand(value, t))
+        else:
+            t.sub_(_operand(value, t))
         return self
+
+    # ---------------------------------------------------------------- reads as a tensor
+    # A variable reads as its value wherever a tensor is expected: torch functions and tensor
+    # methods (``__torch_function__``), arithmetic, indexing, ``float()``. Reading goes through
+    # ``value``, so inside a StatelessScope it sees the scope's value.
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        args = [a.value if isinstance(a, Variable) else a for a in args]
+        if kwargs:
+            kwargs = {k: v.value if isinstance(v, Variable) else v for k, v in kwargs.items()}
+        return func(*args, **(kwargs or {}))
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.value, name)
+
+    def __add__(self, other):
+        return self.value + other
+
+    def __radd__(self, other):
+        return other + self.value
+
+    def __sub__(self, other):
+        return self.value - other
+
+    def __rsub__(self, other):
+        return other - self.value
+
+    def __mul__(self, other):
+        return self.value * other
+
+    def __rmul__(self, other):
+        return other * self.value
+
+    def __truediv__(self, other):
+        return self.value / other
+
+    def __rtruediv__(self, other):
+        return other / self.value
+
+    def __pow__(self, other):
+        return self.value ** other
+
+    def __matmul__(self, other):
+        return self.value @ other
+
+    def __neg__(self):
+        return -self.value
+
+    def __abs__(self):
+        return abs(self.value)
+
+    def __lt__(self, other):
+        return self.value < other
+
+    def __le__(self, other):
+        return self.value <= other
+
+    def __gt__(self, other):
+        return self.value > other
+
+    def __ge__(self, other):
+        return self.value >= other
+
+    def __getitem__(self, index):
+        return self.value[index]
+
+    def __float__(self):
+        return float(self.value)
+
+    def __int__(self):
+        return int(self.value)
 
     def __repr__(self) -> str:
         return (f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, "
                 f"trainable={self.trainable}>")
+
+
+def _operand(value, target):
+    """``value`` ready to combine with ``target``: numbers stay numbers, tensors are detached."""
+    if isinstance(value, torch.Tensor):
+        return value.detach()
+    if isinstance(value, (int, float)):
+        return value
+    return convert_to_tensor(value, target.dtype)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lamina import backend
 from lamina import ops
 from lamina.layers.layer import Layer
 
@@ -36,7 +37,7 @@ class Softmax(Layer):
         self.supports_masking = True
 
     def call(self, inputs, mask=None):
-        own = mask is getattr(inputs, "_keras_mask", None) and mask is not None and mask.ndim < inputs.ndim
+        own = mask is backend.get_mask(inputs) and mask is not None and mask.ndim < inputs.ndim
         if mask is not None and not own:
             _check_mask(self, inputs, mask)
             return ops.masked_softmax(inputs, mask, self.axis)

@@ -17,7 +17,8 @@ class AdditiveAttention(Attention):
         use_scale: learn a per-feature ``scale`` vector (glorot_uniform initialised); without
             it the tanh terms are summed.
         dropout: fraction of attention weights to drop during training.
-        seed: accepted for Keras compatibility.
+        seed: an int makes the random draws reproducible (a SeedGenerator per layer); None uses the
+            global generator (seeded by ``lamina.utils.set_random_seed``).
 
     Example:
         >>> import lamina

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from lamina import backend
 from lamina import ops
+from lamina import random as _random
 from lamina.errors import deprecated
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
@@ -22,7 +24,8 @@ class Attention(Layer):
         use_scale: learn a scalar ``scale`` for the scores.
         score_mode: 'dot' or 'concat'.
         dropout: fraction of attention weights to drop during training.
-        seed: accepted for Keras compatibility.
+        seed: an int makes the random draws reproducible (a SeedGenerator per layer); None uses the
+            global generator (seeded by ``lamina.utils.set_random_seed``).
 
     Call arguments:
         inputs: [query, value] or [query, value, key].
@@ -64,6 +67,7 @@ class Attention(Layer):
         self.score_mode = score_mode
         self.dropout = dropout
         self.seed = seed
+        self.seed_generator = _random.seed_generator_for(seed)
 
     # ------------------------------------------------------------------ inputs
     def _validate(self, inputs, mask=None):
@@ -108,7 +112,7 @@ class Attention(Layer):
         q, v = inputs[0], inputs[1]
         k = inputs[2] if len(inputs) > 2 else v
         if mask is None:
-            q_mask, v_mask = getattr(q, "_keras_mask", None), getattr(v, "_keras_mask", None)
+            q_mask, v_mask = backend.get_mask(q), backend.get_mask(v)
         else:
             q_mask, v_mask = mask[0], mask[1]
         scores = self._scores(q, k)
@@ -123,11 +127,11 @@ class Attention(Layer):
             scores = ops.where(keep, scores, scores - _LARGE)
         weights = ops.softmax(scores, -1)
         if training and self.dropout > 0:
-            weights = ops.dropout(weights, self.dropout)
+            weights = _random.dropout(weights, self.dropout, seed=self.seed_generator)
         out = ops.matmul(weights, v)
         if q_mask is not None:
             out = ops.where(ops.expand_dims(ops.cast(q_mask, "bool"), -1), out, 0.0)
-            out._keras_mask = q_mask
+            backend.set_mask(out, q_mask)
         if return_attention_scores:
             return out, weights
         return out
@@ -136,7 +140,7 @@ class Attention(Layer):
         if mask is not None:
             return mask[0] if isinstance(mask, (list, tuple)) else None
         if isinstance(inputs, (list, tuple)) and inputs:
-            return getattr(inputs[0], "_keras_mask", None)
+            return backend.get_mask(inputs[0])
         return None
 
     def compute_output_shape(self, input_shape):

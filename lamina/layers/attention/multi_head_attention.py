@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
+from lamina import backend
 from lamina import constraints, initializers, ops, regularizers
+from lamina import random as _random
 from lamina.layers.attention.projection import HeadProjection
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
@@ -48,7 +50,8 @@ class MultiHeadAttention(Layer):
         kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
         activity_regularizer, kernel_constraint, bias_constraint: for the projections.
         use_gate: multiply the attention output by a sigmoid gate computed from the query.
-        seed: accepted for Keras compatibility.
+        seed: an int makes the random draws reproducible (a SeedGenerator per layer); None uses the
+            global generator (seeded by ``lamina.utils.set_random_seed``).
 
     Call arguments:
         query: (batch, Tq, dim). value: (batch, Tv, dim_v). key: (batch, Tv, dim_k), default
@@ -122,6 +125,7 @@ class MultiHeadAttention(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.use_gate = use_gate
         self.seed = seed
+        self.seed_generator = _random.seed_generator_for(seed)
         self._scale = 1.0 / math.sqrt(float(key_dim))
 
     # ------------------------------------------------------------------ sub-layers
@@ -210,13 +214,13 @@ class MultiHeadAttention(Layer):
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False):
         if query_mask is None:
-            query_mask = getattr(query, "_keras_mask", None)
+            query_mask = backend.get_mask(query)
         if value_mask is None:
-            value_mask = getattr(value, "_keras_mask", None)
+            value_mask = backend.get_mask(value)
         if key is None:
             key = value
         elif key_mask is None:
-            key_mask = getattr(key, "_keras_mask", None)
+            key_mask = backend.get_mask(key)
         causal_only = (use_causal_mask and query_mask is None and value_mask is None and key_mask is None
                        and attention_mask is None and self.sliding_window is None)
         mask = None if causal_only else self._attention_mask(
@@ -227,7 +231,8 @@ class MultiHeadAttention(Layer):
         v = self._value_dense(value)
         rate = self.dropout if training else 0.0
         scores = None
-        if self._fast and not return_attention_scores:
+        # Seeded dropout draws its own mask, so it takes the general path.
+        if self._fast and not return_attention_scores and not (rate > 0 and self.seed_generator is not None):
             if mask is not None:
                 mask = ops.expand_dims(mask, 1) if mask.ndim == 3 else mask
             q, k, v = (ops.transpose(t, _HEADS_FIRST) for t in (q, k, v))
@@ -242,7 +247,7 @@ class MultiHeadAttention(Layer):
             out = out * gate
         out = self._output_dense(out)
         if query_mask is not None:
-            out._keras_mask = query_mask
+            backend.set_mask(out, query_mask)
         if return_attention_scores:
             return out, scores
         return out
@@ -282,7 +287,7 @@ class MultiHeadAttention(Layer):
             probs = ops.masked_softmax(scores, mask, axes)
         else:
             probs = ops.softmax(scores, axes)
-        weights = ops.dropout(probs, rate) if rate > 0 else probs
+        weights = _random.dropout(probs, rate, seed=self.seed_generator) if rate > 0 else probs
         return ops.einsum(self._combine_eq, weights, v), probs
 
     # ------------------------------------------------------------------ shapes & config

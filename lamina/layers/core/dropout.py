@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import ops
+from lamina import random as _random
 from lamina.layers.layer import Layer
 
 
@@ -14,8 +15,8 @@ class Dropout(Layer):
         rate: fraction to drop, in [0, 1) (Keras 1: ``p``).
         noise_shape: shape of the binary mask, broadcast over the inputs (None entries take
             the input's size).
-        seed: accepted for Keras compatibility; use lamina.utils.set_random_seed for
-            reproducible runs.
+        seed: an int makes the masks reproducible (a ``SeedGenerator`` per layer); None draws
+            from the backend's global generator (seeded by ``lamina.utils.set_random_seed``).
     """
 
     _legacy_kwargs = {"p": ("rate", None)}
@@ -30,11 +31,14 @@ class Dropout(Layer):
         self.rate = float(rate)
         self.noise_shape = tuple(noise_shape) if noise_shape is not None else None
         self.seed = seed
+        self.seed_generator = _random.seed_generator_for(seed)
         self.supports_masking = True
 
     def call(self, inputs, training=False):
         if training and self.rate > 0:
-            return ops.dropout(inputs, self.rate, self.noise_shape)
+            if self.seed_generator is None:
+                return ops.dropout(inputs, self.rate, self.noise_shape)
+            return _random.dropout(inputs, self.rate, self.noise_shape, seed=self.seed_generator)
         return inputs
 
     def compute_output_shape(self, input_shape):

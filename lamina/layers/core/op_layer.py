@@ -8,21 +8,34 @@ from lamina.utils import naming
 
 
 class OpLayer(Layer):
-    """Applies the elementwise op ``op_name`` from lamina.ops to its (one or two) arguments."""
+    """Applies the elementwise op ``op_name`` from lamina.ops to its (one or two) arguments.
 
-    def __init__(self, op_name, **kwargs):
+    ``reverse=True`` computes ``op(y, x)``: ``2 - x`` is called on ``(x, 2)`` so that the
+    symbolic tensor comes first.
+    """
+
+    def __init__(self, op_name, reverse=False, **kwargs):
         if kwargs.get("name") is None:
             kwargs["name"] = naming.auto_name(op_name)  # 'add', 'multiply_1', ... as Keras names them
         super().__init__(**kwargs)
         self.op_name = op_name
+        self.reverse = bool(reverse)
         self._fn = getattr(ops, op_name)
 
     def call(self, x, y=None):
-        return self._fn(x) if y is None else self._fn(x, y)
+        if y is None:
+            return self._fn(x)
+        if self.reverse:
+            if not ops.is_tensor(y):  # a Python number: a tensor of x's dtype, as x + 2 would use
+                y = ops.convert_to_tensor(y, ops.dtype(x) if isinstance(y, (int, float)) else None)
+            return self._fn(y, x)
+        return self._fn(x, y)
 
     def get_config(self):
         config = super().get_config()
         config["op_name"] = self.op_name
+        if self.reverse:
+            config["reverse"] = True
         return config
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from lamina import backend
 from lamina import ops
 from lamina.layers.input_spec import format_shape
 from lamina.layers.layer import Layer
@@ -125,7 +126,7 @@ def input_masks(inputs, mask=None):
     if mask is not None:
         masks = list(mask) if isinstance(mask, (list, tuple)) else [mask]
     elif isinstance(inputs, (list, tuple)):
-        masks = [getattr(x, "_keras_mask", None) for x in inputs]
+        masks = [backend.get_mask(x) for x in inputs]
     else:
         return None
     return masks if any(m is not None for m in masks) else None

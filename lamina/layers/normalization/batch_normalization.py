@@ -122,11 +122,17 @@ class BatchNormalization(Layer):
                         f"less than the inputs, received mask shape {tuple(mask.shape)} for inputs "
                         f"of shape {tuple(inputs.shape)}."
                     )
-                return ops.batch_norm_train_masked(inputs, mask, self.gamma, self.beta, self.moving_mean,
-                                                   self.moving_variance, self.axis, self.momentum,
-                                                   self.epsilon)
-            return ops.batch_norm_train(inputs, self.gamma, self.beta, self.moving_mean,
-                                        self.moving_variance, self.axis, self.momentum, self.epsilon)
+                out, mean, var = ops.batch_norm_train_masked(
+                    inputs, mask, self.gamma, self.beta, self.moving_mean, self.moving_variance,
+                    self.axis, self.momentum, self.epsilon)
+            else:
+                out, mean, var = ops.batch_norm_train(
+                    inputs, self.gamma, self.beta, self.moving_mean, self.moving_variance, self.axis,
+                    self.momentum, self.epsilon)
+            # The op returns the new statistics; the variables change only through assign.
+            self._assign_state("moving_mean", mean)
+            self._assign_state("moving_variance", var)
+            return out
         return ops.batch_norm_inference(inputs, self.moving_mean, self.moving_variance, self.gamma,
                                         self.beta, self.axis, self.epsilon)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import ops
+from lamina import random as _random
 from lamina.layers.layer import Layer
 
 _ALPHA = 1.6732632423543772848170429916717
@@ -18,7 +19,8 @@ class AlphaDropout(Layer):
         rate: fraction to drop, in [0, 1).
         noise_shape: shape of the keep/drop mask, broadcast over the inputs (None entries take
             the input's size).
-        seed: accepted for Keras compatibility.
+        seed: an int makes the random draws reproducible (a SeedGenerator per layer); None uses the
+            global generator (seeded by ``lamina.utils.set_random_seed``).
 
     Example:
         >>> import lamina
@@ -33,6 +35,7 @@ class AlphaDropout(Layer):
         self.rate = float(rate)
         self.noise_shape = list(noise_shape) if noise_shape is not None else None
         self.seed = seed
+        self.seed_generator = _random.seed_generator_for(seed)
         self.supports_masking = True
 
     def call(self, inputs, training=False):
@@ -41,7 +44,7 @@ class AlphaDropout(Layer):
         shape = None
         if self.noise_shape is not None:
             shape = tuple(inputs.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
-        keep = ops.bernoulli_like(inputs, 1.0 - self.rate, shape)
+        keep = _random.bernoulli_like(inputs, 1.0 - self.rate, shape, seed=self.seed_generator)
         alpha_p = -_ALPHA * _SCALE
         a = ((1 - self.rate) * (1 + self.rate * alpha_p ** 2)) ** -0.5
         b = -a * alpha_p * self.rate

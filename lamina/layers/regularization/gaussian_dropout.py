@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from lamina import ops
+from lamina import random as _random
 from lamina.layers.layer import Layer
 
 
@@ -14,7 +15,8 @@ class GaussianDropout(Layer):
 
     Args:
         rate: the equivalent drop probability, in [0, 1) (Keras 1: ``p``).
-        seed: accepted for Keras compatibility.
+        seed: an int makes the random draws reproducible (a SeedGenerator per layer); None uses the
+            global generator (seeded by ``lamina.utils.set_random_seed``).
 
     Example:
         >>> import lamina
@@ -32,11 +34,13 @@ class GaussianDropout(Layer):
             )
         self.rate = float(rate)
         self.seed = seed
+        self.seed_generator = _random.seed_generator_for(seed)
         self.supports_masking = True
 
     def call(self, inputs, training=False):
         if training and self.rate > 0:
-            return inputs * ops.normal_like(inputs, 1.0, math.sqrt(self.rate / (1.0 - self.rate)))
+            return inputs * _random.normal_like(inputs, 1.0, math.sqrt(self.rate / (1.0 - self.rate)),
+                                                     seed=self.seed_generator)
         return inputs
 
     def compute_output_shape(self, input_shape):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import ops
+from lamina import random as _random
 from lamina.layers.layer import Layer
 
 
@@ -12,7 +13,8 @@ class GaussianNoise(Layer):
 
     Args:
         stddev: standard deviation of the noise, >= 0.
-        seed: accepted for Keras compatibility.
+        seed: an int makes the random draws reproducible (a SeedGenerator per layer); None uses the
+            global generator (seeded by ``lamina.utils.set_random_seed``).
 
     Example:
         >>> import lamina
@@ -28,11 +30,12 @@ class GaussianNoise(Layer):
             )
         self.stddev = float(stddev)
         self.seed = seed
+        self.seed_generator = _random.seed_generator_for(seed)
         self.supports_masking = True
 
     def call(self, inputs, training=False):
         if training and self.stddev > 0:
-            return inputs + ops.normal_like(inputs, 0.0, self.stddev)
+            return inputs + _random.normal_like(inputs, 0.0, self.stddev, seed=self.seed_generator)
         return inputs
 
     def compute_output_shape(self, input_shape):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina import config as _config
 from lamina import ops
+from lamina import random as _random
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 
@@ -21,6 +22,7 @@ class _SpatialDropout(Layer):
             )
         self.rate = float(rate)
         self.seed = seed
+        self.seed_generator = _random.seed_generator_for(seed)
         self.data_format = _data_format(type(self).__name__, data_format)
         self.input_spec = InputSpec(ndim=self._rank + 2)
         self.supports_masking = True
@@ -37,7 +39,7 @@ class _SpatialDropout(Layer):
         else:
             noise = (shape[0],) + spatial + (shape[-1],)
         keep = 1.0 - self.rate
-        return inputs * (ops.bernoulli_like(inputs, keep, noise) / keep)
+        return inputs * (_random.bernoulli_like(inputs, keep, noise, seed=self.seed_generator) / keep)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
@@ -69,7 +71,8 @@ class SpatialDropout1D(_SpatialDropout):
 
     Args:
         rate: fraction of channels to drop, in [0, 1] (Keras 1: ``p``).
-        seed: accepted for Keras compatibility.
+        seed: an int makes the random draws reproducible (a SeedGenerator per layer); None uses the
+            global generator (seeded by ``lamina.utils.set_random_seed``).
 
     Input shape: (batch, steps, channels); output shape: the same.
 
@@ -94,7 +97,8 @@ class SpatialDropout2D(_SpatialDropout):
     Args:
         rate: fraction of channels to drop, in [0, 1] (Keras 1: ``p``).
         data_format: 'channels_last' or 'channels_first' (default: image_data_format()).
-        seed: accepted for Keras compatibility.
+        seed: an int makes the random draws reproducible (a SeedGenerator per layer); None uses the
+            global generator (seeded by ``lamina.utils.set_random_seed``).
 
     Example:
         >>> import lamina
@@ -114,7 +118,8 @@ class SpatialDropout3D(_SpatialDropout):
     Args:
         rate: fraction of channels to drop, in [0, 1] (Keras 1: ``p``).
         data_format: 'channels_last' or 'channels_first' (default: image_data_format()).
-        seed: accepted for Keras compatibility.
+        seed: an int makes the random draws reproducible (a SeedGenerator per layer); None uses the
+            global generator (seeded by ``lamina.utils.set_random_seed``).
 
     Example:
         >>> import lamina

@@ -11,6 +11,7 @@ With ``recurrent_dropout`` (or ``implementation=1``) each gate gets its own mask
 
 from __future__ import annotations
 
+from lamina import random as _random
 from lamina import activations, constraints, initializers, ops, regularizers
 from lamina.layers.layer import Layer
 
@@ -51,11 +52,13 @@ class RNNCellBase(Layer):
         self.dropout = min(1.0, max(0.0, float(dropout)))
         self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
         self.seed = seed
+        self.seed_generator = _random.seed_generator_for(seed)
         self.implementation = 1 if self.recurrent_dropout else implementation
         self.state_size = units
         self.output_size = units
-        self._dropout_mask = None
-        self._recurrent_dropout_mask = None
+        # The masks of the sequence being processed, made on first use and dropped when it ends
+        # (call-local state: the dict is emptied, never rebound, so a call sets no attribute).
+        self._masks = {}
 
     # ------------------------------------------------------------------ weights
     def _add_kernels(self, input_dim):
@@ -87,25 +90,27 @@ class RNNCellBase(Layer):
     def _make_mask(self, like, rate):
         keep = 1.0 - rate
         shape = ((self._gates,) if self._per_gate() else ()) + tuple(like.shape)
-        return ops.random_bernoulli_mask(shape, keep, like=like) / keep
+        return _random.bernoulli_like(like, keep, shape, seed=self.seed_generator) / keep
 
     def get_dropout_mask(self, step_input):
         """The input dropout mask of the current sequence (made on first use)."""
-        if self._dropout_mask is None and 0.0 < self.dropout < 1.0:
-            self._dropout_mask = self._make_mask(step_input, self.dropout)
-        return self._dropout_mask
+        m = self._masks.get("dropout")
+        if m is None and 0.0 < self.dropout < 1.0:
+            m = self._masks["dropout"] = self._make_mask(step_input, self.dropout)
+        return m
 
     def get_recurrent_dropout_mask(self, step_state):
         """The recurrent dropout mask of the current sequence (made on first use)."""
-        if self._recurrent_dropout_mask is None and 0.0 < self.recurrent_dropout < 1.0:
-            self._recurrent_dropout_mask = self._make_mask(step_state, self.recurrent_dropout)
-        return self._recurrent_dropout_mask
+        m = self._masks.get("recurrent")
+        if m is None and 0.0 < self.recurrent_dropout < 1.0:
+            m = self._masks["recurrent"] = self._make_mask(step_state, self.recurrent_dropout)
+        return m
 
     def reset_dropout_mask(self):
-        self._dropout_mask = None
+        self._masks.pop("dropout", None)
 
     def reset_recurrent_dropout_mask(self):
-        self._recurrent_dropout_mask = None
+        self._masks.pop("recurrent", None)
 
     # ------------------------------------------------------------------ computation
     def sequence_inputs(self, inputs, training=False):

@@ -25,7 +25,8 @@ class LSTMCell(RNNCellBase):
         recurrent_constraint, bias_constraint: as in Keras.
         dropout, recurrent_dropout: fraction of the inputs / of the recurrent state dropped
             in training, with masks fixed over the time steps of a sequence.
-        seed: accepted for Keras compatibility.
+        seed: an int makes the random draws reproducible (a SeedGenerator per layer); None uses the
+            global generator (seeded by ``lamina.utils.set_random_seed``).
 
     Call arguments:
         inputs: (batch, features). states: [h, c], each (batch, units). training: bool.

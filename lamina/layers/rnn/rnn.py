@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina import backend, ops
 from lamina.layers.input_spec import InputSpec, check_input
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
@@ -113,7 +113,15 @@ class RNN(Layer):
         if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell._build_with((step_shape,))
         if self.stateful and input_shape[0] is not None and self.states is None:
-            self.states = self.get_initial_state(input_shape[0])
+            self.states = self._state_variables(self.get_initial_state(input_shape[0]))
+
+    def _state_variables(self, values):
+        """A stateful layer's states: non-trainable Variables (nested like the cell's states),
+        updated with ``assign`` after each call."""
+        return map1(lambda t: backend.Variable(ops.stop_gradient(t), trainable=False, name="state"), values)
+
+    def _own_state_variables(self) -> list:
+        return flatten(self.states) if self.stateful and self.states is not None else []
 
     def get_initial_state(self, batch_size):
         """Zero states for ``batch_size`` sequences (one tensor per state, nested for stacks)."""
@@ -132,8 +140,8 @@ class RNN(Layer):
         if not self.stateful:
             return
         if states is None:
-            if self.states is not None:
-                self.states = map1(ops.zeros_like, self.states)
+            for v in flatten(self.states) if self.states is not None else ():
+                v.assign(ops.zeros_like(v.value))
             return
         states = as_list(states)
         flat = flatten(self.states) if self.states is not None else None
@@ -144,7 +152,11 @@ class RNN(Layer):
                 "values. Pass one array per state, e.g. [h, c] for an LSTM."
             )
         tensors = [ops.convert_to_tensor(v, self.compute_dtype) for v in values]
-        self.states = unflatten(self.states if self.states is not None else states, tensors)
+        if flat is not None and all(tuple(v.shape) == tuple(t.shape) for v, t in zip(flat, tensors)):
+            for v, t in zip(flat, tensors):
+                v.assign(t)
+            return
+        self.states = self._state_variables(unflatten(self.states if self.states is not None else states, tensors))
 
     def reset_state(self, states=None):
         """Keras 3 spelling of ``reset_states``."""
@@ -177,7 +189,11 @@ class RNN(Layer):
         else:
             out, states = self._loop(x, states, mask, training)
         if self.stateful:
-            self.states = map1(ops.stop_gradient, states)
+            if self.states is None:
+                self.states = self._state_variables(states)
+            else:
+                for v, s in zip(flatten(self.states), flatten(states)):
+                    v.assign(ops.stop_gradient(s))
         if self.return_state:
             return [out] + list(states)
         return out
@@ -201,7 +217,7 @@ class RNN(Layer):
             return map1(lambda s: ops.cast(ops.convert_to_tensor(s), self.compute_dtype), given)
         if self.stateful:
             if self.states is None:
-                self.states = self.get_initial_state(batch)
+                self.states = self._state_variables(self.get_initial_state(batch))
             have = flatten(self.states)[0].shape[0]
             if have != batch:
                 raise ValueError(
@@ -210,7 +226,8 @@ class RNN(Layer):
                     f"call: use batch_size={have} (and shuffle=False) in fit/predict, or drop "
                     "incomplete batches."
                 )
-            return list(self.states)
+            # A copy: the call's graph must not see the in-place update of the state afterwards.
+            return map1(lambda v: ops.copy(v.value), list(self.states))
         return self.get_initial_state(batch)
 
     def _loop(self, x, states, mask, training):

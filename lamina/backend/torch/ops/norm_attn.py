@@ -56,17 +56,20 @@ def batch_norm_inference(x, mean, variance, gamma, beta, axis, epsilon):
 
 
 def batch_norm_train(x, gamma, beta, moving_mean, moving_variance, axis, momentum, epsilon):
-    """Normalise with the batch's statistics and update the moving ones in place, as Keras:
+    """Normalise with the batch's statistics; return ``(y, new_moving_mean, new_moving_variance)``
+    without touching the moving statistics given, as Keras computes them:
     ``moving = momentum * moving + (1 - momentum) * batch`` with the *biased* batch variance.
 
-    torch's fused kernel updates its running variance with the unbiased variance; the update is
-    corrected on the (features,) vector afterwards, which costs nothing per element.
+    torch's fused kernel updates the running statistics it is given in place, with the unbiased
+    variance: it gets copies, and the variance is corrected on the (features,) vector afterwards,
+    which costs nothing per element. Under ``torch.func`` transforms the moments are computed
+    with plain ops instead (the fused kernel's in-place update cannot be traced there).
     """
     xc, back = _channels_second(x, axis)
     n = xc.numel() // xc.shape[1]
-    if n <= 1 or not moving_variance.is_floating_point():
+    if n <= 1 or not moving_variance.is_floating_point() or _in_functorch():
         mean, var = _moments(xc, [d for d in range(xc.dim()) if d != 1])
-        _update_moving(moving_mean, moving_variance, mean, var, momentum)
+        new_mean, new_var = _new_moving(moving_mean, moving_variance, mean, var, momentum)
         shape = [1] * xc.dim()
         shape[1] = -1
         out = (xc - mean.reshape(shape)) * torch.rsqrt(var.reshape(shape) + epsilon)
@@ -74,17 +77,20 @@ def batch_norm_train(x, gamma, beta, moving_mean, moving_variance, axis, momentu
             out = out * gamma.reshape(shape)
         if beta is not None:
             out = out + beta.reshape(shape)
-        return back(out)
+        return back(out), new_mean, new_var
     # torch's kernel updates the statistics it is given in place and saves them for backward:
-    # give it copies ((features,) vectors) so the layer's buffers can be corrected afterwards.
+    # give it copies ((features,) vectors).
     run_mean, run_var = moving_mean.clone(), moving_variance.clone()
     out = F.batch_norm(xc, run_mean, run_var, gamma, beta, True, 1.0 - momentum, epsilon)
     with torch.no_grad():
-        moving_mean.copy_(run_mean)
         # torch added (1 - momentum) * var * n / (n - 1); Keras adds (1 - momentum) * var.
-        kept = moving_variance.mul_(momentum)
-        moving_variance.add_((run_var - kept) * ((n - 1) / n))
-    return back(out)
+        kept = moving_variance * momentum
+        new_var = (run_var - kept) * ((n - 1) / n) + kept
+    return back(out), run_mean, new_var
+
+
+def _in_functorch() -> bool:
+    return torch._C._functorch.peek_interpreter_stack() is not None
 
 
 def _moments(x, dims):
@@ -92,16 +98,16 @@ def _moments(x, dims):
     return mean, var
 
 
-def _update_moving(moving_mean, moving_variance, mean, var, momentum):
-    with torch.no_grad():
-        moving_mean.mul_(momentum).add_(mean.detach().to(moving_mean.dtype), alpha=1.0 - momentum)
-        moving_variance.mul_(momentum).add_(var.detach().to(moving_variance.dtype), alpha=1.0 - momentum)
+def _new_moving(moving_mean, moving_variance, mean, var, momentum):
+    mean, var = mean.detach().to(moving_mean.dtype), var.detach().to(moving_variance.dtype)
+    return (moving_mean * momentum + mean * (1.0 - momentum),
+            moving_variance * momentum + var * (1.0 - momentum))
 
 
 def batch_norm_train_masked(x, mask, gamma, beta, moving_mean, moving_variance, axis, momentum,
                             epsilon, count_epsilon=1e-7):
     """Batch normalisation whose statistics use only positions where ``mask`` (x.ndim - 1
-    dimensions, broadcast over the last axis) is true, as Keras does."""
+    dimensions, broadcast over the last axis) is true, as Keras does; returns ``(y, new_moving_mean, new_moving_variance)``."""
     nd = x.dim()
     axis = axis % nd
     dims = [d for d in range(nd) if d != axis]
@@ -111,7 +117,7 @@ def batch_norm_train_masked(x, mask, gamma, beta, moving_mean, moving_variance, 
     mean = torch.sum(x * w, dim=dims, keepdim=True) / (count + count_epsilon)
     diff = torch.where(m, x - mean, torch.zeros((), dtype=x.dtype, device=x.device))
     var = torch.sum(diff * diff, dim=dims, keepdim=True) / (count + count_epsilon)
-    _update_moving(moving_mean, moving_variance, mean.reshape(-1), var.reshape(-1), momentum)
+    new_mean, new_var = _new_moving(moving_mean, moving_variance, mean.reshape(-1), var.reshape(-1), momentum)
     shape = [1] * nd
     shape[axis] = -1
     inv = torch.rsqrt(var + epsilon)
@@ -120,7 +126,7 @@ def batch_norm_train_masked(x, mask, gamma, beta, moving_mean, moving_variance, 
     out = (x - mean) * inv
     if beta is not None:
         out = out + beta.reshape(shape)
-    return out
+    return out, new_mean, new_var
 
 
 def layer_norm(x, gamma, beta, axes, epsilon):
@@ -166,9 +172,12 @@ def group_norm(x, groups, gamma, beta, axis, epsilon):
         return F.group_norm(x, groups, gamma, beta, epsilon)
     if axis != nd - 1:
         return group_norm(x.movedim(axis, -1), groups, gamma, beta, -1, epsilon).movedim(-1, axis)
+    shape = x.shape
+    if _in_functorch():  # vmap cannot query the channels_last layout used below
+        flat = x.reshape(shape[0], -1, shape[-1]).movedim(-1, 1).contiguous()
+        return F.group_norm(flat, groups, gamma, beta, epsilon).movedim(1, -1).reshape(shape)
     # Features last: a (batch, features, positions, 1) view of the data is torch's channels_last
     # layout, which its group_norm kernel reads without a copy.
-    shape = x.shape
     view = x.reshape(shape[0], -1, 1, shape[-1]).permute(0, 3, 1, 2)
     out = F.group_norm(view, groups, gamma, beta, epsilon)
     return out.permute(0, 2, 3, 1).reshape(shape)

@@ -98,6 +98,8 @@ def fused_rnn(mode, inputs, initial_states, kernel, recurrent_kernel, bias=None,
     """
     if mode not in _MODES:
         raise ValueError(f"fused_rnn: mode must be one of {_MODES}, received {mode!r}.")
+    if torch._C._functorch.peek_interpreter_stack() is not None:
+        return None  # torch.func has no batching rule for the fused kernels: run the step loop
     params = _torch_params(mode, kernel, recurrent_kernel, bias)
     dtype = params[0].dtype
     if inputs.dtype != dtype:
