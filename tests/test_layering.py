@@ -64,7 +64,15 @@ def _edges():
     return {m: _top_level_imports(p) - {m} for m, p in MODULES.items()}
 
 
+# Keras 2's K.* API is reached lazily through lamina.backend.__getattr__ but is built on ops,
+# layers and models: it sits at the top, with the other compatibility modules.
+SUBPACKAGE_RANK = {"lamina.backend.legacy": 6}
+
+
 def _rank(module):
+    for prefix, rank in SUBPACKAGE_RANK.items():
+        if module == prefix or module.startswith(prefix + "."):
+            return rank
     parts = module.split(".")
     return RANK.get(parts[1]) if len(parts) > 1 else None
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import _internal as ops
 from lamina.utils.registry import lookup
 
 

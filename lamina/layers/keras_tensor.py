@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lamina import tree
+
 
 class KerasTensor:
     """A symbolic tensor: a shape (with None for unknown sizes), a dtype, and where it came from.
@@ -97,7 +99,10 @@ class Node:
 
 
 def flatten(structure):
-    """Flatten nested lists/tuples/dicts into a list of leaves (dicts in key order)."""
+    """Flatten nested lists/tuples/dicts into a list of leaves.
+
+    Unlike ``lamina.tree.flatten`` (sorted dict keys, as Keras), dicts keep their insertion
+    order here: a functional model's dict inputs and outputs are matched in the order given."""
     out = []
     _flatten_into(structure, out)
     return out
@@ -115,13 +120,7 @@ def _flatten_into(s, out):
 
 
 def map_structure(fn, s):
-    if isinstance(s, list):
-        return [map_structure(fn, x) for x in s]
-    if isinstance(s, tuple):
-        return tuple(map_structure(fn, x) for x in s)
-    if isinstance(s, dict):
-        return {k: map_structure(fn, v) for k, v in s.items()}
-    return fn(s)
+    return tree.map_structure(fn, s)
 
 
 def any_symbolic(s) -> bool:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import _internal as ops
 from lamina.utils import naming
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)

@@ -7,7 +7,8 @@ exactly as Keras does; logits go through fused log-softmax / log-sigmoid kernels
 
 from __future__ import annotations
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import _internal as ops
 from lamina.losses import checks
 from lamina.losses.loss import LossFunctionWrapper, reduce_weighted_values, squeeze_or_expand_to_same_rank
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import _internal as ops
 from lamina.losses import checks
 from lamina.losses.loss import LossFunctionWrapper, squeeze_or_expand_to_same_rank
 

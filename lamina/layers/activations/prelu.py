@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lamina import constraints, initializers, ops, regularizers
+from lamina import constraints, initializers, regularizers
+from lamina.ops import _internal as ops
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 

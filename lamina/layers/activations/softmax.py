@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lamina import backend
-from lamina import ops
+from lamina.ops import _internal as ops
 from lamina.layers.layer import Layer
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from lamina import backend
-from lamina import ops
 from lamina import random as _random
+from lamina.ops import _internal as ops
 from lamina.errors import deprecated
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 
 from lamina import backend
-from lamina import constraints, initializers, ops, regularizers
+from lamina import constraints, initializers, regularizers
 from lamina import random as _random
+from lamina.ops import _internal as ops
 from lamina.layers.attention.projection import HeadProjection
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from lamina import activations, constraints, initializers, ops, regularizers
+from lamina import activations, constraints, initializers, regularizers
+from lamina.ops import _internal as ops
 from lamina.layers.layer import Layer
 
 

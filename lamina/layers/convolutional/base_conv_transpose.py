@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lamina import initializers, ops
+from lamina import initializers
+from lamina.ops import _internal as ops
 from lamina.layers.convolutional import conv_utils as cu
 from lamina.layers.convolutional.base_window import BaseWindowConv
 

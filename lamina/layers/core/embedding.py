@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lamina import constraints, initializers, ops, regularizers
+from lamina import constraints, initializers, regularizers
+from lamina.ops import _internal as ops
 from lamina.errors import deprecated
 from lamina.layers.layer import Layer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-from lamina import ops
+from lamina.ops import _internal as ops
 from lamina.errors import LaminaDeprecationWarning
 from lamina.layers.layer import Layer
 from lamina.layers.normalization._common import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import _internal as ops
 from lamina.layers.layer import Layer
 from lamina.layers.normalization._common import check_axes, normalize_axes
 

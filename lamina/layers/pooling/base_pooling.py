@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import _internal as ops
 from lamina.layers.convolutional import conv_utils as cu
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer

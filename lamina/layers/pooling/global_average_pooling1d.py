@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import _internal as ops
 from lamina.layers.pooling.base_global_pooling import BaseGlobalPooling
 
 

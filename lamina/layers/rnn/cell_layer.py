@@ -16,7 +16,8 @@ The fused kernel is used when all of these hold:
 
 from __future__ import annotations
 
-from lamina import activations, ops, regularizers
+from lamina import activations, regularizers
+from lamina.ops import _internal as ops
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.rnn.rnn import RNN
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina import ops, tree
 
 
 def as_list(s):
@@ -21,10 +21,7 @@ def map2(fn, a, b):
     return fn(a, b)
 
 
-def flatten(s):
-    if isinstance(s, (list, tuple)):
-        return [y for x in s for y in flatten(x)]
-    return [s]
+flatten = tree.flatten
 
 
 def group(flat, sizes):

@@ -123,7 +123,7 @@ def test_op_extends_with_zeros_and_bias_beyond_torch_output_padding():
     x = np.random.default_rng(2).standard_normal((1, 4, 2)).astype("float32")
     kernel = np.random.default_rng(3).standard_normal((3, 5, 2)).astype("float32")
     bias = np.arange(5, dtype="float32")
-    y = lamina.ops.conv_transpose(torch.from_numpy(x), torch.from_numpy(kernel), 2, "valid", 3,
+    y = lamina.ops._internal.conv_transpose(torch.from_numpy(x), torch.from_numpy(kernel), 2, "valid", 3,
                                   "channels_last", 1, torch.from_numpy(bias)).numpy()
     expected = _reference(x, kernel, bias, (2,), "valid", (3,), (1,), "channels_last")
     assert y.shape == expected.shape == (1, 12, 5)

@@ -1,0 +1,1 @@
+"""Backend-neutral helpers shared by every backend (pure Python: no torch, no jax)."""
