@@ -13,6 +13,7 @@ from lamina.layers import Input, InputSpec, KerasTensor, Layer  # noqa: F401
 from lamina import models  # noqa: F401
 from lamina import callbacks, datasets, losses, metrics, optimizers, preprocessing, saving, utils  # noqa: F401
 from lamina.models import Model, Sequential  # noqa: F401
+from lamina import wrappers  # noqa: F401  (scikit-learn is imported only when a wrapper is used)
 
 __version__ = "0.1.0"
 
@@ -21,3 +22,4 @@ __all__ = [
     "activations", "backend", "config", "constraints", "errors", "initializers", "layers",
     "models", "ops", "random", "regularizers", "callbacks", "datasets", "losses", "metrics", "optimizers", "preprocessing", "saving", "utils",
 ]
+__all__ += ["wrappers"]

@@ -75,11 +75,30 @@ class FileFormatError(ValueError):
 
     def __init__(self, path, problem: str, fix: str = ""):
         self.path = str(path)
-        msg = f"Cannot load '{path}': {problem}"
+        self.problem, self.fix = problem, fix
+        msg = f"Cannot load '{path}': {problem}" if path else f"Cannot load this file: {problem}"
         if fix:
             msg += f" {fix}"
         super().__init__(msg)
 
 
 class UnsafeLoadError(ValueError):
-    """Loading would execute code stored in a file; refused unless safe_mode=False."""
+    """A file asks for something a safe load refuses: code stored in it (a Lambda's bytecode,
+    allowed with ``safe_mode=False`` for files you trust), or names, values or sizes a model
+    file never legitimately holds (refused whatever ``safe_mode`` says).
+
+    ``path`` is the file when known; the message then starts with ``Cannot load '<path>':``.
+    """
+
+    def __init__(self, problem: str, path=None):
+        self.path = None if path is None else str(path)
+        self.problem = problem
+        super().__init__(problem if path is None else f"Cannot load '{path}': {problem}")
+
+    def with_path(self, path) -> "UnsafeLoadError":
+        """The same refusal, naming ``path`` (kept as is when it already names a file)."""
+        if self.path is not None:
+            return self
+        err = UnsafeLoadError(self.problem, path)
+        err.__cause__ = self.__cause__
+        return err

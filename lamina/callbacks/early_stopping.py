@@ -61,7 +61,6 @@ class EarlyStopping(MonitorCallback):
         self.best = None
         self.best_epoch = 0
         self.best_weights = None
-        self._warned_missing = False
 
     def on_epoch_end(self, epoch, logs=None):
         current = self._monitor_value(logs, "early stopping")

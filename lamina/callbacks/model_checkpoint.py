@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 import os
-import warnings
 
-from lamina.errors import LaminaWarning, deprecated
+from lamina.errors import deprecated
 
 try:
     from lamina.callbacks.callback import Callback
@@ -143,10 +142,9 @@ class ModelCheckpoint(Callback):
         if self.save_best_only:
             current = (logs or {}).get(self.monitor)
             if current is None:
-                warnings.warn(
-                    f"ModelCheckpoint: can save the best model only with '{self.monitor}' "
-                    f"available, but the logs hold {sorted(logs or {})}; skipping. (Validation "
-                    "values need validation_data.)", LaminaWarning, stacklevel=3)
+                from lamina.callbacks.monitor_callback import check_monitor
+
+                check_monitor(self, self.monitor, logs, "saving the best model")
                 return
             current = float(current)
             better = current > self.best if self.mode == "max" else current < self.best

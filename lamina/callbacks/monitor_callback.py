@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
-
 from lamina.callbacks.callback import Callback
-from lamina.errors import LaminaWarning
 
 # Metric names (without 'val_') that improve by going up when mode='auto'.
 _HIGHER_IS_BETTER = (
@@ -38,7 +35,6 @@ class MonitorCallback(Callback):
         self.min_delta = abs(min_delta)
         self.best = None
         self._higher_is_better = None
-        self._warned_missing = False
 
     def _direction_is_up(self) -> bool:
         if self.mode != "auto":
@@ -63,16 +59,30 @@ class MonitorCallback(Callback):
         return value + self.min_delta < reference
 
     def _monitor_value(self, logs, what: str):
-        """``logs[monitor]``, or None with a warning (once per training run) if it is missing."""
+        """``logs[monitor]``; a ValueError listing the available names if it is missing (None
+        while a 'val_' name waits for a validation epoch that fit has scheduled)."""
         value = (logs or {}).get(self.monitor)
-        if value is None and not self._warned_missing:
-            self._warned_missing = True
-            available = ", ".join(repr(k) for k in (logs or {})) or "none"
-            warnings.warn(
-                f"{type(self).__name__}: {what} is conditioned on '{self.monitor}', which is not "
-                f"in the logs. Available: {available}. Pass monitor= one of those (a 'val_' "
-                "name needs validation_data or validation_split in fit()).",
-                LaminaWarning,
-                stacklevel=3,
-            )
+        if value is None:
+            check_monitor(self, self.monitor, logs, what)
         return value
+
+
+def check_monitor(callback, monitor, logs, what):
+    """Raise the ValueError for a ``monitor`` name that is not in the epoch's ``logs`` (a typo,
+    or a 'val_' name without validation data). Returns quietly when ``monitor`` is a 'val_'
+    name and this epoch ran no validation although fit has some (``validation_freq``)."""
+    logs = logs or {}
+    if monitor in logs:
+        return
+    model = getattr(callback, "model", None)
+    if str(monitor).startswith("val_") and not any(str(k).startswith("val_") for k in logs) \
+            and getattr(model, "_fit_validates", False):
+        return
+    from lamina.errors import suggest
+
+    available = ", ".join(repr(k) for k in logs) or "none"
+    raise ValueError(
+        f"{type(callback).__name__}: {what} is conditioned on monitor={monitor!r}, which is not "
+        f"among the logged values at the end of the epoch: {available}.{suggest(monitor, list(logs))} "
+        "Pass monitor= one of those (a 'val_' name needs validation_data or validation_split "
+        "in fit()).")

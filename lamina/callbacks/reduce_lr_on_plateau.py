@@ -70,7 +70,6 @@ class ReduceLROnPlateau(MonitorCallback):
         self.best = None
         self.cooldown_counter = 0
         self.wait = 0
-        self._warned_missing = False
 
     def in_cooldown(self) -> bool:
         return self.cooldown_counter > 0

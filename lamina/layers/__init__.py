@@ -86,6 +86,7 @@ from lamina.layers.reshaping.zero_padding3d import ZeroPadding3D
 from lamina.layers.reshaping.cropping1d import Cropping1D
 from lamina.layers.reshaping.cropping2d import Cropping2D
 from lamina.layers.reshaping.cropping3d import Cropping3D
+from lamina.layers.cudnn_recurrent import CuDNNGRU, CuDNNLSTM  # Keras 2 (deprecated)
 
 from lamina.saving.serialization_lib import deserialize_layer as deserialize  # noqa: E402
 from lamina.saving.serialization_lib import serialize_layer as serialize  # noqa: E402

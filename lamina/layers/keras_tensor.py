@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from lamina import tree
 
 
 class KerasTensor:
@@ -120,7 +119,15 @@ def _flatten_into(s, out):
 
 
 def map_structure(fn, s):
-    return tree.map_structure(fn, s)
+    """Apply ``fn`` to every leaf. Dicts keep their insertion order (``lamina.tree`` sorts their
+    keys, as Keras does), so that it pairs with ``flatten`` above."""
+    if isinstance(s, list):
+        return [map_structure(fn, x) for x in s]
+    if isinstance(s, tuple):
+        return tuple(map_structure(fn, x) for x in s)
+    if isinstance(s, dict):
+        return {k: map_structure(fn, v) for k, v in s.items()}
+    return fn(s)
 
 
 def any_symbolic(s) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import inspect
 
+from lamina.utils.legacy_module import reexport
+
 from lamina.losses.checks import check_targets  # noqa: F401
 from lamina.losses.hinge import (
     CategoricalHinge,
@@ -72,7 +74,15 @@ for _obj in (
 for _alias in ("mse", "MSE", "mae", "MAE", "mape", "MAPE", "msle", "MSLE", "kld", "KLD",
                "kullback_leibler_divergence", "logcosh", "bce", "BCE"):
     _REGISTRY.add(globals()[_alias], _alias)
+_REGISTRY.add(cosine_similarity, "cosine_proximity", "cosine")  # Keras 2 loss names
 del _obj, _alias
+
+# Keras 2 function names that Keras 3 dropped: they resolve, with a warning naming the new one.
+_KERAS2_NAMES = {"cosine_proximity": "lamina.losses:cosine_similarity",
+                 "cosine": "lamina.losses:cosine_similarity"}
+
+__getattr__, _ = reexport("lamina.losses", _KERAS2_NAMES)
+
 
 ALL_OBJECTS_DICT = _REGISTRY.names
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import inspect
 
+from lamina.utils.legacy_module import reexport
+
 from lamina import losses as _losses
 from lamina.losses.registry import Registry
 from lamina.metrics.accuracy import (
@@ -109,6 +111,15 @@ _FUNCTIONS = {f.__name__: f for f in (
 )}
 
 ALL_OBJECTS_DICT = _REGISTRY.names
+
+# Keras 2 metric function names that Keras 3 dropped: they resolve, with a warning naming the new one.
+_KERAS2_NAMES = {"cosine_proximity": "lamina.losses:cosine_similarity",
+                 "cosine": "lamina.losses:cosine_similarity",
+                 "kld": "lamina.losses:kl_divergence", "KLD": "lamina.losses:kl_divergence",
+                 "kullback_leibler_divergence": "lamina.losses:kl_divergence",
+                 "logcosh": "lamina.losses:log_cosh"}
+
+__getattr__, _ = reexport("lamina.metrics", _KERAS2_NAMES)
 
 
 def _loss_names():

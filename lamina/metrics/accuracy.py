@@ -11,7 +11,10 @@ from lamina.metrics.reduction import MeanMetricWrapper
 
 
 def _t(x):
-    return x if ops.is_tensor(x) else ops.convert_to_tensor(x)
+    """A tensor; booleans (one-hot targets built with dtype=bool) become int32 so that argmax
+    and comparisons work on them."""
+    x = x if ops.is_tensor(x) else ops.convert_to_tensor(x)
+    return ops.cast(x, "int32") if ops.dtype(x) == "bool" else x
 
 
 def _labels(y_true, y_pred):

@@ -6,6 +6,7 @@ from lamina.errors import deprecated
 from lamina import backend, ops
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.keras_tensor import KerasTensor, flatten, map_structure
+from lamina.models.input_rank import adjust_input_rank
 from lamina.models.model import Model
 
 
@@ -128,6 +129,7 @@ class Functional(Model):
         self.__dict__["_n_inputs"] = len(flat_in)
         self.__dict__["_output_slots"] = [slots[id(t)] for t in flat_out]
         self.__dict__["_flat_inputs"] = flat_in
+        self.__dict__["_input_shapes"] = [t.shape for t in flat_in]
         self.__dict__["_flat_outputs"] = flat_out
         self.built = True
 
@@ -196,8 +198,32 @@ class Functional(Model):
             )
         return [inputs]
 
+    def add_loss(self, loss) -> None:
+        """Add a loss term. A symbolic one (Keras 2: ``vae.add_loss(K.mean(...))`` on tensors of
+        the graph) is computed from the inputs at every call; a concrete one is added once."""
+        if any(isinstance(t, KerasTensor) for t in flatten(loss)):
+            self.__dict__.setdefault("_symbolic_losses", []).extend(
+                t for t in flatten(loss) if isinstance(t, KerasTensor))
+            self.__dict__["_loss_graph"] = None
+            return
+        super().add_loss(loss)
+
+    def _with_symbolic_losses(self, inputs, training=None, mask=None):
+        graph = self.__dict__.get("_loss_graph")
+        if graph is None:  # the model's outputs plus its symbolic losses, from the same inputs
+            graph = Functional(self._input_struct, list(self._flat_outputs) + self._symbolic_losses,
+                               name=f"{self.name}_with_losses")
+            self.__dict__["_loss_graph"] = graph
+        outs = graph.call(inputs, training=training, mask=mask)
+        n = len(self._flat_outputs)
+        for term in outs[n:]:
+            super().add_loss(term)  # this call's loss (scope-aware)
+        return _restructure(self._output_struct, outs[:n])
+
     def call(self, inputs, training=None, mask=None):
-        flat = self._flatten_call_inputs(inputs)
+        if self.__dict__.get("_symbolic_losses"):
+            return self._with_symbolic_losses(inputs, training, mask)
+        flat = adjust_input_rank(self, self._flatten_call_inputs(inputs), self._input_shapes)
         if mask is not None:
             for x, m in zip(flat, flatten(mask) if isinstance(mask, (list, tuple, dict)) else [mask]):
                 if m is not None and ops.is_tensor(x):
@@ -245,6 +271,25 @@ class Functional(Model):
 
     def get_build_config(self):
         return {"input_shape": None}
+
+
+_FUNCTIONAL_SUBCLASSES: dict = {}
+
+
+def functional_subclass(cls):
+    """``cls`` (a Model subclass) mixed with Functional, for ``CustomModel(inputs, outputs)``.
+
+    The new class keeps ``cls``'s name and methods (``train_step``...) and takes Functional's
+    graph; ``super().__init__(*args, **kwargs)`` in ``cls`` reaches ``Functional.__init__``.
+    """
+    if issubclass(cls, Functional):
+        return cls
+    sub = _FUNCTIONAL_SUBCLASSES.get(cls)
+    if sub is None:
+        sub = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__,
+                                                     "__qualname__": cls.__qualname__})
+        _FUNCTIONAL_SUBCLASSES[cls] = sub
+    return sub
 
 
 def _out_is_seq(node):

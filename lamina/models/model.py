@@ -28,6 +28,11 @@ class Model(Trainer, Layer):
             from lamina.models.functional import Functional
 
             return Functional.__new__(Functional)
+        if cls is not Model and _functional_arguments(args, kwargs):
+            from lamina.models.functional import functional_subclass
+
+            # Keras 3: a Model subclass called as CustomModel(inputs, outputs) is functional.
+            return super().__new__(functional_subclass(cls))
         return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
@@ -166,3 +171,14 @@ class Model(Trainer, Layer):
         from lamina.saving import api
 
         return api.export(self, filepath, format=format, **kwargs)
+
+
+def _functional_arguments(args, kwargs) -> bool:
+    from lamina.layers.keras_tensor import KerasTensor, flatten
+
+    # Keras's rule: Model(inputs, outputs), Model(inputs, outputs=...) or both by keyword.
+    if not (len(args) == 2 or len(args) == 1 and "outputs" in kwargs
+            or "inputs" in kwargs and "outputs" in kwargs):
+        return False
+    inputs = args[0] if args else kwargs["inputs"]
+    return any(isinstance(t, KerasTensor) for t in flatten(inputs))

@@ -6,6 +6,7 @@ from lamina import backend, ops
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
+from lamina.models.input_rank import adjust_input_rank
 from lamina.models.model import Model
 
 
@@ -168,6 +169,8 @@ class Sequential(Model):
     # ----------------------------------------------------------------- call
     def call(self, inputs, training=None, mask=None):
         x = inputs
+        if self._input_layer is not None and not isinstance(x, (list, tuple, dict)):
+            x = adjust_input_rank(self, [x], [self._input_layer.batch_shape])[0]
         if mask is not None and ops.is_tensor(x):
             backend.set_mask(x, mask)  # the first layer reads it like any incoming mask
         if training is None:

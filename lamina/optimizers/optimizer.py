@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import warnings
 
+import numpy as np
+
 from lamina import backend, errors
 from lamina.optimizers import _checks, _legacy
 from lamina.optimizers.optimizer_state import OptimizerState
@@ -186,7 +188,8 @@ class Optimizer(OptimizerState):
         """
         if self.built:
             return
-        variables = list(variables)
+        variables, handle_paths = _unwrap(variables)
+        paths = handle_paths if paths is None else paths
         if paths is not None:
             paths = [str(p) for p in paths]
             if len(paths) != len(variables):
@@ -233,10 +236,11 @@ class Optimizer(OptimizerState):
                 )
             variables = self._trainable_variables
         else:
-            if not isinstance(variables, list):
-                variables = list(variables)
+            paths = None
+            if not isinstance(variables, list) or variables and isinstance(variables[0], backend.Variable):
+                variables, paths = _unwrap(variables)  # model.trainable_weights: Variable handles
             if not self.built:
-                self.build(variables)
+                self.build(variables, paths)
             if variables is not self._trainable_variables:
                 index = self._indices_of(variables)
                 if index is None:
@@ -252,8 +256,10 @@ class Optimizer(OptimizerState):
             if self.loss_scale_factor is not None:
                 grads = self._kernels.scale(grads, 1.0 / self.loss_scale_factor)
             # The learning rate of this step is computed on the host and handed to the kernels
-            # as an argument (a schedule is evaluated at the current iteration).
-            lr = self._current_learning_rate()
+            # as an argument (a schedule is evaluated at the current iteration). It is rounded to
+            # float32, as Keras stores it: 0.01 and the 0.009999999776 a saved file gives back
+            # then update identically, so save/load/continue is bit-exact.
+            lr = float(np.float32(self._current_learning_rate()))
             if self.gradient_accumulation_steps:
                 self._accumulating_step(grads, variables, index, lr)
             else:
@@ -502,3 +508,12 @@ class Optimizer(OptimizerState):
 def _pick(slots, index):
     """The state tensors of the variables at ``index`` (all of them when ``index`` is None)."""
     return slots if index is None else [slots[i] for i in index]
+
+
+def _unwrap(variables):
+    """Backend tensors (and Keras paths) for ``variables``, which may be lamina Variable handles
+    (``model.trainable_weights``) or the tensors themselves."""
+    variables = list(variables)
+    if variables and all(isinstance(v, backend.Variable) for v in variables):
+        return [v.value for v in variables], [v.path for v in variables]
+    return [v.value if isinstance(v, backend.Variable) else v for v in variables], None

@@ -1,10 +1,10 @@
-"""``keras.preprocessing`` for old tutorials: what Keras 3 still has, and clear errors for the rest.
+"""``keras.preprocessing`` for old tutorials: what Keras 3 still has, and the Keras 1/2 rest.
 
 - ``lamina.preprocessing.sequence.pad_sequences`` (also ``lamina.utils.pad_sequences``);
 - ``lamina.preprocessing.image``: ``load_img``, ``img_to_array``, ``array_to_img``, ``save_img``,
   ``smart_resize``;
 - the Keras 1/2 helpers that Keras 3 removed (``ImageDataGenerator``, ``Tokenizer``,
-  ``TimeseriesGenerator``, ...) raise an ImportError that says what to use instead.
+  ``TimeseriesGenerator``, ``skipgrams`` ...) work, with a warning naming the Keras 3 way.
 """
 
 from lamina.preprocessing import image, sequence, text  # noqa: F401

@@ -18,6 +18,7 @@ import contextlib
 import importlib
 import json
 import os
+import zipfile
 
 from lamina.errors import FileFormatError, UnsafeLoadError, WeightsMismatchError
 from lamina.saving import file_io, keras_archive, legacy_config, legacy_h5, weights_loading, weights_store
@@ -93,17 +94,33 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, save_for
         legacy_h5.save_model(model, filepath, include_optimizer=include_optimizer)
 
 
+# What damaged or crafted file content makes Python, NumPy, h5py or a constructor raise.
+_CONTENT_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, RuntimeError,
+                   ArithmeticError, MemoryError, EOFError, zipfile.BadZipFile, UnicodeError,
+                   AssertionError, LookupError, NotImplementedError)
+
+
 @contextlib.contextmanager
-def _file_errors(filepath):
-    """Report problems inside a file as FileFormatError naming the file."""
+def _file_errors(filepath, what="its model config cannot be loaded"):
+    """Report every problem found inside a file as a lamina error naming the file:
+    ``UnsafeLoadError`` (refused), ``WeightsMismatchError`` or ``FileFormatError``."""
     try:
         yield
-    except (FileFormatError, WeightsMismatchError, UnsafeLoadError, FileNotFoundError):
+    except UnsafeLoadError as e:
+        raise e.with_path(filepath) from e.__cause__
+    except FileFormatError as e:
+        if e.path:
+            raise
+        raise FileFormatError(filepath, e.problem, e.fix) from e.__cause__
+    except (WeightsMismatchError, FileNotFoundError):
         raise
-    except (ValueError, TypeError, KeyError) as e:
-        raise FileFormatError(filepath, f"its model config cannot be loaded: {e}") from e
+    except RecursionError as e:
+        raise FileFormatError(filepath, "its content nests too deeply to be read; the file is "
+                              "damaged or crafted.") from e
     except OSError as e:
         raise FileFormatError(filepath, f"it cannot be read ({e}); the file is truncated or corrupt.") from e
+    except _CONTENT_ERRORS as e:
+        raise FileFormatError(filepath, f"{what}: {type(e).__name__}: {e}") from e
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
@@ -151,12 +168,18 @@ def model_from_json(json_string, custom_objects=None):
     """A new model (fresh weights) from ``model.to_json()`` output, lamina's or Keras's."""
     try:
         config = json.loads(json_string)
+    except RecursionError:
+        raise ValueError("model_from_json() received JSON nested too deeply to be a model "
+                         "config.") from None
     except ValueError as e:
         raise ValueError(f"model_from_json() received text that is not valid JSON ({e}).") from None
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             "model_from_json() expects the JSON of a model config ({'class_name': ..., 'config': "
             f"...}}), received {str(json_string)[:80]!r}.")
+    from lamina.saving.safe_names import check_depth
+
+    check_depth(config)
     config = legacy_config.normalize_model_config(config)
     compile_config = config.pop("compile_config", None)
     with safe_mode_scope(True):
@@ -270,12 +293,17 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
             f"Cannot load weights into model '{model.name}': it is not built yet, so it has no "
             "weights to fill. Give the first layer an input_shape (or start with lamina.Input), "
             "or call the model on a batch of data, then load the weights.")
+    if by_name and kind == "zip":
+        raise ValueError("by_name=True applies to legacy '.h5' weight files only.")
     source = f"'{filepath}'"
+    with _file_errors(filepath, "its weights cannot be loaded"):
+        _load_weights_file(model, filepath, kind, source, by_name, skip_mismatch)
+
+
+def _load_weights_file(model, filepath, kind, source, by_name, skip_mismatch):
     try:
         if kind == "zip":
             with keras_archive.open_archive(filepath) as zf:
-                if by_name:
-                    raise ValueError("by_name=True applies to legacy '.h5' weight files only.")
                 keras_archive.load_weights_from_archive(model, zf, filepath, skip_mismatch)
             return
         if kind != "hdf5":

@@ -17,8 +17,9 @@ from __future__ import annotations
 import importlib
 import inspect
 
-from lamina.errors import suggest
+from lamina.errors import UnsafeLoadError, suggest
 from lamina.saving import object_registration as reg
+from lamina.saving.safe_names import FUNCTION_FAMILIES, allowed_class, allowed_function, check_name
 
 KERAS_MODULES = {
     "layers": "keras.layers", "initializers": "keras.initializers",
@@ -56,10 +57,16 @@ _LAYER_BASE_KWARGS = {"name", "trainable", "dtype", "autocast", "activity_regula
 
 
 def resolve_class(config, custom_objects=None, kind=None):
-    """The class (or function) a config names: user objects first, then lamina's own."""
-    class_name = str(config["class_name"])
+    """The class (or function) a config names: user objects first, then lamina's own
+    (only the kinds a model file may name, see ``safe_names``)."""
+    class_name = check_name(config["class_name"], "class")
     registered = config.get("registered_name")
+    if registered is not None:
+        check_name(registered, "registered class")
     module = config.get("module")
+    if module is not None and not isinstance(module, str):
+        raise UnsafeLoadError(f"the module of class {class_name!r} is {str(module)[:60]!r}, "
+                              "expected a string.")
     for key in (registered, class_name):
         if key:
             obj = reg.get_registered_object(key, custom_objects)
@@ -128,10 +135,10 @@ def lookup_in_family(family, name):
         mod = importlib.import_module(f"lamina.{family}")
     except ImportError:
         return None
-    obj = getattr(mod, name, None)
+    obj = getattr(mod, name, None) if not name.startswith("_") else None
     if obj is None and family == "layers" and name in _LAYER_ALIASES:
         obj = getattr(mod, _LAYER_ALIASES[name], None)
-    if isinstance(obj, type):
+    if allowed_class(obj):
         return obj
     return None
 
@@ -145,22 +152,33 @@ def _candidate_names():
 
 
 def find_function(name, registered=None, custom_objects=None, module=None):
+    """A function a config names: a registered/custom one, else one of lamina's activation,
+    loss or metric functions. Anything else lamina has (``load_model``, ``get``...) is refused
+    with ``UnsafeLoadError``: a file must not make lamina call it."""
+    name = check_name(name, "function")
+    if registered is not None:
+        check_name(registered, "registered function")
     for key in (registered, name):
         if key:
             obj = reg.get_registered_object(key, custom_objects)
             if obj is not None:
                 return obj
+    if module is not None and not isinstance(module, str):
+        raise UnsafeLoadError(f"the module of function {name!r} is {str(module)[:60]!r}, expected "
+                              "a string.")
     family = family_of(module)
-    families = [family] if family else []
-    families += [f for f in ("activations", "losses", "metrics") if f not in families]
+    families = [family] if family in FUNCTION_FAMILIES else []
+    families += [f for f in FUNCTION_FAMILIES if f not in families]
     for fam in families:
-        try:
-            mod = importlib.import_module(f"lamina.{fam}")
-        except ImportError:
-            continue
-        obj = getattr(mod, str(name), None)
-        if callable(obj):
+        obj = lookup_function(fam, name)
+        if obj is not None:
             return obj
+    if (module and family not in FUNCTION_FAMILIES) or _any_lamina_callable(name):
+        raise UnsafeLoadError(
+            f"the file references the function {name!r}{f' of module {module!r}' if module else ''}"
+            "; a model file may only name activation, loss and metric functions (and objects you "
+            "register), so lamina refuses to look it up. If it is your own function, pass "
+            f"custom_objects={{'{name}': {name}}} to load_model.")
     raise ValueError(
         f"Unknown function '{name}'{f' (module {module!r})' if module else ''}. If it is your own "
         f"function, pass custom_objects={{'{name}': {name}}} or decorate it with "
@@ -239,11 +257,23 @@ def _droppable(key, value):
 
 
 def lookup_function(family, name):
+    """lamina's activation/loss/metric function ``name`` of ``family``, or None."""
+    name = str(name)
+    if family not in FUNCTION_FAMILIES or name.startswith("_"):
+        return None
     try:
         mod = importlib.import_module(f"lamina.{family}")
     except ImportError:
         return None
-    obj = getattr(mod, str(name), None)
-    return obj if callable(obj) else None
+    obj = getattr(mod, name, None)
+    return obj if allowed_function(obj, name) else None
+
+
+def _any_lamina_callable(name):
+    import lamina
+
+    mods = [lamina] + [getattr(lamina, m, None) for m in ("models", "saving", "utils", "ops", "backend",
+                                                          "activations", "losses", "metrics")]
+    return any(callable(getattr(m, name, None)) for m in mods if m is not None)
 
 

@@ -15,7 +15,9 @@ from collections import deque
 
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.keras_tensor import KerasTensor, flatten
+from lamina.errors import UnsafeLoadError
 from lamina.saving import legacy_config
+from lamina.saving.safe_names import check_plain
 from lamina.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 
@@ -251,24 +253,41 @@ def _call_node(layer, node_data, keras2, outputs, custom_objects):
         if node_data and len(node_data[0]) > 3 and isinstance(node_data[0][3], dict):
             kwargs = dict(node_data[0][3])
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        check_plain(kwargs, f"the call arguments of layer '{layer.name}' (inbound_nodes)")
         return layer(tensors[0] if len(tensors) == 1 else tensors, **kwargs)
 
     def resolve(x):
         if isinstance(x, dict):
-            if x.get("class_name") == "__keras_tensor__":
+            cls = x.get("class_name")
+            if cls == "__keras_tensor__":
                 h = x["config"]["keras_history"]
                 return outputs[(h[0], h[1])][h[2]]
-            if "class_name" in x:
+            if cls in _CALL_VALUES:
                 return deserialize_keras_object(x, custom_objects)
+            if "class_name" in x:
+                raise UnsafeLoadError(
+                    f"the inbound_nodes of layer '{layer.name}' pass a {str(cls)[:60]!r} object to "
+                    "its call; a file may only pass tensors and plain values (numbers, strings, "
+                    "lists) to layer calls.")
+            check_plain(dict.fromkeys(x), f"the call arguments of layer '{layer.name}' (inbound_nodes)")
             return {k: resolve(v) for k, v in x.items()}
         if isinstance(x, list):
             return [resolve(v) for v in x]
         return x
 
+    if not isinstance(node_data, dict) or not isinstance(node_data.get("args", []), list) \
+            or not isinstance(node_data.get("kwargs", {}), dict):
+        raise ValueError(f"an inbound node of layer '{layer.name}' is {str(node_data)[:80]!r}; "
+                         "expected {'args': [...], 'kwargs': {...}}.")
     args = resolve(node_data.get("args", []))
     kwargs = resolve(node_data.get("kwargs", {}))
+    check_plain(dict.fromkeys(kwargs), f"the call arguments of layer '{layer.name}' (inbound_nodes)")
     kwargs = {k: v for k, v in kwargs.items() if not (k in ("mask", "training") and v is None)}
     return layer(*args, **kwargs)
+
+
+# Special values a call in ``inbound_nodes`` may receive besides tensors and plain values.
+_CALL_VALUES = ("__numpy__", "__slice__", "__ellipsis__")
 
 
 def _resolve_refs(refs, outputs):

@@ -29,9 +29,14 @@ _SAFE_MODE = _SafeMode()
 
 @contextlib.contextmanager
 def safe_mode_scope(safe_mode=True):
-    """Set the safe mode seen by ``deserialize_function`` (and ``Lambda.from_config``) inside."""
+    """Set the safe mode seen by ``deserialize_function`` (and ``Lambda.from_config``) inside.
+
+    Inside a safe scope the mode can never be lowered: a nested ``safe_mode=False`` (a file
+    that makes lamina load another file, say) stays safe.
+    """
     prev = _SAFE_MODE.value
-    _SAFE_MODE.value = None if safe_mode is None else bool(safe_mode)
+    if prev is not True:
+        _SAFE_MODE.value = None if safe_mode is None else bool(safe_mode)
     try:
         yield
     finally:
@@ -57,7 +62,10 @@ def serialize_function(fn):
     """
     if not callable(fn):
         raise TypeError(f"serialize_function() expects a function, received {fn!r}.")
-    if isinstance(fn, types.FunctionType) and (fn.__name__ == "<lambda>" or "<locals>" in fn.__qualname__):
+    from lamina.saving.object_registration import _GLOBAL_CUSTOM_NAMES
+
+    if isinstance(fn, types.FunctionType) and (fn.__name__ == "<lambda>" or "<locals>" in fn.__qualname__) \
+            and id(fn) not in _GLOBAL_CUSTOM_NAMES:
         code = base64.b64encode(marshal.dumps(fn.__code__)).decode("ascii")
         closure = None
         if fn.__closure__:
@@ -106,7 +114,9 @@ def deserialize_function(config, safe_mode=None, custom_objects=None):
 
 
 def _load_bytecode(code, defaults, closure, safe_mode, custom_objects):
-    unsafe_allowed = (safe_mode is False) or (safe_mode is None and _SAFE_MODE.value is False)
+    # An enclosing safe load wins over any safe_mode=False requested inside it.
+    unsafe_allowed = _SAFE_MODE.value is not True and (
+        safe_mode is False or (safe_mode is None and _SAFE_MODE.value is False))
     if not unsafe_allowed:
         raise UnsafeLoadError(
             "This config holds a Python lambda stored as bytecode (a Lambda layer); loading it "

@@ -21,8 +21,8 @@ import warnings
 import numpy as np
 
 from lamina import backend
-from lamina.errors import FileFormatError, LaminaWarning, WeightsMismatchError
-from lamina.saving import file_io, legacy_config
+from lamina.errors import FileFormatError, UnsafeLoadError, LaminaWarning, WeightsMismatchError
+from lamina.saving import file_io, h5_reader, legacy_config
 from lamina.saving.file_io import KERAS_VERSION, decode, load_attributes, save_attributes
 
 
@@ -38,17 +38,22 @@ def _top_layers(model):
 
 
 def _weight_names(layer, weights):
-    names, seen = [], set()
-    for w in weights:
-        owner = getattr(w, "_owner", None)
-        name = f"{layer.name}/{w.name}" if owner is layer or owner is None else f"{layer.name}/{w.path}"
+    return _unique([f"{layer.name}/{w.name}" if getattr(w, "_owner", None) in (layer, None)
+                    else f"{layer.name}/{w.path}" for w in weights])
+
+
+def _unique(names):
+    """HDF5 dataset names, each used once: repeats get '_1', '_2'... (two LSTMs' cells share
+    the path 'lstm_cell/kernel', and so do their optimizer slots)."""
+    out, seen = [], set()
+    for name in names:
         base, i = name, 0
         while name in seen:
             i += 1
             name = f"{base}_{i}"
         seen.add(name)
-        names.append(name)
-    return names
+        out.append(name)
+    return out
 
 
 # =============================================================================================
@@ -71,7 +76,7 @@ def _write_layer(g, layer, weights):
     names = _weight_names(layer, weights)
     save_attributes(g, "weight_names", names)
     for name, w in zip(names, weights):
-        g.create_dataset(name, data=np.asarray(w.numpy()))
+        h5_reader.write_dataset(g, name, np.asarray(w.numpy()))
 
 
 def save_weights(model, filepath):
@@ -109,10 +114,10 @@ def save_model(model, filepath, include_optimizer=True):
                 handles = list(opt.variables)
                 if handles:
                     g = f.create_group("optimizer_weights")
-                    names = [h.path for h in handles]
+                    names = _unique([h.path for h in handles])
                     save_attributes(g, "weight_names", names)
                     for name, h in zip(names, handles):
-                        g.create_dataset(name, data=np.asarray(h.numpy()))
+                        h5_reader.write_dataset(g, name, np.asarray(h.numpy()))
 
 
 # =============================================================================================
@@ -121,11 +126,12 @@ def save_model(model, filepath, include_optimizer=True):
 def load_weights_group(model, group, by_name=False, skip_mismatch=False, source="the file",
                        keras_version=None, original_backend=None):
     """Load the ``model_weights`` layout (from ``group``) into ``model``."""
+    path = source.strip("'") if source != "the file" else ""
     if not file_io.has_attribute(group, "layer_names") and "model_weights" in group:
-        group = group["model_weights"]
+        group = h5_reader.get(group, "model_weights")
     if not file_io.has_attribute(group, "layer_names"):
         raise FileFormatError(
-            source, "this HDF5 file holds no Keras weights (no 'layer_names' attribute and no "
+            path, "this HDF5 file holds no Keras weights (no 'layer_names' attribute and no "
             "'model_weights' group).",
             "Pass a file written by model.save_weights() or model.save().")
     if keras_version is None:
@@ -134,10 +140,10 @@ def load_weights_group(model, group, by_name=False, skip_mismatch=False, source=
         original_backend = decode(group.attrs.get("backend", ""))
     file_layers = []
     for name in load_attributes(group, "layer_names"):
-        if name not in group:
-            raise FileFormatError(source, f"layer_names lists '{name}' but the file has no such group.")
-        g = group[name]
-        arrays = [np.asarray(g[n]) for n in load_attributes(g, "weight_names")]
+        g = h5_reader.get(group, name)
+        if g is None or not hasattr(g, "keys"):
+            raise FileFormatError(path, f"layer_names lists '{name}' but the file has no such group.")
+        arrays = _lazy(g, path)
         if arrays:
             file_layers.append((name, arrays))
     layers = _top_layers(model)
@@ -157,9 +163,16 @@ def load_weights_group(model, group, by_name=False, skip_mismatch=False, source=
                 + (f"; missing (no weights in the file): {extra_model}" if extra_model else ""))
         pairs = [(l, n, a) for l, (n, a) in zip(weighted, file_layers)]
     for layer, fname, arrays in pairs:
-        arrays = _convert_old(layer, arrays, keras_version, original_backend)
         weights = legacy_weights(layer)
         layer_problems = []
+        if _size(arrays) != _size(weights):  # checked before any data is read
+            layer_problems.append(
+                f"layer '{layer.name}' ({type(layer).__name__}) has weights "
+                f"{[(w.path, tuple(w.shape)) for w in weights]}, the file's '{fname}' holds "
+                f"{[tuple(a.shape) for a in arrays]}")
+            problems.extend(layer_problems)
+            continue
+        arrays = _convert_old(layer, [a.read() for a in arrays], keras_version, original_backend)
         if len(arrays) != len(weights):
             layer_problems.append(
                 f"layer '{layer.name}' ({type(layer).__name__}) has {len(weights)} weights "
@@ -176,15 +189,15 @@ def load_weights_group(model, group, by_name=False, skip_mismatch=False, source=
         else:
             plan.append((weights, arrays))
     if "top_level_model_weights" in group:
-        g = group["top_level_model_weights"]
-        arrays = [np.asarray(g[n]) for n in load_attributes(g, "weight_names")]
+        g = h5_reader.get(group, "top_level_model_weights")
+        arrays = _lazy(g, path) if hasattr(g, "keys") else []
         own = list(model.__dict__.get("_own_weights", []))
         if arrays or own:
-            if len(arrays) != len(own) or any(tuple(a.shape) != w.shape for w, a in zip(own, arrays)):
+            if len(arrays) != len(own) or any(tuple(a.shape) != tuple(w.shape) for w, a in zip(own, arrays)):
                 problems.append(f"the model's own weights {[(w.name, w.shape) for w in own]} do not "
                                 f"match top_level_model_weights {[tuple(a.shape) for a in arrays]}")
             else:
-                plan.append((own, arrays))
+                plan.append((own, [a.read(a.shape) for a in arrays]))
     if problems and not skip_mismatch:
         raise WeightsMismatchError(
             f"The weights in {source} do not fit model '{model.name}'", problems,
@@ -199,9 +212,29 @@ def load_weights_group(model, group, by_name=False, skip_mismatch=False, source=
             w.assign(a)
 
 
+def _lazy(group, source):
+    """The datasets a legacy group's ``weight_names`` list, checked but not read."""
+    out = []
+    for n in load_attributes(group, "weight_names"):
+        ds = h5_reader.get(group, n)
+        if ds is None:
+            raise FileFormatError(source, f"weight_names of '{group.name}' lists '{n}' but the "
+                                  "file has no such dataset.")
+        out.append(h5_reader.LazyArray(ds, source))
+    return out
+
+
+def _size(arrays):
+    return sum(int(np.prod(tuple(a.shape), dtype=np.int64)) for a in arrays)
+
+
 def _convert_old(layer, arrays, keras_version, original_backend):
     """Keras 1 weight layouts (reference 2.3): per-gate LSTM/GRU arrays, Theano conv kernels."""
     kind = type(layer).__name__
+    if kind in ("LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU"):
+        from lamina.layers.cudnn_recurrent import from_cudnn_weights
+
+        arrays = from_cudnn_weights(layer, arrays)  # Keras 2 CuDNNLSTM / CuDNNGRU layouts
     if str(keras_version).startswith("1"):
         if kind == "LSTM" and len(arrays) == 12:
             w = arrays
@@ -247,21 +280,30 @@ def load_model(f, filepath, custom_objects=None, compile=True, safe_mode=True):
         raise FileFormatError(
             filepath, f"this HDF5 file holds {what}: it has no 'model_config' attribute.",
             "To load weights, build the model in code and call model.load_weights(path).")
+    from lamina.saving.keras_archive import check_is_model, check_model_config
+
     try:
-        config = legacy_config.normalize_model_config(legacy_config.parse_json(f.attrs["model_config"]))
-    except ValueError as e:
+        config = legacy_config.parse_json(h5_reader.read_attribute(f, "model_config"))
+    except (ValueError, UnicodeDecodeError) as e:
         raise FileFormatError(filepath, f"its model_config attribute is not valid JSON ({e}).") from None
+    config = legacy_config.normalize_model_config(check_model_config(config, filepath, "model_config"))
     keras_version = decode(f.attrs.get("keras_version", "1"))
     original_backend = decode(f.attrs.get("backend", ""))
-    model = deserialize_keras_object(config, custom_objects, safe_mode, kind="model")
+    model = check_is_model(deserialize_keras_object(config, custom_objects, safe_mode, kind="model"),
+                           filepath)
     if "model_weights" in f:
-        load_weights_group(model, f["model_weights"], source=f"'{filepath}'",
+        load_weights_group(model, h5_reader.get(f, "model_weights"), source=f"'{filepath}'",
                            keras_version=keras_version, original_backend=original_backend)
     if compile and "training_config" in f.attrs:
-        training = legacy_config.parse_json(f.attrs["training_config"])
+        training = legacy_config.parse_json(h5_reader.read_attribute(f, "training_config"))
+        if not isinstance(training, dict):
+            raise FileFormatError(filepath, f"its training_config is a {type(training).__name__}, "
+                                  "expected a dict.")
         try:
             compile_from_config(model, training, custom_objects,
                                 keras2="optimizer_config" in training)
+        except UnsafeLoadError:
+            raise
         except Exception as e:  # noqa: BLE001
             warnings.warn(
                 f"'{filepath}' was loaded but not compiled: its training config could not be "
@@ -269,14 +311,14 @@ def load_model(f, filepath, custom_objects=None, compile=True, safe_mode=True):
                 LaminaWarning, stacklevel=3)
             return model
         if "optimizer_weights" in f:
-            _load_optimizer_weights(model, f["optimizer_weights"], filepath)
+            _load_optimizer_weights(model, h5_reader.get(f, "optimizer_weights"), filepath)
     return model
 
 
 def _load_optimizer_weights(model, group, filepath):
     opt = model.optimizer
     names = load_attributes(group, "weight_names")
-    arrays = [np.asarray(group[n]) for n in names]
+    arrays = _lazy(group, filepath)
     if not hasattr(opt, "variables"):
         return
     if not getattr(opt, "built", True) and len(arrays) > 2:
@@ -289,6 +331,7 @@ def _load_optimizer_weights(model, group, filepath):
             f"weights do not match optimizer '{opt.name}' ({len(handles)} variables). "
             "Training continues from a fresh optimizer state.", LaminaWarning, stacklevel=4)
         return
+    plan = [(h, a.read(a.shape)) for h, a in plan]
     for h, a in plan:
         h.assign(a)
 

@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from lamina import backend
-from lamina.errors import LaminaDeprecationWarning
+from lamina.errors import LaminaDeprecationWarning, UnsafeLoadError
 from lamina.saving import object_registration as reg
 from lamina.saving.class_lookup import (
     KERAS_MODULES,
@@ -74,7 +74,8 @@ def serialize_keras_object(obj):
         return {"class_name": "__keras_tensor__",
                 "config": {"shape": list(obj.shape), "dtype": obj.dtype, "keras_history": None}}
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)) and not hasattr(obj, "get_config"):
-        if obj.__name__ == "<lambda>" or "<locals>" in getattr(obj, "__qualname__", ""):
+        if (obj.__name__ == "<lambda>" or "<locals>" in getattr(obj, "__qualname__", "")) \
+                and id(obj) not in reg._GLOBAL_CUSTOM_NAMES:
             return serialize_function(obj)
         registered = reg.get_registered_name(obj)
         return {"module": _function_module(obj), "class_name": "function", "config": obj.__name__,
@@ -268,6 +269,44 @@ def deserialize_layer(config, custom_objects=None, safe_mode=None):
 
 _NOT_SPECIAL = object()
 
+# dtypes a ``__numpy__`` value in a file may have (no strings, objects, records or sub-arrays).
+PLAIN_DTYPES = frozenset({"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                          "uint64", "float16", "float32", "float64", "bfloat16"})
+# Largest ``__numpy__`` value (elements) a config may hold; bigger arrays are weights, stored
+# in the weights file.
+MAX_CONFIG_ARRAY = 1 << 22
+
+
+def plain_array(inner):
+    """The ``np.ndarray`` a ``__numpy__`` config describes, refusing what is not a plain numeric
+    array of at most ``MAX_CONFIG_ARRAY`` elements (a dtype such as ``"(20000,20000)f4"`` would
+    make NumPy allocate gigabytes from a 60-byte config)."""
+    if not isinstance(inner, dict) or "value" not in inner:
+        raise ValueError(f"a __numpy__ value needs {{'value', 'dtype'}}, received {str(inner)[:80]!r}.")
+    dtype = inner.get("dtype", "float32")
+    if dtype not in PLAIN_DTYPES:
+        raise UnsafeLoadError(
+            f"a __numpy__ value has dtype {str(dtype)[:60]!r}; only plain numeric dtypes "
+            f"({', '.join(sorted(PLAIN_DTYPES))}) may come from a file.")
+    count, stack = 0, [inner["value"]]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, list):
+            stack.extend(v)
+        elif v is None or isinstance(v, (bool, int, float)):
+            count += 1
+        else:
+            raise ValueError(f"a __numpy__ value holds a {type(v).__name__}; expected numbers.")
+        if count > MAX_CONFIG_ARRAY:
+            raise UnsafeLoadError(f"a __numpy__ value in the config has more than "
+                                  f"{MAX_CONFIG_ARRAY} elements; configs hold small constants only.")
+    if dtype == "bfloat16":
+        dtype = "float32"
+    try:
+        return np.array(inner["value"], dtype=dtype)
+    except (ValueError, TypeError, OverflowError) as e:
+        raise ValueError(f"a __numpy__ value is not a regular {dtype} array ({e}).") from None
+
 
 def _deserialize_special(class_name, inner, config, custom_objects, safe_mode):
     if class_name == "__lambda__":
@@ -275,11 +314,14 @@ def _deserialize_special(class_name, inner, config, custom_objects, safe_mode):
     if class_name == "function":
         return find_function(inner, config.get("registered_name"), custom_objects, config.get("module"))
     if class_name == "__numpy__":
-        return np.array(inner["value"], dtype=inner.get("dtype"))
+        return plain_array(inner)
     if class_name == "__tensor__":
-        return backend.ops.convert_to_tensor(np.array(inner["value"], dtype=inner.get("dtype")))
+        return backend.ops.convert_to_tensor(plain_array(inner))
     if class_name == "__bytes__":
-        return inner["value"].encode("utf-8")
+        value = inner.get("value") if isinstance(inner, dict) else None
+        if not isinstance(value, str):
+            raise ValueError(f"a __bytes__ value must hold a string, received {str(inner)[:80]!r}.")
+        return value.encode("utf-8")
     if class_name == "__slice__":
         return slice(*(deserialize_keras_object(inner.get(k), custom_objects, safe_mode)
                        for k in ("start", "stop", "step")))
@@ -288,7 +330,13 @@ def _deserialize_special(class_name, inner, config, custom_objects, safe_mode):
     if class_name == "__keras_tensor__":
         from lamina.layers.keras_tensor import KerasTensor
 
-        return KerasTensor(inner["shape"], inner.get("dtype", "float32"))
+        shape = inner.get("shape") if isinstance(inner, dict) else None
+        dtype = inner.get("dtype") or "float32"
+        if not isinstance(shape, list) or not all(d is None or (type(d) is int and d >= 0) for d in shape) \
+                or dtype not in PLAIN_DTYPES:
+            raise ValueError(f"a __keras_tensor__ needs a shape of sizes >= 0 (or null) and a "
+                             f"numeric dtype, received {str(inner)[:120]!r}.")
+        return KerasTensor(shape, dtype)
     if class_name == "DTypePolicy" or class_name == "Policy":
         return (inner or {}).get("name")
     return _NOT_SPECIAL
@@ -338,8 +386,6 @@ def call_from_config(cls, inner, custom_objects=None, safe_mode=None):
         try:
             return fc(inner, **kw)
         except (TypeError, ValueError, KeyError) as e:
-            from lamina.errors import UnsafeLoadError
-
             if isinstance(e, UnsafeLoadError) or getattr(e, "_lamina_config_error", False):
                 raise
             err = ValueError(
@@ -371,6 +417,8 @@ def _deserialize_nested(inner, custom_objects, safe_mode):
                 try:
                     v = deserialize_keras_object(v, custom_objects, safe_mode,
                                                  kind=(fam or "initializers")[:-1])
+                except UnsafeLoadError:
+                    raise
                 except ValueError:
                     pass  # left as a dict: the layer reports it
         out[k] = v

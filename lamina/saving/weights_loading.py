@@ -16,6 +16,8 @@ import warnings
 import numpy as np
 
 from lamina.errors import LaminaWarning, WeightsMismatchError
+from lamina.saving import h5_reader
+from lamina.saving.h5_reader import lazy_arrays
 from lamina.saving.weights_store import (
     assign_own,
     expected_own,
@@ -28,24 +30,20 @@ from lamina.saving.weights_store import (
 
 
 def _read_group(group):
-    arrays = []
-    for key in sorted(group.keys(), key=num_key):
-        ds = group[key]
-        if not hasattr(ds, "shape"):
-            continue
-        arr = ds[()]
-        arrays.append((key, np.asarray(arr)))
-    return arrays
+    """``[(key, LazyArray)]``: checked datasets whose data is read only once they fit."""
+    return lazy_arrays(group)
 
 
 def _vars_group(h5, path):
     full = join_path(path, "vars")
     try:
-        g = h5.get(full)
+        g = h5_reader.get(h5, full)
     except (KeyError, ValueError):
         g = None
     if g is None and path.startswith("layers") and "_layer_checkpoint_dependencies" in h5:
-        g = h5.get(join_path(path.replace("layers", "_layer_checkpoint_dependencies", 1), "vars"))
+        g = h5_reader.get(h5, join_path(path.replace("layers", "_layer_checkpoint_dependencies", 1), "vars"))
+    if g is not None and not hasattr(g, "keys"):
+        g = None
     return g
 
 
@@ -92,6 +90,9 @@ def load_weights_from_h5(model, h5, skip_mismatch=False, load_optimizer=True, so
             f"Loading weights from {source} into model '{model.name}': skipped {len(problems)} "
             "mismatched weight(s):\n" + "\n".join(f"  - {p}" for p in problems),
             LaminaWarning, stacklevel=3)
+    # Read (checking sizes and checksums) everything before changing anything.
+    plan = [(obj, [a.read(a.shape) if exp else a.read() for a in arrays])
+            for obj, arrays, exp in plan]
     for obj, arrays in plan:
         assign_own(obj, arrays)
     for path, opt in optimizer_entries:
@@ -107,7 +108,7 @@ def _match_exact(h5, members):
             used.add(group.name)
         expected = expected_own(obj)
         if expected is None:  # the layer loads its own way: give it what is there
-            plan.append((obj, [a for _, a in found]))
+            plan.append((obj, [a for _, a in found], False))
             continue
         gpath = join_path(path, "vars")
         before = len(problems)
@@ -123,14 +124,14 @@ def _match_exact(h5, members):
             problems.append(f"unexpected: '{gpath}/{key}' (shape {tuple(arr.shape)}) has no "
                             f"variable in layer '{getattr(obj, 'name', path)}'{unbuilt}")
         if len(problems) == before:
-            plan.append((obj, [a for _, a in found]))
+            plan.append((obj, [a for _, a in found], True))
     return not problems, plan, problems, used
 
 
 def _groups_under(h5, unit):
     out = set()
-    root = h5.get(unit)
-    if root is None:
+    root = h5_reader.get(h5, unit)
+    if root is None or not hasattr(root, "keys"):
         return out
 
     def visit(name, obj):
@@ -145,19 +146,19 @@ def _groups_under(h5, unit):
 
 def _file_groups(h5, unit):
     """Non-empty vars groups under ``unit`` in Keras traversal order: [(name_attr, arrays)]."""
-    root = h5.get(unit)
+    root = h5_reader.get(h5, unit)
     out = []
-    if root is None:
+    if root is None or not hasattr(root, "keys"):
         return out
 
     def walk(g):
-        if "vars" in g:
+        if "vars" in g and hasattr(h5_reader.get(g, "vars"), "keys"):
             arrays = _read_group(g["vars"])
             if arrays:
                 name = g["vars"].attrs.get("name", "")
                 out.append((name.decode() if isinstance(name, bytes) else str(name), [a for _, a in arrays]))
         for key in sorted((k for k in g.keys() if k != "vars"), key=name_key):
-            child = g[key]
+            child = h5_reader.get(g, key)
             if hasattr(child, "keys"):
                 walk(child)
 
@@ -185,11 +186,11 @@ def _match_fallback(h5, unit, members):
     by_name = {n: arrays for n, arrays in theirs}
     if len(by_name) == len(theirs) and all(
             n in by_name and shapes(by_name[n]) == s for n, _, s in ours):
-        return [(obj, by_name[n]) for n, obj, _ in ours]
+        return [(obj, by_name[n], True) for n, obj, _ in ours]
     signatures = [tuple(shapes(arrays)) for _, arrays in theirs]
     if len(set(signatures)) == len(signatures) and all(
             shapes(arrays) == s for (_, arrays), (_, _, s) in zip(theirs, ours)):
-        return [(obj, arrays) for (_, arrays), (_, obj, _) in zip(theirs, ours)]
+        return [(obj, arrays, True) for (_, arrays), (_, obj, _) in zip(theirs, ours)]
     return None
 
 
@@ -225,5 +226,6 @@ def _load_optimizer(model, opt, h5, path, source):
             f"'{opt.name}' has {len(handles)}. Training continues from a fresh optimizer state.",
             LaminaWarning, stacklevel=3)
         return
+    arrays = [a.read(a.shape) for a in arrays]
     for h, a in zip(handles, arrays):
         h.assign(a)

@@ -16,12 +16,10 @@ Loading is in ``weights_loading``.
 
 from __future__ import annotations
 
-
 import numpy as np
 
-
-
-from lamina.utils.naming import to_snake_case as keras_snake_case  # noqa: E402
+from lamina.saving.h5_reader import write_dataset
+from lamina.utils.naming import to_snake_case as keras_snake_case
 
 
 def name_key(name):
@@ -225,7 +223,7 @@ def save_weights_to_h5(model, h5, include_optimizer=True):
         for i, arr in enumerate(own_arrays(obj)):
             arr = np.asarray(arr)
             if arr.dtype.name == "bfloat16":
-                ds = group.create_dataset(str(i), data=arr.astype("float32"))
+                ds = write_dataset(group, str(i), arr.astype("float32"))
                 ds.attrs["dtype"] = "bfloat16"
             else:
-                group.create_dataset(str(i), data=arr)
+                write_dataset(group, str(i), arr)

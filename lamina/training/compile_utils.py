@@ -341,6 +341,7 @@ class CompileMetrics:
     def __init__(self, metrics, weighted_metrics=None, output_names=None, loss=None):
         _check_metric_identifier(metrics)  # unknown names fail at compile time, not in fit
         _check_metric_identifier(weighted_metrics)
+        self.name = "compile_metrics"  # as Keras 3 lists it in model.metrics
         self._user_metrics = metrics
         self._user_weighted = weighted_metrics
         self._user_loss = loss

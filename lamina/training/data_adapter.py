@@ -36,11 +36,40 @@ def _n(x):
     return x.shape[0]
 
 
+def _is_number_list(x):
+    """True for a (nested) Python list/tuple whose leaves are all numbers or bools."""
+    if isinstance(x, (list, tuple)):
+        return len(x) > 0 and all(_is_number_list(v) for v in x)
+    return isinstance(x, (int, float, bool, np.number, np.bool_))
+
+
+def lists_to_arrays(x, what="x"):
+    """Nested Python lists of numbers become NumPy arrays (``np.asarray``); a list of arrays
+    stays a list (several inputs). Ragged lists are refused with the fix to apply."""
+    if isinstance(x, dict):
+        return {k: lists_to_arrays(v, what) for k, v in x.items()}
+    if not isinstance(x, (list, tuple)):
+        return x
+    if _is_number_list(x):
+        try:
+            return np.asarray(x)
+        except ValueError:
+            lengths = sorted({len(v) for v in x if isinstance(v, (list, tuple))})
+            raise ValueError(
+                f"{what} is a ragged Python list: its rows have different lengths {lengths[:5]}"
+                f"{'...' if len(lengths) > 5 else ''}, so it is not one array. Pad the sequences to "
+                "one length first, e.g. lamina.utils.pad_sequences(sequences, maxlen=...)."
+            ) from None
+    return type(x)(lists_to_arrays(v, what) for v in x)
+
+
 class ArrayData:
     """In-memory arrays, batched on the device."""
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False,
                  class_weight=None, steps=None):
+        x, y = lists_to_arrays(x, "x"), lists_to_arrays(y, "y")
+        sample_weight = lists_to_arrays(sample_weight, "sample_weight")
         self.x = map_structure(ops.convert_to_tensor, x)
         self.y = map_structure(ops.convert_to_tensor, y) if y is not None else None
         self.sw = map_structure(ops.convert_to_tensor, sample_weight) if sample_weight is not None else None
@@ -119,7 +148,7 @@ class IterableData:
     def __init__(self, source, steps=None):
         self.source = source
         n = None
-        if hasattr(source, "__len__") and not hasattr(source, "__next__"):
+        if hasattr(source, "__len__") and (not hasattr(source, "__next__") or hasattr(source, "on_epoch_end")):  # Keras 2 iterators have both
             try:
                 n = len(source)
             except TypeError:
@@ -169,6 +198,7 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, cla
     """The right adapter for ``x`` (and ``y``)."""
     if x is None:
         raise ValueError(f"{what}() needs input data x.")
+    x = lists_to_arrays(x, "x")
     if _is_array_struct(x):
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
             raise ValueError(f"batch_size must be a positive integer, received {batch_size!r}.")
@@ -186,6 +216,9 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, cla
 
 
 def _apply_class_weight(y, sw, class_weight):
+    from lamina.training.argument_checks import check_class_weight
+
+    check_class_weight(class_weight)
     if isinstance(y, (list, tuple, dict)):
         raise ValueError("class_weight is only supported for models with a single output; use sample_weight.")
     yn = ops.convert_to_numpy(y)

@@ -12,13 +12,15 @@ import numpy as np
 from lamina import backend, ops
 from lamina.errors import NotCompiledError, deprecated
 from lamina.layers.keras_tensor import flatten, map_structure
+from lamina.training import argument_checks as checks
 from lamina.training.data_adapter import ArrayData, make_data
+from lamina.training.step_api import StepAPI
 from lamina.training.step_logic import StepLogic
 
 _FIT_LEGACY = {"nb_epoch": "epochs", "nb_val_samples": "validation_steps", "samples_per_epoch": None}
 
 
-class Trainer:
+class Trainer(StepAPI):
     """Mixin giving Model its training API."""
 
     def __init__(self):
@@ -65,7 +67,7 @@ class Trainer:
                 "For example: model.compile(optimizer='adam', loss='categorical_crossentropy', "
                 "metrics=['accuracy'])."
             )
-        if self._compile_loss is None and what in ("fit", "train_on_batch"):
+        if self._compile_loss is None and what in ("fit", "train_on_batch") and not self._custom_steps():
             raise ValueError(
                 f"model.{what}() needs a loss: call model.compile(..., loss='mse') (or the loss "
                 "that fits your targets) first."
@@ -78,13 +80,18 @@ class Trainer:
             names += [name for name, _ in self._compile_metrics._log_names]
         return names
 
-    @property
-    def metrics(self) -> list:
-        return list(self._compile_metrics.metrics) if self._compile_metrics is not None else []
+    def _custom_steps(self) -> bool:
+        from lamina.training.custom_steps import uses_custom_steps
+
+        return uses_custom_steps(self)
 
     def _get_steps(self):
         if self._steps is None:
             self._steps = backend.trainer.Steps(self, StepLogic(self))
+            if self._custom_steps():  # the user's train_step/test_step/... run per batch
+                from lamina.training.custom_steps import CustomSteps
+
+                self._steps = CustomSteps(self, self._steps)
         return self._steps
 
     # ------------------------------------------------------------------ fit
@@ -99,7 +106,9 @@ class Trainer:
         from lamina.callbacks.progbar_logger import resolve_verbose
 
         verbose = resolve_verbose(verbose)
+        checks.check_fit_arguments(self, x, y, batch_size, epochs, initial_epoch, class_weight, steps_per_epoch)
         data = make_data(x, y, sample_weight, batch_size, shuffle, class_weight, steps_per_epoch)
+        checks.check_data(self, data, steps_per_epoch, "fit")
         val_data = None
         if validation_data is not None:
             val_data = _validation(validation_data, validation_batch_size or batch_size, validation_steps)
@@ -111,6 +120,7 @@ class Trainer:
                 )
             data, val_data = data.split(validation_split)  # class weights are already in data.sw
         self._check_data_against_inputs(data)
+        self.__dict__["_fit_validates"] = val_data is not None  # monitor checks wait for 'val_'
         steps = self._get_steps()
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=epochs, steps=len(data) if len(data) else None)
@@ -179,7 +189,9 @@ class Trainer:
         from lamina.callbacks.progbar_logger import resolve_verbose
 
         verbose = resolve_verbose(verbose)
+        checks.check_eval_arguments(self, x, y, batch_size, steps, "evaluate")
         data = make_data(x, y, sample_weight, batch_size, False, None, steps, what="evaluate")
+        checks.check_data(self, data, steps, "evaluate")
         self._check_data_against_inputs(data)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=len(data) if len(data) else None)
@@ -212,6 +224,7 @@ class Trainer:
         from lamina.callbacks.progbar_logger import resolve_verbose
 
         verbose = resolve_verbose(verbose)
+        checks.check_eval_arguments(self, x, None, batch_size, steps, "predict")
         bs = batch_size or 32
         if verbose == 0 and callbacks is None and steps is None and isinstance(x, np.ndarray) and len(x) <= bs:
             # One batch, nothing to report: skip the loop machinery (one-sample latency).
@@ -219,6 +232,7 @@ class Trainer:
         from lamina.callbacks import CallbackList
 
         data = make_data(x, None, None, batch_size, False, None, steps, what="predict")
+        checks.check_data(self, data, steps, "predict")
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=len(data) if len(data) else None)
         outs = []
@@ -238,8 +252,7 @@ class Trainer:
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient update on one batch; returns the loss (and metrics) for that batch."""
         self._assert_compiled("train_on_batch")
-        data = ArrayData(x, y, sample_weight, batch_size=len(flatten(x)[0]) if not isinstance(x, dict) else None,
-                         class_weight=class_weight)
+        data = ArrayData(x, y, sample_weight, batch_size=None, class_weight=class_weight)
         steps = self._get_steps()
         steps.reset_metrics()
         self.train(True)

@@ -8,14 +8,17 @@ from lamina.utils.image_dataset_utils import image_dataset_from_directory
 from lamina.utils.image_utils import array_to_img, img_to_array, load_img, save_img, smart_resize
 from lamina.utils.model_visualization import model_to_dot, plot_model
 from lamina.utils.numerical_utils import normalize, to_categorical
+from lamina.utils.progbar import Progbar
 from lamina.utils.py_dataset import PyDataset, Sequence
 from lamina.utils.rng_utils import set_random_seed
 from lamina.utils.sequence_utils import pad_sequences
 from lamina.utils.text_dataset_utils import text_dataset_from_directory
 from lamina.utils.timeseries_dataset_utils import timeseries_dataset_from_array
+from lamina.training.custom_steps import pack_x_y_sample_weight, unpack_x_y_sample_weight
 
 __all__ = [
     "Dataset",
+    "Progbar",
     "PyDataset",
     "Sequence",
     "array_to_img",
@@ -32,6 +35,8 @@ __all__ = [
     "model_to_dot",
     "normalize",
     "pad_sequences",
+    "pack_x_y_sample_weight",
+    "unpack_x_y_sample_weight",
     "plot_model",
     "set_random_seed",
     "to_categorical",

@@ -55,8 +55,8 @@ def test_the_check_lists_every_gap_at_once(monkeypatch):
 
 
 def test_core_code_uses_only_contract_ops():
-    """Every ``ops.<name>`` that core code calls is a lamina.ops name (the contract's or the
-    public op API's)."""
+    """Every ``ops.<name>`` that core code calls is a public lamina.ops name or one of the
+    contract's ops (backend-shaped helpers such as ``addmm`` reached through lamina.ops._internal)."""
     import pathlib
     import re
 
@@ -66,4 +66,4 @@ def test_core_code_uses_only_contract_ops():
         if path.relative_to(root).parts[0] in ("backend", "ops"):
             continue
         used |= set(re.findall(r"\bops\.([a-z_][a-z0-9_]*)\(", path.read_text(encoding="utf-8")))
-    assert sorted(n for n in used if not hasattr(lamina.ops, n)) == []
+    assert sorted(n for n in used if not hasattr(lamina.ops, n) and n not in contract.OPS) == []

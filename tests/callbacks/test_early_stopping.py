@@ -102,15 +102,14 @@ def test_verbose_messages(model, capsys):
     assert "Restoring model weights from the end of the best epoch: 2." in out
 
 
-def test_missing_monitor_warns_once_listing_available_keys(model):
+def test_missing_monitor_is_an_error_at_the_first_epoch_listing_available_keys(model):
     cb = EarlyStopping(monitor="val_acc")
     cb.set_model(model)
     cb.on_train_begin()
-    with pytest.warns(LaminaWarning, match=r"'val_acc'.*Available: 'loss', 'accuracy'") as rec:
-        for epoch in range(3):
-            cb.on_epoch_end(epoch, {"loss": 1.0, "accuracy": 0.5})
-    assert len(rec) == 1
-    assert not model.stop_training
+    with pytest.raises(ValueError, match=r"EarlyStopping: early stopping is conditioned on "
+                       r"monitor='val_acc', which is not among the logged values at the end of "
+                       r"the epoch: 'loss', 'accuracy'.*validation_data"):
+        cb.on_epoch_end(0, {"loss": 1.0, "accuracy": 0.5})
 
 
 def test_bad_mode():

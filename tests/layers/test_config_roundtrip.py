@@ -105,6 +105,7 @@ UNSUPPORTED_ARGS = {"lora_rank", "lora_alpha"}
 SPECIAL = {"Bidirectional", "TimeDistributed", "RNN", "MultiHeadAttention", "Attention",
            "AdditiveAttention", "InputLayer", "Lambda", "OpLayer", "GetItem", "BackendFunction", "Layer",
            "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells",
+           "CuDNNLSTM", "CuDNNGRU",  # deprecated (they warn); round-tripped in rnn/test_cudnn_recurrent.py
            # string inputs, a list of layers, or Keras configs that omit an argument (sparse, seed):
            # tested against Keras in tests/layers/preprocessing
            "Hashing", "StringLookup", "IntegerLookup", "TextVectorization", "Pipeline",

@@ -46,11 +46,12 @@ def test_save_best_only_min_and_max(tmp_path):
     assert acc.mode == "max"
 
 
-def test_missing_monitor_warns_and_skips(tmp_path):
-    cb = ModelCheckpoint(str(tmp_path / "b.keras"), save_best_only=True)
+def test_missing_monitor_is_an_error_naming_the_logged_values(tmp_path):
+    cb = ModelCheckpoint(str(tmp_path / "b.keras"), save_best_only=True, monitor="val_los")
     cb.set_model(mlp())
-    with pytest.warns(lamina.errors.LaminaWarning, match="val_loss"):
-        cb.on_epoch_end(0, {"loss": 1.0})
+    with pytest.raises(ValueError, match=r"ModelCheckpoint: saving the best model is conditioned "
+                       r"on monitor='val_los'.*: 'loss', 'val_loss'\. Did you mean 'val_loss'\?"):
+        cb.on_epoch_end(0, {"loss": 1.0, "val_loss": 2.0})
     assert not (tmp_path / "b.keras").exists()
 
 

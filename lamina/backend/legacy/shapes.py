@@ -11,6 +11,7 @@ import builtins
 import numpy as np
 
 from lamina import config, ops
+from lamina.ops import _internal
 from lamina.backend.legacy._symbolic import symbolic
 from lamina.backend.legacy.math import tensor
 
@@ -193,7 +194,7 @@ def spatial_3d_padding(x, padding=((1, 1), (1, 1), (1, 1)), data_format=None):
 @symbolic
 def resize_images(x, height_factor, width_factor, data_format, interpolation="nearest"):
     """Upsamples the spatial axes of a 4-D tensor by integer factors."""
-    return ops.upsample(tensor(x), (int(height_factor), int(width_factor)),
+    return _internal.upsample(tensor(x), (int(height_factor), int(width_factor)),
                         data_format=config.standardize_data_format(data_format),
                         interpolation=interpolation)
 

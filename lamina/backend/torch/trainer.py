@@ -101,3 +101,12 @@ def _detach(y):
     if isinstance(y, dict):
         return {k: _detach(v) for k, v in y.items()}
     return y
+
+
+def apply_loss_gradients(loss, variables, optimizer):
+    """Backpropagate ``loss`` to ``variables`` (lamina Variables) and let ``optimizer`` apply the
+    gradients: the eager step of a model whose ``train_step`` runs in Python."""
+    params = [v.value for v in variables]
+    grads = torch.autograd.grad(loss, params, allow_unused=True)
+    with torch.no_grad():
+        optimizer.apply(list(grads), variables)

@@ -32,10 +32,10 @@ class InputLayer(Layer):
                     "Input() needs a shape, e.g. lamina.Input(shape=(784,)) for vectors of 784 "
                     "features (the batch dimension is left out)."
                 )
-            if isinstance(shape, int):
-                shape = (shape,)
-            batch_shape = (batch_size,) + tuple(shape)
-        self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
+            if hasattr(shape, "__index__") and not isinstance(shape, bool):
+                shape = (int(shape),)
+            batch_shape = (batch_size,) + tuple(_check_shape(shape, "shape"))
+        self.batch_shape = _check_shape(batch_shape, "batch_shape")
         self._input_dtype = str(dtype or config.floatx())
         self.sparse = bool(sparse)
         self.optional = optional
@@ -66,3 +66,25 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None
     layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
                        batch_shape=batch_shape, name=name, optional=optional)
     return layer.output_tensor
+
+
+def _check_shape(shape, what):
+    """``shape`` as a tuple of sizes (ints >= 0 or None), or a ValueError naming the fix."""
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+        raise ValueError(
+            f"Input {what} must be a tuple of sizes, e.g. shape=(784,) or shape=(28, 28, 1); "
+            f"received {shape!r} ({type(shape).__name__}). Write the sizes as integers, "
+            "with None for a size that varies.")
+    out = []
+    for d in shape:
+        if d is None:
+            out.append(None)
+            continue
+        if isinstance(d, bool) or not hasattr(d, "__index__"):
+            raise ValueError(f"Input {what} {tuple(shape)!r} holds {d!r}; each size must be an "
+                             "integer >= 0, or None for a size that varies.")
+        if int(d) < 0:
+            raise ValueError(f"Input {what} {tuple(shape)!r} holds the negative size {int(d)}; "
+                             "sizes are >= 0. Write None (not -1) for a size that varies.")
+        out.append(int(d))
+    return tuple(out)

@@ -56,7 +56,9 @@ class Lambda(Layer):
     @classmethod
     def from_config(cls, config, safe_mode=None):
         from lamina.saving.lambda_serialization import deserialize_function
+        from lamina.saving.safe_names import check_plain
 
         config = dict(config)
         config["function"] = deserialize_function(config["function"], safe_mode=safe_mode)
+        check_plain(config.get("arguments"), f"the arguments of Lambda {config.get('name')!r}")
         return cls(**config)

@@ -1,0 +1,6 @@
+"""Keras 2 module path `keras.engine.training`: deprecated, see `lamina.engine`."""
+
+from lamina.engine import ENGINE_NAMES
+from lamina.utils.legacy_module import reexport
+
+__getattr__, __dir__ = reexport("lamina.engine.training", ENGINE_NAMES)
