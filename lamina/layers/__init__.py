@@ -91,3 +91,26 @@ from lamina.layers.cudnn_recurrent import CuDNNGRU, CuDNNLSTM  # Keras 2 (deprec
 
 from lamina.saving.serialization_lib import deserialize_layer as deserialize  # noqa: E402
 from lamina.saving.serialization_lib import serialize_layer as serialize  # noqa: E402
+
+# preprocessing layers (issue 11)
+from lamina.layers.preprocessing.center_crop import CenterCrop  # noqa: E402
+from lamina.layers.preprocessing.normalization import Normalization  # noqa: E402
+from lamina.layers.preprocessing.rescaling import Rescaling  # noqa: E402
+from lamina.layers.preprocessing.resizing import Resizing  # noqa: E402
+from lamina.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: E402
+from lamina.layers.preprocessing.discretization import Discretization  # noqa: E402
+from lamina.layers.preprocessing.hashing import Hashing  # noqa: E402
+from lamina.layers.preprocessing.integer_lookup import IntegerLookup  # noqa: E402
+from lamina.layers.preprocessing.string_lookup import StringLookup  # noqa: E402
+from lamina.layers.preprocessing.pipeline import Pipeline  # noqa: E402
+from lamina.layers.preprocessing.text_vectorization import TextVectorization  # noqa: E402
+from lamina.layers.preprocessing.random_brightness import RandomBrightness  # noqa: E402
+from lamina.layers.preprocessing.random_contrast import RandomContrast  # noqa: E402
+from lamina.layers.preprocessing.random_crop import RandomCrop  # noqa: E402
+from lamina.layers.preprocessing.random_flip import RandomFlip  # noqa: E402
+from lamina.layers.preprocessing.random_rotation import RandomRotation  # noqa: E402
+from lamina.layers.preprocessing.random_translation import RandomTranslation  # noqa: E402
+from lamina.layers.preprocessing.random_zoom import RandomZoom  # noqa: E402
+from lamina.layers.preprocessing.auto_contrast import AutoContrast  # noqa: E402
+from lamina.layers.preprocessing.random_grayscale import RandomGrayscale  # noqa: E402
+from lamina.layers.preprocessing.random_invert import RandomInvert  # noqa: E402

@@ -83,6 +83,21 @@ SAMPLES = {
     "Maximum": (dict(), [(2, 3), (2, 3)]),
     "Minimum": (dict(), [(2, 3), (2, 3)]),
     "Dot": (dict(axes=1, normalize=True), [(2, 3), (2, 3)]),
+    # preprocessing layers (the string layers are tested in tests/layers/preprocessing)
+    "Rescaling": (dict(scale=0.5, offset=1.0), (2, 4)),
+    "Normalization": (dict(axis=-1, mean=[1.0, 2.0], variance=[4.0, 9.0], invert=True), (2, 2)),
+    "Resizing": (dict(height=3, width=2, crop_to_aspect_ratio=True), (2, 5, 5, 3)),
+    "CenterCrop": (dict(height=3, width=2), (2, 5, 5, 3)),
+    "Discretization": (dict(bin_boundaries=[0.2, 0.5]), (2, 4)),
+    "AutoContrast": (dict(value_range=(0, 1)), (2, 5, 5, 3)),
+    "RandomFlip": (dict(mode="vertical", seed=1), (2, 5, 5, 3)),
+    "RandomRotation": (dict(factor=0.1, fill_mode="constant", seed=1), (2, 5, 5, 3)),
+    "RandomZoom": (dict(height_factor=0.1, width_factor=(-0.2, 0.1), seed=1), (2, 5, 5, 3)),
+    "RandomTranslation": (dict(height_factor=0.1, width_factor=0.2, seed=1), (2, 5, 5, 3)),
+    "RandomCrop": (dict(height=3, width=3, seed=1), (2, 5, 5, 3)),
+    "RandomContrast": (dict(factor=0.2, seed=1), (2, 5, 5, 3)),
+    "RandomBrightness": (dict(factor=0.2, seed=1), (2, 5, 5, 3)),
+    "RandomInvert": (dict(factor=0.5, seed=1), (2, 5, 5, 3)),
 }
 # Arguments accepted only so that Keras files load (they must be None; Keras omits them when unset).
 UNSUPPORTED_ARGS = {"lora_rank", "lora_alpha"}
@@ -91,7 +106,11 @@ SPECIAL = {"Bidirectional", "TimeDistributed", "RNN", "MultiHeadAttention", "Att
            "AdditiveAttention", "InputLayer", "Lambda", "OpLayer", "GetItem", "BackendFunction", "Layer",
            "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells",
            "CuDNNLSTM", "CuDNNGRU",  # deprecated (they warn); round-tripped in rnn/test_cudnn_recurrent.py
-           "TorchModuleWrapper"}  # tests/layers/core/test_torch_module_wrapper.py
+           "TorchModuleWrapper",  # tests/layers/core/test_torch_module_wrapper.py
+           # string inputs, a list of layers, or Keras configs that omit an argument (sparse, seed):
+           # tested against Keras in tests/layers/preprocessing
+           "Hashing", "StringLookup", "IntegerLookup", "TextVectorization", "Pipeline",
+           "CategoryEncoding", "RandomGrayscale"}
 
 
 def _layer_classes():

@@ -1,0 +1,1 @@
+"""Keras 3's preprocessing and augmentation layers (one per file)."""
