@@ -78,4 +78,4 @@ def test_jax_backend_is_refused():
     proc = subprocess.run([sys.executable, "-c", "import lamina"], env=env, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode != 0
-    assert "the JAX backend is not part of this lamina version yet" in proc.stderr
+    assert "the jax backend is not part of this lamina version yet" in proc.stderr

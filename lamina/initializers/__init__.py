@@ -178,7 +178,7 @@ class Identity(Initializer):
     def __call__(self, shape, dtype=None):
         if len(shape) != 2:
             raise ValueError(f"Identity initializer needs a 2-D shape, received {tuple(shape)}.")
-        return ops.eye(shape[0], shape[1], dtype) * self.gain
+        return ops.eye(shape[0], shape[1], dtype=dtype) * self.gain
 
     def get_config(self):
         return {"gain": self.gain}

@@ -24,6 +24,8 @@ class CategoryEncoding(Layer):
         [[0.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.0, 0.0]]
     """
 
+    _casts_integer_inputs = False  # integer inputs (images, ids) keep their dtype
+
     def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, **kwargs):
         super().__init__(**kwargs)
         check_choice("CategoryEncoding", "output_mode", output_mode, ("one_hot", "multi_hot", "count"))

@@ -27,6 +27,8 @@ class CenterCrop(Layer):
         (1, 2, 2, 3)
     """
 
+    _casts_integer_inputs = False  # integer inputs (images, ids) keep their dtype
+
     def __init__(self, height, width, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.height = int(height)

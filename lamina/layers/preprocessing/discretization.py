@@ -32,6 +32,8 @@ class Discretization(Layer):
         [0, 1, 2]
     """
 
+    _casts_integer_inputs = False  # integer inputs (images, ids) keep their dtype
+
     def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int",
                  sparse=False, dtype=None, name=None):
         super().__init__(name=name, dtype=dtype)

@@ -33,6 +33,8 @@ class Hashing(Layer):
         [0, 0, 2, 1, 0]
     """
 
+    _casts_integer_inputs = False  # integer inputs (images, ids) keep their dtype
+
     def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False, **kwargs):
         if kwargs.get("dtype") is None:
             kwargs["dtype"] = "int64" if output_mode == "int" else "float32"

@@ -19,6 +19,8 @@ MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 class IndexLookup(Layer):
     """Base of the lookup layers; see StringLookup and IntegerLookup for the arguments."""
 
+    _casts_integer_inputs = False  # integer inputs (images, ids) keep their dtype
+
     def __init__(self, max_tokens, num_oov_indices, mask_token, oov_token, vocabulary_dtype,
                  vocabulary=None, idf_weights=None, invert=False, output_mode="int", sparse=False,
                  pad_to_max_tokens=False, oov_method="farmhash", salt=None, vocabulary_size=None,

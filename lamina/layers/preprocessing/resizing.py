@@ -33,6 +33,8 @@ class Resizing(Layer):
         (1, 2, 3, 1)
     """
 
+    _casts_integer_inputs = False  # integer inputs (images, ids) keep their dtype
+
     def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
                  pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, antialias=False,
                  data_format=None, **kwargs):
