@@ -380,24 +380,25 @@ def _index(indices, device):
     return torch.as_tensor(np.asarray(indices), dtype=torch.int64, device=device)
 
 
-def take(x, indices, axis=None):
+def _along(x, indices, axis):
+    """``(x, idx, axis)`` for take/take_along_axis: ``axis=None`` flattens ``x``, negative
+    indices count from the end of ``axis``."""
     x = _t(x)
     idx = _index(indices, x.device)
     if axis is None:
         x, axis = x.reshape(-1), 0
     axis %= x.dim()
-    idx = torch.where(idx < 0, idx + x.shape[axis], idx)
+    return x, torch.where(idx < 0, idx + x.shape[axis], idx), axis
+
+
+def take(x, indices, axis=None):
+    x, idx, axis = _along(x, indices, axis)
     out = torch.index_select(x, axis, idx.reshape(-1))
     return out.reshape(x.shape[:axis] + idx.shape + x.shape[axis + 1:])
 
 
 def take_along_axis(x, indices, axis=None):
-    x = _t(x)
-    idx = _index(indices, x.device)
-    if axis is None:
-        x, axis = x.reshape(-1), 0
-    axis %= x.dim()
-    idx = torch.where(idx < 0, idx + x.shape[axis], idx)
+    x, idx, axis = _along(x, indices, axis)
     shp = list(torch.broadcast_shapes(x.shape[:axis] + (1,) + x.shape[axis + 1:],
                                       idx.shape[:axis] + (1,) + idx.shape[axis + 1:]))
     x = x.expand(*shp[:axis], x.shape[axis], *shp[axis + 1:])
