@@ -36,8 +36,6 @@ CASES = {
     "`BatchNormalization(renorm=True / synchronized=True)`": (
         NotImplementedError, "not supported by lamina",
         lambda tmp: layers.BatchNormalization(renorm=True)),
-    "`AUC(multi_label=True)`": (ValueError, "not supported by lamina yet",
-                                lambda tmp: lamina.metrics.AUC(multi_label=True)),
     "`IterableDataset` passed to `fit` directly": (
         ValueError, "Wrap it in a DataLoader", lambda tmp: _fit_iterable()),
 }
