@@ -21,7 +21,7 @@ ALL_OBJECTS = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, 
                                                       Lion, Lamb, Ftrl, Adafactor)}
 
 # Keras 3 optimizers lamina does not have (yet): a clear error instead of "unknown".
-_NOT_YET = ("adafactor", "ftrl", "lion", "lamb", "muon", "loss_scale_optimizer",
+_NOT_YET = ("muon", "loss_scale_optimizer",
             "lossscaleoptimizer", "multi_optimizer", "multioptimizer", "schedule_free_adamw",
             "schedulefreeadamw")
 
