@@ -13,6 +13,7 @@ from lamina.optimizers.adamw import AdamW
 from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
@@ -33,6 +34,7 @@ __all__ = [
     "Lamb",
     "Ftrl",
     "Adafactor",
+    "LossScaleOptimizer",
     "get",
     "serialize",
     "deserialize",
