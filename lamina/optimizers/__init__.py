@@ -14,6 +14,7 @@ from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
 from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
@@ -35,6 +36,7 @@ __all__ = [
     "Ftrl",
     "Adafactor",
     "LossScaleOptimizer",
+    "Muon",
     "get",
     "serialize",
     "deserialize",

@@ -1,4 +1,4 @@
-"""Lion, Lamb, Ftrl and Adafactor against Keras 3 step by step (same initial weights, same
+"""Lion, Lamb, Ftrl, Adafactor and Muon against Keras 3 step by step (same initial weights, same
 gradients), against NumPy formulas, and their configs both ways."""
 
 import numpy as np
@@ -20,6 +20,9 @@ CASES = [
     ("Adafactor", {"learning_rate": 0.05}),
     ("Adafactor", {"learning_rate": 0.5, "beta_2_decay": -0.6, "epsilon_2": 1e-2, "clip_threshold": 0.5}),
     ("Adafactor", {"learning_rate": 0.05, "relative_step": False}),
+    ("Muon", {"learning_rate": 0.02}),  # (5, 4) takes the Muon step; (4,) and (3, 2, 2) AdamW
+    ("Muon", {"learning_rate": 0.02, "nesterov": False, "momentum": 0.8, "ns_steps": 3,
+              "rms_rate": None, "adam_lr_ratio": 0.5, "weight_decay": 0.1, "adam_weight_decay": 0.0}),
 ]
 IDS = [f"{n}{sorted(k.items())}" for n, k in CASES]
 
@@ -124,6 +127,16 @@ def test_bad_arguments_name_the_fix():
         optimizers.Ftrl(l1_regularization_strength=-1)
 
 
-@pytest.mark.parametrize("name", ["lion", "lamb", "ftrl", "adafactor"])
+def test_muon_orthogonalises_the_matrix_update():
+    # One step from zero momentum with rms_rate=None: w moves by lr * NS5(g), whose singular
+    # values are all close to 1 (the point of Muon).
+    g = np.random.default_rng(1).normal(size=(6, 4)).astype("float32")
+    w = torch.nn.Parameter(torch.zeros(6, 4))
+    optimizers.Muon(learning_rate=1.0, rms_rate=None, weight_decay=None, nesterov=False).apply([torch.tensor(g)], [w])
+    s = np.linalg.svd(-w.detach().numpy(), compute_uv=False)
+    assert s.min() > 0.6 and s.max() < 1.25, s
+
+
+@pytest.mark.parametrize("name", ["lion", "lamb", "ftrl", "adafactor", "muon"])
 def test_names_resolve(name):
     assert type(optimizers.get(name)).__name__.lower() == name

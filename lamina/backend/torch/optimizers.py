@@ -299,3 +299,25 @@ def select(condition, new_values, old_values) -> None:
 def zeros_like_shape(reference, shape):
     """A zero state tensor of ``shape`` with ``reference``'s dtype and device."""
     return torch.zeros(tuple(shape), dtype=reference.dtype, device=reference.device)
+
+
+def muon_update(variables, grads, momentums, lr, momentum, nesterov, ns_steps, a, b, c, rms_rate) -> tuple:
+    """Keras Muon for 2-D variables: momentum, then the update orthogonalised by ``ns_steps``
+    quintic Newton-Schulz iterations, scaled by ``sqrt(max(rows, cols)) * rms_rate``."""
+    for w, g, m in zip(variables, grads, momentums):
+        m.mul_(momentum).add_(g)
+        x = g + momentum * m if nesterov else m.clone()
+        tall = x.shape[-2] > x.shape[-1]
+        if tall:
+            x = x.transpose(-2, -1)
+        x = x / (torch.linalg.matrix_norm(x, keepdim=True) + 1e-7)
+        for _ in range(ns_steps):
+            gram = x @ x.transpose(-2, -1)
+            x = a * x + (b * gram + c * gram @ gram) @ x
+        if tall:
+            x = x.transpose(-2, -1)
+        step = lr * x
+        if rms_rate is not None:
+            step = step * (max(w.shape[0], w.shape[1]) ** 0.5 * rms_rate)
+        w.sub_(step)
+    return variables, momentums
