@@ -169,3 +169,19 @@ def test_mixed_float16_compile_adds_loss_scaling_and_fit_trains():
 def test_unknown_mixed_policy_names_the_choices():
     with pytest.raises(ValueError, match=r"unknown mixed-precision policy 'mixed_float8'. Use 'mixed_float16' or 'mixed_bfloat16'"):
         layers.Dense(2, dtype="mixed_float8")
+
+
+def test_fit_scales_the_loss_for_loss_scale_factor():
+    # Keras 3: fit differentiates loss * loss_scale_factor and the optimizer divides the
+    # gradients by it, so training equals training without it (up to rounding).
+    x = np.random.default_rng(1).random((32, 4)).astype("float32")
+    y = x.sum(1, keepdims=True)
+    weights = []
+    for factor in (None, 1024.0):
+        lamina.utils.set_random_seed(0)
+        model = lamina.Sequential([lamina.Input((4,)), layers.Dense(3, activation="tanh"), layers.Dense(1)])
+        model.compile(optimizers.SGD(0.1, loss_scale_factor=factor), "mse")
+        model.fit(x, y, epochs=2, batch_size=8, verbose=0, shuffle=False)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
