@@ -7,7 +7,7 @@ import numpy as np
 from lamina import ops
 from lamina.layers.layer import Layer
 from lamina.layers.preprocessing import _hash
-from lamina.layers.preprocessing._utils import check_choice, encode, to_numpy
+from lamina.layers.preprocessing._utils import HostCallMixin, check_choice, encode, to_numpy
 
 _KMUL = 0xC6A4A7935BD1E995
 _HASH_KEY = 0xDECAFCAFFE  # TensorFlow's default key of tf.sparse.cross_hashed
@@ -27,7 +27,7 @@ def fingerprint_cat64(fp1: int, fp2: int) -> int:
     return _shift_mix(r)
 
 
-class HashedCrossing(Layer):
+class HashedCrossing(HostCallMixin, Layer):
     """Crosses scalar categorical features: ``hash(feature_1, ..., feature_n) % num_bins``.
 
     The hash is TensorFlow's ``tf.sparse.cross_hashed`` (what Keras uses): strings are
@@ -69,7 +69,14 @@ class HashedCrossing(Layer):
         self.sparse = False
 
     def __call__(self, inputs, *args, **kwargs):
+        from lamina.layers.keras_tensor import any_symbolic
+
+        if any_symbolic(inputs):  # the tuple of inputs is one argument
+            return self._symbolic_call((list(inputs),), {})
         return self.call(inputs)
+
+    def _output_dtype(self):
+        return self.dtype if self.output_mode == "int" else self.compute_dtype
 
     def _arrays(self, inputs):
         if not isinstance(inputs, (list, tuple)):
