@@ -111,7 +111,11 @@ class IndexLookup(HostCallMixin, Layer):
         return self._token_start_index() + len(self._vocab)
 
     def _depth(self):
-        return self.max_tokens if self.pad_to_max_tokens and self.max_tokens else self.vocabulary_size()
+        if self.pad_to_max_tokens and self.max_tokens:
+            return self.max_tokens
+        if not self._vocab and self._frozen_vocab_size:  # loaded from a config; assets come next
+            return int(self._frozen_vocab_size)
+        return self.vocabulary_size()
 
     # ------------------------------------------------------------------ adapt
     def adapt(self, data, steps=None):
