@@ -231,3 +231,17 @@ def test_docstring_examples_run(module):
     mod = importlib.import_module(f"lamina.layers.preprocessing.{module}")
     result = doctest.testmod(mod, extraglobs={"np": np})
     assert result.attempted and not result.failed
+
+
+def test_elastic_displacement_statistics_match_keras(keras):
+    import torch
+
+    x = (np.random.RandomState(1).rand(8, 24, 24, 3) * 255).astype("float32")
+    got, want = [], []
+    for s in range(4):
+        torch.manual_seed(s)  # Keras's torch elastic transform draws from torch's global generator
+        k = keras.layers.RandomElasticTransform((1.0, 1.0), scale=(0.5, 0.5), seed=s)
+        want.append(np.abs(_np(k(x, training=True)) - x).mean())
+        got.append(np.abs(np.asarray(layers.RandomElasticTransform((1.0, 1.0), scale=(0.5, 0.5), seed=s)(
+            x, training=True)) - x).mean())
+    assert abs(np.mean(got) / np.mean(want) - 1) < 0.05, (got, want)
