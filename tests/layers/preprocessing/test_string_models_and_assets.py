@@ -148,3 +148,25 @@ def test_asset_names_that_escape_the_layer_folder_are_refused(tmp_path):
         zf.writestr("assets/layers/string_lookup/..", "x")
     with pytest.raises(lamina.errors.UnsafeLoadError, match="unsafe name"):
         lamina.saving.load_model(tmp_path / "m.keras")
+
+
+def test_integer_lookup_hashing_and_hashed_crossing_start_functional_models(tmp_path):
+    pytest.importorskip("farmhash")
+    ids = np.array([[12], [36], [12], [99]] * 8)
+    lookup = layers.IntegerLookup()
+    lookup.adapt(ids)
+    inp = lamina.Input((1,), dtype="int64")
+    feats = [layers.Flatten()(layers.Embedding(5, 2)(lookup(inp))),
+             layers.Flatten()(layers.Embedding(8, 2)(layers.Hashing(8, salt=1)(inp)))]
+    model = lamina.Model(inp, layers.Dense(1)(layers.Concatenate()(feats)))
+    model.compile("adam", "mse")
+    model.fit(ids, Y, epochs=1, verbose=0)
+    model.save(tmp_path / "i.keras")
+    np.testing.assert_allclose(np.asarray(lamina.saving.load_model(tmp_path / "i.keras").predict(ids, verbose=0)),
+                               np.asarray(model.predict(ids, verbose=0)), rtol=1e-6)
+    s, a = lamina.Input((1,), dtype="string"), lamina.Input((1,), dtype="int64")
+    crossed = layers.HashedCrossing(5, output_mode="one_hot")((s, a))
+    assert crossed.shape == (None, 5)
+    cross_model = lamina.Model([s, a], crossed)
+    out = np.asarray(cross_model.predict([np.array([["A"], ["B"]]), np.array([[101], [101]])], verbose=0))
+    np.testing.assert_array_equal(out, np.eye(5, dtype="float32")[[1, 4]])  # Keras's documented bins
