@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from lamina.ops import _internal as ops
 from lamina.ops import nn as _nn
+from lamina.ops.symbolic_dispatch import dispatching as _dispatching
 from lamina.utils.registry import lookup
 
 
@@ -152,6 +153,12 @@ def threshold(x, threshold, default_value):
     """x where x > threshold, else ``default_value``."""
     return _nn.threshold(x, threshold, default_value)
 
+
+# On symbolic tensors of the functional API each function records a graph node (as in Keras 3).
+for _n, _f in list(globals().items()):
+    if callable(_f) and getattr(_f, "__module__", None) == __name__ and not _n.startswith("_"):
+        globals()[_n] = _dispatching(f"activations.{_n}", _f)
+del _n, _f
 
 _TABLE = {f.__name__: f for f in (
     relu, sigmoid, softmax, log_softmax, tanh, elu, selu, softplus, softsign, silu, gelu,
