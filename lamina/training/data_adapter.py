@@ -67,12 +67,15 @@ class ArrayData:
     """In-memory arrays, batched on the device."""
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False,
-                 class_weight=None, steps=None):
+                 class_weight=None, steps=None, host=False):
         x, y = lists_to_arrays(x, "x"), lists_to_arrays(y, "y")
         sample_weight = lists_to_arrays(sample_weight, "sample_weight")
-        self.x = map_structure(ops.convert_to_tensor, x)
-        self.y = map_structure(ops.convert_to_tensor, y) if y is not None else None
-        self.sw = map_structure(ops.convert_to_tensor, sample_weight) if sample_weight is not None else None
+        # host=True (the fit/evaluate/predict loops): kept in host memory, moved per batch.
+        self.host = host
+        conv = self._convert = backend.data.host_tensor if host else ops.convert_to_tensor
+        self.x = map_structure(conv, x)
+        self.y = map_structure(conv, y) if y is not None else None
+        self.sw = map_structure(conv, sample_weight) if sample_weight is not None else None
         lengths = {}
         for name, s in (("x", self.x), ("y", self.y), ("sample_weight", self.sw)):
             if s is not None:
@@ -99,7 +102,7 @@ class ArrayData:
 
     def epoch(self):
         n, bs = self.n, self.batch_size
-        perm = ops.convert_to_tensor(host_rng().permutation(n)) if self.shuffle else None
+        perm = self._convert(host_rng().permutation(n)) if self.shuffle else None
         step = 0
         while step < self.steps:
             start = (step * bs) % n if self.steps * bs > n else step * bs
@@ -137,7 +140,7 @@ class ArrayData:
         def part(f):
             return ArrayData(map_structure(f, self.x), map_structure(f, self.y) if self.y is not None else None,
                              map_structure(f, self.sw) if self.sw is not None else None,
-                             self.batch_size, self.shuffle)
+                             self.batch_size, self.shuffle, host=self.host)
 
         return part(head), part(tail)
 
@@ -202,7 +205,7 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, cla
     if _is_array_struct(x):
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
             raise ValueError(f"batch_size must be a positive integer, received {batch_size!r}.")
-        return ArrayData(x, y, sample_weight, batch_size or 32, shuffle, class_weight, steps)
+        return ArrayData(x, y, sample_weight, batch_size or 32, shuffle, class_weight, steps, host=True)
     if getattr(x, "is_batched", True) is False:  # a lamina Dataset of single samples
         raise ValueError(f"{what}() received a Dataset of single samples; batch it first: dataset.batch(32).")
     if getattr(x, "is_batched", False) and x.cardinality() == -1:

@@ -69,6 +69,12 @@ class Steps:
         """Write state back to the variables: under torch it never left them (updates are in place)."""
 
     # -------------------------------------------------------------- steps
+    def _backward(self, loss):  # data parallelism weighs each rank's loss (data_parallel.py)
+        loss.backward()
+
+    def _gradients(self, params):  # ... and sums the gradients over the ranks
+        return [p.grad for p in params]
+
     def train(self, x, y, sw):
         model, logic = self.model, self.logic
         y_pred = model(x, training=True)
@@ -78,9 +84,9 @@ class Steps:
             params = self.build()
         for p in params:
             p.grad = None
-        loss.backward()
+        self._backward(loss)
         with torch.no_grad():
-            model.optimizer.apply([p.grad for p in params], params)
+            model.optimizer.apply(self._gradients(params), params)
             if logic._constrained:
                 logic.apply_constraints()
             if self._autocast:  # its cached low-precision copies of the weights are now stale

@@ -13,8 +13,11 @@ import torch
 
 from lamina import config
 
-# CUDA when available, else CPU; LAMINA_DEVICE (e.g. 'cpu', 'cuda:1') overrides.
-DEVICE = torch.device(os.environ.get("LAMINA_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu"))
+# CUDA when available (under torchrun the process's own GPU, cuda:LOCAL_RANK), else CPU;
+# LAMINA_DEVICE (e.g. 'cpu', 'cuda:1') overrides; lamina.device("cuda:1") scopes a change.
+DEVICE = torch.device(os.environ.get("LAMINA_DEVICE") or (
+    f"cuda:{int(os.environ.get('LOCAL_RANK', '0')) % max(torch.cuda.device_count(), 1)}"
+    if torch.cuda.is_available() else "cpu"))
 
 _DTYPES = {
     "float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32,
