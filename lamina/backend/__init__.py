@@ -63,7 +63,7 @@ def backend() -> str:
     return _name
 
 
-_LAZY = ("trainer", "optimizers", "export", "module_wrapper", "data", "distributed", "data_parallel")
+_LAZY = ("trainer", "optimizers", "export", "module_wrapper", "data", "distributed", "data_parallel", "compiled")
 
 
 def __getattr__(name):

@@ -52,6 +52,7 @@ class Trainer(StepAPI):
         self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
                                 "metrics": metrics, "weighted_metrics": weighted_metrics}
         self.compiled = True
+        self.__dict__["_jit_compile"] = backend.compiled.resolve(jit_compile, run_eagerly)
         self._steps = None
 
     def _output_names_for_compile(self):
