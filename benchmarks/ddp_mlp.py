@@ -42,8 +42,20 @@ def worker(args):
         on_epoch_begin=lambda e, logs: times.append(-time.perf_counter()),
         on_epoch_end=lambda e, logs: times.__setitem__(-1, times[-1] + time.perf_counter()))
     model.fit(x, y, batch_size=args.batch * world, epochs=args.epochs, verbose=0, callbacks=[timer])
+    result = {"world": world, "samples_per_s": args.samples / statistics.median(times[1:]),
+              "step_ms": 1e3 * statistics.median(times[1:]) / -(-args.samples // (args.batch * world))}
+    if world > 1:  # the cost of the one all-reduce per step, on its own
+        import torch
+
+        grads = [torch.zeros_like(v.value) for v in model.trainable_weights]
+        lamina.backend.distributed.all_reduce_sum(grads)
+        t0 = time.perf_counter()
+        for _ in range(20):
+            lamina.backend.distributed.all_reduce_sum(grads)
+        result["allreduce_ms"] = 1e3 * (time.perf_counter() - t0) / 20
+        result["grad_mb"] = sum(g.numel() for g in grads) * 4 / 2**20
     if lamina.distribution.is_chief():
-        print("RESULT " + json.dumps({"world": world, "samples_per_s": args.samples / statistics.median(times[1:])}))
+        print("RESULT " + json.dumps(result))
 
 
 def launch(n, args):
@@ -63,7 +75,7 @@ def launch(n, args):
     if any(p.returncode for p in procs):
         raise SystemExit(f"a worker failed: {[p.returncode for p in procs]}")
     line = next(l for out in outs for l in out.splitlines() if l.startswith("RESULT "))
-    return json.loads(line[7:])["samples_per_s"]
+    return json.loads(line[7:])
 
 
 def main():
@@ -79,9 +91,12 @@ def main():
     print(f"{os.cpu_count()} CPU cores, 1 thread per process; load average {os.getloadavg()[0]:.1f}")
     one = launch(1, args)
     many = launch(args.procs, args)
-    print(f"1 process : {one:8.0f} samples/s (batch {args.batch})")
-    print(f"{args.procs} processes: {many:8.0f} samples/s (batch {args.batch} each, global {args.batch * args.procs})")
-    print(f"ratio {args.procs} / 1: {many / one:.2f}x")
+    print(f"1 process : {one['samples_per_s']:8.0f} samples/s (batch {args.batch}), "
+          f"{one['step_ms']:.1f} ms per step")
+    print(f"{args.procs} processes: {many['samples_per_s']:8.0f} samples/s (batch {args.batch} each, global "
+          f"{args.batch * args.procs}), {many['step_ms']:.1f} ms per step, of which the all-reduce of "
+          f"{many['grad_mb']:.1f} MB of gradients takes {many['allreduce_ms']:.1f} ms")
+    print(f"ratio {args.procs} / 1: {many['samples_per_s'] / one['samples_per_s']:.2f}x")
 
 
 if __name__ == "__main__":
