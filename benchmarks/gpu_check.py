@@ -79,7 +79,7 @@ def cnn():
 
 
 def _devices(tensors):
-    return {t.device.type for t in tensors}
+    return {t.device.type for t in tensors if t is not None}  # scalar slots are Python numbers
 
 
 @check("MLP trains on the device (weights, optimizer slots, metric state)")

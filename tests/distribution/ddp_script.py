@@ -37,8 +37,17 @@ if mode == "crash":
         if rank == 1 and epoch == 1:
             raise RuntimeError("boom on rank 1")
     callbacks.append(keras.callbacks.LambdaCallback(on_epoch_end=boom))
-history = model.fit(x, y, batch_size=15, epochs=4, shuffle=True, validation_data=(x_val, y_val),
-                    callbacks=callbacks, verbose=2)
+if mode == "generator":  # every rank reads the same stream of global batches and keeps its rows
+    def batches():
+        while True:
+            for i in range(0, len(x), 15):
+                yield x[i:i + 15], y[i:i + 15]
+
+    history = model.fit(batches(), steps_per_epoch=7, epochs=4, validation_data=(x_val, y_val),
+                        callbacks=callbacks, verbose=2)
+else:
+    history = model.fit(x, y, batch_size=15, epochs=4, shuffle=True, validation_data=(x_val, y_val),
+                        callbacks=callbacks, verbose=2)
 evaluation = model.evaluate(x_val, y_val, batch_size=9, verbose=0, return_dict=True)
 predictions = model.predict(x_val, batch_size=9, verbose=0)
 model.save(os.path.join(files, "model.keras"))

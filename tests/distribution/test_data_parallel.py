@@ -50,11 +50,12 @@ def _load(results, rank):
         return data, json.load(f)
 
 
-@pytest.mark.slow  # two torchrun jobs: ~30 s on an idle 2-core machine
-def test_two_processes_train_like_one(tmp_path):
-    one, r1, f1 = _run(tmp_path, "one", 1)
+@pytest.mark.slow  # a job of one process and one of two: ~30 s on an idle 2-core machine
+@pytest.mark.parametrize("mode", ["train", "generator"])  # arrays (shuffled) / a generator
+def test_two_processes_train_like_one(tmp_path, mode):
+    one, r1, f1 = _run(tmp_path, "one", 1, mode)
     assert one.returncode == 0, one.stderr[-3000:]
-    two, r2, f2 = _run(tmp_path, "two", 2)
+    two, r2, f2 = _run(tmp_path, "two", 2, mode)
     assert two.returncode == 0, two.stderr[-3000:]
     (w1, j1), (w20, j20), (w21, j21) = _load(r1, 0), _load(r2, 0), _load(r2, 1)
     assert j1["world"] == 1 and j20["world"] == 2 == j21["world"]

@@ -31,8 +31,8 @@ class Steps:
         if getattr(model, "_jit_compile", False):  # compile(jit_compile=True): compiled.py
             from lamina.backend.torch.compiled import compile_fn
 
-            self._forward = compile_fn(self._eager_forward)
-            self._test_forward = compile_fn(self._eager_test)
+            self._forward = compile_fn(self._eager_forward, prepare=logic._layers)
+            self._test_forward = compile_fn(self._eager_test, prepare=logic._layers)
             self._predict = compile_fn(self._eager_predict)
 
     # -------------------------------------------------------------- bookkeeping
