@@ -21,6 +21,7 @@ from __future__ import annotations
 import torch
 
 from lamina.backend.torch import distributed as dist
+from lamina.backend.torch.data import _map
 from lamina.backend.torch.ops.core import DEVICE
 from lamina.backend.torch.trainer import Steps
 
@@ -38,16 +39,6 @@ def _rows(x):
     if isinstance(x, dict):
         return _rows(next(iter(x.values())))
     return x.shape[0]
-
-
-def _map(fn, x):
-    if x is None:
-        return None
-    if isinstance(x, (list, tuple)):
-        return type(x)(_map(fn, v) for v in x)
-    if isinstance(x, dict):
-        return {k: _map(fn, v) for k, v in x.items()}
-    return fn(x)
 
 
 class DataParallelSteps(Steps):
