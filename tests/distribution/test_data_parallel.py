@@ -151,3 +151,28 @@ def test_data_parallel_steps_in_a_one_process_group_match_plain_steps():
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     assert ev == pytest.approx(plain.evaluate(x, y, batch_size=7, verbose=0, return_dict=True), rel=1e-6)
     np.testing.assert_allclose(pred, plain.predict(x, batch_size=7, verbose=0), rtol=1e-6)
+
+
+@pytest.mark.slow
+def test_two_nodes_simulated_with_torchrun_rendezvous(tmp_path):
+    """Multi-node: two torchrun agents (one process each) meet through c10d rendezvous, as two
+    machines would; they train like one process."""
+    one, r1, _ = _run(tmp_path, "one", 1)
+    assert one.returncode == 0, one.stderr[-3000:]
+    results, files = tmp_path / "nodes_results", tmp_path / "nodes_files"
+    results.mkdir()
+    files.mkdir()
+    endpoint = f"127.0.0.1:{_port()}"
+    agents = [subprocess.Popen(
+        [sys.executable, "-m", "torch.distributed.run", "--nnodes=2", "--nproc_per_node=1",
+         f"--node_rank={node}", "--rdzv-backend=c10d", f"--rdzv-endpoint={endpoint}", "--rdzv-id=lamina",
+         str(SCRIPT), str(results), str(files)],
+        env=_env(LAMINA_DIST_TIMEOUT="60"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for node in range(2)]
+    outs = [a.communicate(timeout=300) for a in agents]
+    assert all(a.returncode == 0 for a in agents), [o[1][-2000:] for o in outs]
+    (w1, j1), (w2, j2) = _load(r1, 0), _load(results, 1)
+    assert j2["world"] == 2
+    for k in (k for k in w1.files if k.startswith("w")):
+        np.testing.assert_allclose(w2[k], w1[k], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(j2["history"]["loss"], j1["history"]["loss"], rtol=1e-5)
