@@ -114,3 +114,9 @@ from lamina.layers.preprocessing.random_zoom import RandomZoom  # noqa: E402
 from lamina.layers.preprocessing.auto_contrast import AutoContrast  # noqa: E402
 from lamina.layers.preprocessing.random_grayscale import RandomGrayscale  # noqa: E402
 from lamina.layers.preprocessing.random_invert import RandomInvert  # noqa: E402
+
+# issue 14: the missing layers
+from lamina.layers.rnn.conv_lstm_cell import ConvLSTM1DCell, ConvLSTM2DCell, ConvLSTM3DCell, ConvLSTMCell  # noqa: E402
+from lamina.layers.rnn.conv_lstm1d import ConvLSTM1D  # noqa: E402
+from lamina.layers.rnn.conv_lstm2d import ConvLSTM2D  # noqa: E402
+from lamina.layers.rnn.conv_lstm3d import ConvLSTM3D  # noqa: E402
