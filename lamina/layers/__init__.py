@@ -120,3 +120,12 @@ from lamina.layers.rnn.conv_lstm_cell import ConvLSTM1DCell, ConvLSTM2DCell, Con
 from lamina.layers.rnn.conv_lstm1d import ConvLSTM1D  # noqa: E402
 from lamina.layers.rnn.conv_lstm2d import ConvLSTM2D  # noqa: E402
 from lamina.layers.rnn.conv_lstm3d import ConvLSTM3D  # noqa: E402
+from lamina.layers.core.identity import Identity  # noqa: E402
+from lamina.layers.core.wrapper import Wrapper  # noqa: E402
+from lamina.layers.normalization.spectral_normalization import SpectralNormalization  # noqa: E402
+from lamina.layers.pooling.adaptive_average_pooling1d import AdaptiveAveragePooling1D  # noqa: E402
+from lamina.layers.pooling.adaptive_average_pooling2d import AdaptiveAveragePooling2D  # noqa: E402
+from lamina.layers.pooling.adaptive_average_pooling3d import AdaptiveAveragePooling3D  # noqa: E402
+from lamina.layers.pooling.adaptive_max_pooling1d import AdaptiveMaxPooling1D  # noqa: E402
+from lamina.layers.pooling.adaptive_max_pooling2d import AdaptiveMaxPooling2D  # noqa: E402
+from lamina.layers.pooling.adaptive_max_pooling3d import AdaptiveMaxPooling3D  # noqa: E402
