@@ -129,3 +129,4 @@ from lamina.layers.pooling.adaptive_average_pooling3d import AdaptiveAveragePool
 from lamina.layers.pooling.adaptive_max_pooling1d import AdaptiveMaxPooling1D  # noqa: E402
 from lamina.layers.pooling.adaptive_max_pooling2d import AdaptiveMaxPooling2D  # noqa: E402
 from lamina.layers.pooling.adaptive_max_pooling3d import AdaptiveMaxPooling3D  # noqa: E402
+from lamina.layers.core.einsum_dense import EinsumDense  # noqa: E402
