@@ -130,3 +130,4 @@ from lamina.layers.pooling.adaptive_max_pooling1d import AdaptiveMaxPooling1D  #
 from lamina.layers.pooling.adaptive_max_pooling2d import AdaptiveMaxPooling2D  # noqa: E402
 from lamina.layers.pooling.adaptive_max_pooling3d import AdaptiveMaxPooling3D  # noqa: E402
 from lamina.layers.core.einsum_dense import EinsumDense  # noqa: E402
+from lamina.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: E402
