@@ -131,3 +131,5 @@ from lamina.layers.pooling.adaptive_max_pooling2d import AdaptiveMaxPooling2D  #
 from lamina.layers.pooling.adaptive_max_pooling3d import AdaptiveMaxPooling3D  # noqa: E402
 from lamina.layers.core.einsum_dense import EinsumDense  # noqa: E402
 from lamina.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: E402
+from lamina.layers.locally_connected.locally_connected1d import LocallyConnected1D  # noqa: E402
+from lamina.layers.locally_connected.locally_connected2d import LocallyConnected2D  # noqa: E402
