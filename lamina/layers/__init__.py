@@ -133,3 +133,4 @@ from lamina.layers.core.einsum_dense import EinsumDense  # noqa: E402
 from lamina.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: E402
 from lamina.layers.locally_connected.locally_connected1d import LocallyConnected1D  # noqa: E402
 from lamina.layers.locally_connected.locally_connected2d import LocallyConnected2D  # noqa: E402
+from lamina.layers.attention.grouped_query_attention import GroupedQueryAttention, GroupQueryAttention  # noqa: E402
