@@ -134,3 +134,5 @@ from lamina.layers.core.reversible_embedding import ReversibleEmbedding  # noqa:
 from lamina.layers.locally_connected.locally_connected1d import LocallyConnected1D  # noqa: E402
 from lamina.layers.locally_connected.locally_connected2d import LocallyConnected2D  # noqa: E402
 from lamina.layers.attention.grouped_query_attention import GroupedQueryAttention, GroupQueryAttention  # noqa: E402
+from lamina.layers.preprocessing.stft_spectrogram import STFTSpectrogram  # noqa: E402
+from lamina.layers.preprocessing.mel_spectrogram import MelSpectrogram  # noqa: E402
