@@ -58,3 +58,14 @@ def test_errors():
         layers.GroupedQueryAttention(4, 3, 2)
     with pytest.raises(ValueError, match="sliding_window must be None or a positive integer"):
         layers.GroupedQueryAttention(4, 2, 2, sliding_window=0)
+
+
+def test_dropout_only_in_training_and_seeded(parity):
+    x = np.random.default_rng(0).standard_normal((2, 5, 6)).astype("float32")
+    a = layers.GroupedQueryAttention(3, 4, 2, dropout=0.5, seed=3)
+    infer = parity.np(a(x, x))
+    np.testing.assert_array_equal(parity.np(a(x, x, training=False)), infer)
+    trained = parity.np(a(x, x, training=True))
+    assert np.abs(trained - infer).max() > 1e-3
+    _, scores = a(x, x, training=True, return_attention_scores=True)
+    np.testing.assert_allclose(parity.np(scores).sum(-1), 1.0, atol=1e-5)  # scores before dropout

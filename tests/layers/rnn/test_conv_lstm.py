@@ -117,3 +117,15 @@ def test_keras2_module_path():
         from lamina.layers.convolutional_recurrent import ConvLSTM2D, ConvLSTM2DCell
     assert ConvLSTM2D is layers.ConvLSTM2D and ConvLSTM2DCell is layers.ConvLSTM2DCell
     assert any("from lamina.layers import ConvLSTM2D" in str(w.message) for w in caught)
+
+
+def test_stateful_continues_the_sequence(parity):
+    x = np.random.default_rng(0).standard_normal((2, 4, 5, 1)).astype("float32")
+    whole = layers.ConvLSTM1D(2, 3, padding="same", return_sequences=True)
+    parts = layers.ConvLSTM1D(2, 3, padding="same", return_sequences=True, stateful=True)
+    whole(x)
+    parts(x[:, :2])
+    parts.set_weights(whole.get_weights())
+    parts.reset_states()
+    out = np.concatenate([parity.np(parts(x[:, :2])), parity.np(parts(x[:, 2:]))], axis=1)
+    np.testing.assert_allclose(out, parity.np(whole(x)), atol=1e-6)
