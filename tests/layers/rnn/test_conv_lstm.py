@@ -129,3 +129,44 @@ def test_stateful_continues_the_sequence(parity):
     parts.reset_states()
     out = np.concatenate([parity.np(parts(x[:, :2])), parity.np(parts(x[:, 2:]))], axis=1)
     np.testing.assert_allclose(out, parity.np(whole(x)), atol=1e-6)
+
+
+def test_keras2_hdf5_file_loads(tmp_path, parity):
+    """A tf.keras 2.x HDF5 file (written by hand in its layout, as no Keras 2 is installed)."""
+    import importlib.util
+    import pathlib
+
+    spec = importlib.util.spec_from_file_location(
+        "make_keras_files", pathlib.Path(__file__).parents[2] / "fixtures" / "make_keras_files.py")
+    mk = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mk)
+    ref = layers.ConvLSTM2D(3, (3, 3), padding="same", return_sequences=False)
+    x = np.random.default_rng(0).standard_normal((2, 3, 5, 5, 2)).astype("float32")
+    ref(x)
+    weights = [(np.random.default_rng(i).standard_normal(w.shape) * 0.3).astype("float32")
+               for i, w in enumerate(ref.get_weights())]
+    ref.set_weights(weights)
+    cfg = {"name": "conv_lst_m2d", "trainable": True, "dtype": "float32",
+           "batch_input_shape": [None, 3, 5, 5, 2], "return_sequences": False, "return_state": False,
+           "go_backwards": False, "stateful": False, "unroll": False, "time_major": False,
+           "filters": 3, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same",
+           "data_format": "channels_last", "dilation_rate": [1, 1], "activation": "tanh",
+           "recurrent_activation": "hard_sigmoid", "use_bias": True,
+           "kernel_initializer": mk._init("GlorotUniform"), "recurrent_initializer": mk._init("Orthogonal"),
+           "bias_initializer": mk._init("Zeros"), "unit_forget_bias": True, "kernel_regularizer": None,
+           "recurrent_regularizer": None, "bias_regularizer": None, "activity_regularizer": None,
+           "kernel_constraint": None, "recurrent_constraint": None, "bias_constraint": None,
+           "dropout": 0.0, "recurrent_dropout": 0.0}
+    config = {"class_name": "Sequential", "config": {"name": "seq", "layers": [
+        mk.input2("input_1", [None, 3, 5, 5, 2]), {"class_name": "ConvLSTM2D", "config": cfg}]}}
+    names = ["kernel", "recurrent_kernel", "bias"]
+    mk.write_keras2_model(tmp_path / "k2.h5", config, [
+        ("conv_lst_m2d", [(f"conv_lst_m2d/{n}:0", w) for n, w in zip(names, weights)])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = lamina.models.load_model(tmp_path / "k2.h5", compile=False)
+    hard = layers.ConvLSTM2D(3, (3, 3), padding="same", recurrent_activation="hard_sigmoid")
+    hard(x)
+    hard.set_weights(weights)
+    np.testing.assert_allclose(parity.np(model(x)), parity.np(hard(x)), atol=1e-6)
+    assert model.layers[0].get_config()["recurrent_activation"] == "hard_sigmoid"
