@@ -100,6 +100,7 @@ from lamina.layers.preprocessing.resizing import Resizing  # noqa: E402
 from lamina.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: E402
 from lamina.layers.preprocessing.discretization import Discretization  # noqa: E402
 from lamina.layers.preprocessing.hashing import Hashing  # noqa: E402
+from lamina.layers.preprocessing.hashed_crossing import HashedCrossing  # noqa: E402
 from lamina.layers.preprocessing.integer_lookup import IntegerLookup  # noqa: E402
 from lamina.layers.preprocessing.string_lookup import StringLookup  # noqa: E402
 from lamina.layers.preprocessing.pipeline import Pipeline  # noqa: E402
@@ -114,6 +115,23 @@ from lamina.layers.preprocessing.random_zoom import RandomZoom  # noqa: E402
 from lamina.layers.preprocessing.auto_contrast import AutoContrast  # noqa: E402
 from lamina.layers.preprocessing.random_grayscale import RandomGrayscale  # noqa: E402
 from lamina.layers.preprocessing.random_invert import RandomInvert  # noqa: E402
+from lamina.layers.preprocessing.random_hue import RandomHue  # noqa: E402
+from lamina.layers.preprocessing.random_saturation import RandomSaturation  # noqa: E402
+from lamina.layers.preprocessing.random_sharpness import RandomSharpness  # noqa: E402
+from lamina.layers.preprocessing.random_shear import RandomShear  # noqa: E402
+from lamina.layers.preprocessing.random_erasing import RandomErasing  # noqa: E402
+from lamina.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur  # noqa: E402
+from lamina.layers.preprocessing.random_posterization import RandomPosterization  # noqa: E402
+from lamina.layers.preprocessing.random_color_jitter import RandomColorJitter  # noqa: E402
+from lamina.layers.preprocessing.random_color_degeneration import RandomColorDegeneration  # noqa: E402
+from lamina.layers.preprocessing.random_perspective import RandomPerspective  # noqa: E402
+from lamina.layers.preprocessing.random_elastic_transform import RandomElasticTransform  # noqa: E402
+from lamina.layers.preprocessing.equalization import Equalization  # noqa: E402
+from lamina.layers.preprocessing.solarization import Solarization  # noqa: E402
+from lamina.layers.preprocessing.mix_up import MixUp  # noqa: E402
+from lamina.layers.preprocessing.cut_mix import CutMix  # noqa: E402
+from lamina.layers.preprocessing.aug_mix import AugMix  # noqa: E402
+from lamina.layers.preprocessing.rand_augment import RandAugment  # noqa: E402
 
 # issue 14: the missing layers
 from lamina.layers.rnn.conv_lstm_cell import ConvLSTM1DCell, ConvLSTM2DCell, ConvLSTM3DCell, ConvLSTMCell  # noqa: E402
