@@ -14,6 +14,7 @@ from lamina import models  # noqa: F401
 from lamina import callbacks, datasets, losses, metrics, optimizers, preprocessing, saving, utils  # noqa: F401
 from lamina.models import Model, Sequential  # noqa: F401
 from lamina import wrappers  # noqa: F401  (scikit-learn is imported only when a wrapper is used)
+from lamina import applications  # noqa: F401
 
 __version__ = "0.1.0"
 
@@ -23,3 +24,4 @@ __all__ = [
     "models", "ops", "random", "regularizers", "callbacks", "datasets", "losses", "metrics", "optimizers", "preprocessing", "saving", "utils",
 ]
 __all__ += ["wrappers"]
+__all__ += ["applications"]

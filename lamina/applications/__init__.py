@@ -1,0 +1,12 @@
+"""lamina.applications: Keras's pretrained image models, same names, layers and weight files.
+
+``from lamina.applications import ResNet50`` (Keras 3) and ``from lamina.applications.resnet50
+import ResNet50`` (Keras 2) both work; each family module also has ``preprocess_input`` and
+``decode_predictions``.
+"""
+
+from lamina.applications import imagenet_utils  # noqa: F401
+from lamina.applications.vgg16 import VGG16  # noqa: F401
+from lamina.applications.vgg19 import VGG19  # noqa: F401
+from lamina.applications.resnet import ResNet50, ResNet101, ResNet152  # noqa: F401
+from lamina.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2  # noqa: F401

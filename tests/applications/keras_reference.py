@@ -1,0 +1,46 @@
+"""Build an application in Keras 3 and in lamina from the same weights file and compare them."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+
+def keras_module():
+    os.environ["KERAS_BACKEND"] = "torch"
+    import pytest
+
+    return pytest.importorskip("keras")
+
+
+def randomize_statistics(model, seed=0):
+    """Give BatchNormalization's moving statistics non-trivial values (Keras starts them at 0/1)."""
+    rng = np.random.default_rng(seed)
+    for w in model.weights:
+        path = w.path
+        if path.endswith("moving_mean"):
+            w.assign(rng.normal(0, 0.1, w.shape).astype("float32"))
+        elif path.endswith("moving_variance"):
+            w.assign(rng.uniform(0.5, 1.5, w.shape).astype("float32"))
+
+
+def compare(tmp_path, name, input_shape, batch=2, seed=0, keras_kwargs=None, **kwargs):
+    """Keras's ``name`` and lamina's built with ``kwargs``; returns (max abs diff, kparams, lparams, names equal)."""
+    keras = keras_module()
+    import lamina
+
+    km = getattr(keras.applications, name)(weights=None, input_shape=input_shape, **kwargs,
+                                           **(keras_kwargs or {}))
+    randomize_statistics(km, seed)
+    path = str(tmp_path / f"{name}.weights.h5")
+    km.save_weights(path)
+    lm = getattr(lamina.applications, name)(weights=None, input_shape=input_shape, **kwargs)
+    lm.load_weights(path)
+    x = np.random.default_rng(seed).uniform(0, 255, (batch, *input_shape)).astype("float32")
+    x = x / 127.5 - 1.0
+    expected = np.asarray(km.predict(x, verbose=0))
+    got = np.asarray(lm.predict(x, verbose=0))
+    assert got.shape == expected.shape, (got.shape, expected.shape)
+    names_equal = [l.name for l in km.layers] == [l.name for l in lm.layers]
+    return float(np.max(np.abs(got - expected))), km.count_params(), lm.count_params(), names_equal, expected
