@@ -179,3 +179,28 @@ def document(fn, summary, example):
     """Give a public application function Keras's argument documentation and an example."""
     fn.__doc__ = f"{summary}\n{ARGS_DOC}\n    Example:\n{example}\n"
     return fn
+
+
+def default_size(input_shape, input_tensor, sizes, fallback=224):
+    """MobileNet's rule: a square input of one of the pretrained ``sizes`` picks that size."""
+    shape = input_shape
+    if shape is None and input_tensor is not None:
+        shape = tuple(input_tensor.shape[1:])
+    if shape is None or len(shape) != 3:
+        return fallback
+    rows, cols = (shape[1], shape[2]) if backend.image_data_format() == "channels_first" else (shape[0], shape[1])
+    return rows if rows == cols and rows in sizes else fallback
+
+
+def spatial(input_shape):
+    """(rows, cols) of a 3D input shape under the current ``image_data_format``."""
+    if backend.image_data_format() == "channels_first":
+        return input_shape[1], input_shape[2]
+    return input_shape[0], input_shape[1]
+
+
+def make_divisible(v, divisor=8, min_value=None):
+    """Round a channel count to a multiple of ``divisor``, never more than 10% down (MobileNet)."""
+    min_value = divisor if min_value is None else min_value
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    return new_v + divisor if new_v < 0.9 * v else new_v
