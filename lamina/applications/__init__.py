@@ -12,3 +12,4 @@ from lamina.applications.resnet import ResNet50, ResNet101, ResNet152  # noqa: F
 from lamina.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2  # noqa: F401
 from lamina.applications.mobilenet import MobileNet  # noqa: F401
 from lamina.applications.mobilenet_v2 import MobileNetV2  # noqa: F401
+from lamina.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small  # noqa: F401

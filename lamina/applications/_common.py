@@ -95,14 +95,14 @@ def fetch(fname, origin, file_hash, app):
 
 
 def load_weights(model, weights, pretrained_file=None, app=None):
-    """Load ``weights``: ``'imagenet'`` through ``fetch(*pretrained_file)``, a path as is."""
+    """Load ``weights``: ``'imagenet'`` through ``fetch(*pretrained_file())``, a path as is."""
     if weights is None:
         return model
     if weights == "imagenet":
         if pretrained_file is None:
             raise ValueError(f"{app}: Keras publishes no ImageNet weights for this configuration; "
                              "pass weights=None or the path of a weights file.")
-        model.load_weights(fetch(*pretrained_file, app=app))
+        model.load_weights(fetch(*pretrained_file(), app=app))
     else:
         model.load_weights(weights)
     return model
@@ -145,7 +145,7 @@ def build(app, body, *, include_top, weights, input_tensor, input_shape, pooling
     elif pooling is not None:
         raise ValueError(f"{app}: `pooling` must be None, 'avg' or 'max'. Received: pooling={pooling!r}")
     model = make_model(input_tensor, img_input, x, name)
-    return load_weights(model, weights, weight_file(include_top) if weight_file else None, app)
+    return load_weights(model, weights, (lambda: weight_file(include_top)) if weight_file else None, app)
 
 
 def args(local_vars):
