@@ -13,3 +13,7 @@ from lamina.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2  
 from lamina.applications.mobilenet import MobileNet  # noqa: F401
 from lamina.applications.mobilenet_v2 import MobileNetV2  # noqa: F401
 from lamina.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small  # noqa: F401
+from lamina.applications.efficientnet import (  # noqa: F401
+    EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4, EfficientNetB5, EfficientNetB6,
+    EfficientNetB7,
+)

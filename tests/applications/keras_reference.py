@@ -15,13 +15,13 @@ def keras_module():
 
 
 def randomize_statistics(model, seed=0):
-    """Give BatchNormalization's moving statistics non-trivial values (Keras starts them at 0/1)."""
+    """Give the BatchNormalization / Normalization statistics non-trivial values (Keras starts them at 0/1)."""
     rng = np.random.default_rng(seed)
     for w in model.weights:
         path = w.path
-        if path.endswith("moving_mean"):
+        if path.endswith("mean"):  # BatchNormalization's moving_mean, Normalization's mean
             w.assign(rng.normal(0, 0.1, w.shape).astype("float32"))
-        elif path.endswith("moving_variance"):
+        elif path.endswith("variance"):
             w.assign(rng.uniform(0.5, 1.5, w.shape).astype("float32"))
 
 
