@@ -17,3 +17,5 @@ from lamina.applications.efficientnet import (  # noqa: F401
     EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4, EfficientNetB5, EfficientNetB6,
     EfficientNetB7,
 )
+from lamina.applications.densenet import DenseNet121, DenseNet169, DenseNet201  # noqa: F401
+from lamina.applications.inception_v3 import InceptionV3  # noqa: F401

@@ -30,6 +30,8 @@ def compare(tmp_path, name, input_shape, batch=2, seed=0, keras_kwargs=None, **k
     keras = keras_module()
     import lamina
 
+    keras.backend.clear_session()  # automatic layer names start from 'conv2d' in both
+    lamina.backend.clear_session()
     km = getattr(keras.applications, name)(weights=None, input_shape=input_shape, **kwargs,
                                            **(keras_kwargs or {}))
     randomize_statistics(km, seed)
