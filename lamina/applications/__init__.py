@@ -21,3 +21,6 @@ from lamina.applications.densenet import DenseNet121, DenseNet169, DenseNet201  
 from lamina.applications.inception_v3 import InceptionV3  # noqa: F401
 from lamina.applications.xception import Xception  # noqa: F401
 from lamina.applications.inception_resnet_v2 import InceptionResNetV2  # noqa: F401
+from lamina.applications.convnext import (  # noqa: F401
+    ConvNeXtBase, ConvNeXtLarge, ConvNeXtSmall, ConvNeXtTiny, ConvNeXtXLarge,
+)

@@ -116,7 +116,7 @@ def gap_head(x, classes, classifier_activation, pool_name="avg_pool"):
 
 def build(app, body, *, include_top, weights, input_tensor, input_shape, pooling, classes,
           classifier_activation, name, default_size=224, min_size=32, head=gap_head,
-          pool_names=(None, None), weight_file=None, check_input=True):
+          pool_names=(None, None), weight_file=None, check_input=True, after_pooling=None):
     """Keras's application pattern: checks, input, ``body(img_input)``, top or pooling, weights.
 
     Args:
@@ -125,6 +125,7 @@ def build(app, body, *, include_top, weights, input_tensor, input_shape, pooling
         head: ``(x, classes, classifier_activation) -> predictions`` with ``include_top``.
         pool_names: the names of the avg / max pooling layers without top (None: automatic).
         weight_file: ``include_top -> (fname, url, hash)`` of Keras's published weights.
+        after_pooling: ``x -> x`` applied without the top, after the optional pooling.
     """
     from lamina.applications.imagenet_utils import obtain_input_shape
 
@@ -144,6 +145,8 @@ def build(app, body, *, include_top, weights, input_tensor, input_shape, pooling
         x = layers.GlobalMaxPooling2D(name=pool_names[1])(x)
     elif pooling is not None:
         raise ValueError(f"{app}: `pooling` must be None, 'avg' or 'max'. Received: pooling={pooling!r}")
+    if not include_top and after_pooling is not None:
+        x = after_pooling(x)
     model = make_model(input_tensor, img_input, x, name)
     return load_weights(model, weights, (lambda: weight_file(include_top)) if weight_file else None, app)
 

@@ -14,13 +14,18 @@ def keras_module():
     return pytest.importorskip("keras")
 
 
-def randomize_statistics(model, seed=0):
-    """Give the BatchNormalization / Normalization statistics non-trivial values (Keras starts them at 0/1)."""
+def randomize(model, seed=0):
+    """Give statistics, biases and scales non-trivial values (Keras starts them at 0/1), so a misplaced
+    one changes the predictions."""
     rng = np.random.default_rng(seed)
     for w in model.weights:
         path = w.path
         if path.endswith("mean"):  # BatchNormalization's moving_mean, Normalization's mean
             w.assign(rng.normal(0, 0.1, w.shape).astype("float32"))
+        elif path.endswith("bias") or path.endswith("beta"):  # Keras starts them at 0
+            w.assign(rng.normal(0, 0.1, w.shape).astype("float32"))
+        elif path.endswith("gamma"):  # BN scale, LayerScale (1e-6 in ConvNeXt hides the blocks)
+            w.assign(rng.uniform(0.5, 1.5, w.shape).astype("float32"))
         elif path.endswith("variance"):
             w.assign(rng.uniform(0.5, 1.5, w.shape).astype("float32"))
 
@@ -34,7 +39,7 @@ def compare(tmp_path, name, input_shape, batch=2, seed=0, keras_kwargs=None, **k
     lamina.backend.clear_session()
     km = getattr(keras.applications, name)(weights=None, input_shape=input_shape, **kwargs,
                                            **(keras_kwargs or {}))
-    randomize_statistics(km, seed)
+    randomize(km, seed)
     path = str(tmp_path / f"{name}.weights.h5")
     km.save_weights(path)
     lm = getattr(lamina.applications, name)(weights=None, input_shape=input_shape, **kwargs)
