@@ -24,3 +24,7 @@ from lamina.applications.inception_resnet_v2 import InceptionResNetV2  # noqa: F
 from lamina.applications.convnext import (  # noqa: F401
     ConvNeXtBase, ConvNeXtLarge, ConvNeXtSmall, ConvNeXtTiny, ConvNeXtXLarge,
 )
+from lamina.applications.efficientnet_v2 import (  # noqa: F401
+    EfficientNetV2B0, EfficientNetV2B1, EfficientNetV2B2, EfficientNetV2B3, EfficientNetV2L, EfficientNetV2M,
+    EfficientNetV2S,
+)
