@@ -28,3 +28,4 @@ from lamina.applications.efficientnet_v2 import (  # noqa: F401
     EfficientNetV2B0, EfficientNetV2B1, EfficientNetV2B2, EfficientNetV2B3, EfficientNetV2L, EfficientNetV2M,
     EfficientNetV2S,
 )
+from lamina.applications.nasnet import NASNetLarge, NASNetMobile  # noqa: F401

@@ -30,6 +30,19 @@ def randomize(model, seed=0):
             w.assign(rng.uniform(1.0, 2.0, w.shape).astype("float32"))
 
 
+def keras_builders():
+    """Keras refuses NASNetMobile on its torch backend (an open Keras issue); its generic NASNet
+    builds the same architecture there."""
+    from keras.src.applications import nasnet
+
+    def nasnet_mobile(input_shape=None, **kwargs):
+        return nasnet.NASNet(input_shape, penultimate_filters=1056, num_blocks=4, stem_block_filters=32,
+                             skip_reduction=False, filter_multiplier=2, default_size=224, name="nasnet_mobile",
+                             **kwargs)
+
+    return {"NASNetMobile": nasnet_mobile}
+
+
 def compare(tmp_path, name, input_shape, batch=2, seed=0, keras_kwargs=None, **kwargs):
     """Keras's ``name`` and lamina's built with ``kwargs``; returns (max abs diff, kparams, lparams, names equal)."""
     keras = keras_module()
@@ -37,7 +50,7 @@ def compare(tmp_path, name, input_shape, batch=2, seed=0, keras_kwargs=None, **k
 
     keras.backend.clear_session()  # automatic layer names start from 'conv2d' in both
     lamina.backend.clear_session()
-    km = getattr(keras.applications, name)(weights=None, input_shape=input_shape, **kwargs,
+    km = (keras_builders().get(name) or getattr(keras.applications, name))(weights=None, input_shape=input_shape, **kwargs,
                                            **(keras_kwargs or {}))
     randomize(km, seed)
     path = str(tmp_path / f"{name}.weights.h5")
