@@ -29,3 +29,9 @@ from lamina.applications.efficientnet_v2 import (  # noqa: F401
     EfficientNetV2S,
 )
 from lamina.applications.nasnet import NASNetLarge, NASNetMobile  # noqa: F401
+
+# the family modules, as attributes (``keras.applications.resnet50.preprocess_input``)
+from lamina.applications import (  # noqa: F401,E402
+    convnext, densenet, efficientnet, efficientnet_v2, inception_resnet_v2, inception_v3, mobilenet, mobilenet_v2,
+    mobilenet_v3, nasnet, resnet, resnet50, resnet_v2, vgg16, vgg19, xception,
+)

@@ -13,9 +13,9 @@ class CustomScaleLayer(Layer):
 
     Example:
         >>> import numpy as np
-        >>> CustomScaleLayer(0.5)([np.ones((1, 2), "float32"), np.ones((1, 2), "float32")])
-        ... # doctest: +ELLIPSIS
-        tensor([[1.5000, 1.5000]])
+        >>> from lamina import ops
+        >>> ops.convert_to_numpy(CustomScaleLayer(0.5)([np.ones((1, 2), "float32"), np.ones((1, 2), "float32")]))
+        array([[1.5, 1.5]], dtype=float32)
     """
 
     def __init__(self, scale, **kwargs):

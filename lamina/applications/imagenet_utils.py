@@ -88,7 +88,15 @@ def _numpy(x, data_format, mode):
 
 
 def _tensor(x, data_format, mode):
-    x = ops.convert_to_tensor(x) if not backend.is_keras_tensor(x) else x
+    if backend.is_keras_tensor(x):  # inside a functional model: one layer doing the same on the values
+        from functools import partial
+
+        from lamina.layers import Lambda
+
+        return Lambda(partial(_tensor, data_format=data_format, mode=mode), output_shape=tuple(x.shape[1:]))(x)
+    x = ops.convert_to_tensor(x)
+    if "float" not in str(ops.dtype(x)):
+        x = ops.cast(x, backend.floatx())
     if mode == "tf":
         return x / 127.5 - 1.0
     ndim = len(x.shape)
@@ -100,9 +108,9 @@ def _tensor(x, data_format, mode):
     mean, std = _stats(mode)
     shape = [1] * ndim
     shape[axis] = 3
-    x = x - np.reshape(np.asarray(mean, "float32"), shape)
+    x = x - ops.convert_to_tensor(np.reshape(np.asarray(mean, "float32"), shape), dtype=ops.dtype(x))
     if std is not None:
-        x = x / np.reshape(np.asarray(std, "float32"), shape)
+        x = x / ops.convert_to_tensor(np.reshape(np.asarray(std, "float32"), shape), dtype=ops.dtype(x))
     return x
 
 

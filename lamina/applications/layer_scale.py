@@ -18,8 +18,9 @@ class LayerScale(Layer):
 
     Example:
         >>> import numpy as np
-        >>> LayerScale(0.5, 2)(np.ones((1, 2), "float32")).tolist()
-        [[0.5, 0.5]]
+        >>> from lamina import ops
+        >>> ops.convert_to_numpy(LayerScale(0.5, 2)(np.ones((1, 2), "float32")))
+        array([[0.5, 0.5]], dtype=float32)
     """
 
     def __init__(self, init_values, projection_dim, **kwargs):
