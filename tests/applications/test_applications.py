@@ -290,3 +290,27 @@ def test_small_layers_round_trip_their_config():
     g = LayerScale(1e-6, 8)
     g.build((None, 8))
     assert [w.name for w in g.weights] == ["gamma"] and tuple(g.weights[0].shape) == (8,)
+
+
+# -- summary() and plot_model (issue 14 item 5) ---------------------------------------------------------
+
+def test_summary_counts_and_expands_nested_models():
+    model = applications.ConvNeXtTiny(weights=None, input_shape=(32, 32, 3), include_top=False)
+    flat, expanded = [], []
+    model.summary(print_fn=flat.append)
+    model.summary(print_fn=expanded.append, expand_nested=True)
+    assert f"Total params: {model.count_params():,}" in "\n".join(flat)
+    assert not any(line.startswith("│ convnext_tiny_stem_conv") for line in flat)
+    stem = next(i for i, line in enumerate(expanded) if line.startswith("convnext_tiny_stem (Sequential)"))
+    inner = [line for line in expanded[stem + 1:stem + 5] if line.startswith("│ ")]
+    assert inner[0].startswith("│ convnext_tiny_stem_conv (Conv2") and "4,704" in inner[0]
+    assert inner[1].startswith("│ convnext_tiny_stem_layernorm") and "192" in inner[1]
+
+
+@pytest.mark.slow
+def test_plot_model_of_applications(tmp_path):
+    for fn, kwargs in ((applications.MobileNetV3Small, {}), (applications.ConvNeXtTiny, dict(expand_nested=True))):
+        model = fn(weights=None, input_shape=(32, 32, 3))
+        path = tmp_path / f"{model.name}.png"
+        lamina.utils.plot_model(model, to_file=str(path), show_shapes=True, **kwargs)
+        assert path.stat().st_size > 10_000
