@@ -15,6 +15,8 @@ from lamina import callbacks, datasets, losses, metrics, optimizers, preprocessi
 from lamina.models import Model, Sequential  # noqa: F401
 from lamina import wrappers  # noqa: F401  (scikit-learn is imported only when a wrapper is used)
 from lamina import applications  # noqa: F401
+from lamina import distribution  # noqa: F401
+from lamina.backend import device_scope as device  # noqa: F401  (Keras 3's keras.device)
 
 __version__ = "0.1.0"
 
@@ -25,3 +27,4 @@ __all__ = [
 ]
 __all__ += ["wrappers"]
 __all__ += ["applications"]
+__all__ += ["distribution", "device"]
