@@ -14,6 +14,7 @@ from lamina import models  # noqa: F401
 from lamina import callbacks, datasets, losses, metrics, optimizers, preprocessing, saving, utils  # noqa: F401
 from lamina.models import Model, Sequential  # noqa: F401
 from lamina import wrappers  # noqa: F401  (scikit-learn is imported only when a wrapper is used)
+from lamina import applications  # noqa: F401
 from lamina import distribution  # noqa: F401
 from lamina.backend import device_scope as device  # noqa: F401  (Keras 3's keras.device)
 from lamina import dtype_policies, mixed_precision  # noqa: F401,E402
@@ -26,5 +27,6 @@ __all__ = [
     "models", "ops", "random", "regularizers", "callbacks", "datasets", "losses", "metrics", "optimizers", "preprocessing", "saving", "utils",
 ]
 __all__ += ["wrappers"]
+__all__ += ["applications"]
 __all__ += ["distribution", "device"]
 __all__ += ["dtype_policies", "mixed_precision"]

@@ -21,6 +21,8 @@ mish = F.mish
 
 def relu_with(x, negative_slope=0.0, max_value=None, threshold=0.0):
     """Keras's general ReLU: slope below threshold, identity above, optionally capped."""
+    if negative_slope == 0.0 and threshold == 0.0 and max_value is not None:
+        return F.hardtanh(x, 0.0, float(max_value))  # ReLU6 & co.: one pass (relu + clamp_max took two)
     if negative_slope == 0.0 and threshold == 0.0:
         out = torch.relu(x)
     else:
