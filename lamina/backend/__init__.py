@@ -27,7 +27,7 @@ from lamina.config import (  # noqa: F401  (the Keras backend API)
 )
 
 # The registry: backend name -> the package that implements the contract.
-REGISTRY = {"torch": "lamina.backend.torch"}
+REGISTRY = {"torch": "lamina.backend.torch", "jax": "lamina.backend.jax"}
 _name = _config.backend()
 if _name not in REGISTRY:
     raise ImportError(
@@ -57,7 +57,7 @@ get_mask = _masks.get_mask
 
 
 def backend() -> str:
-    """The name of the backend in use ('torch')."""
+    """The name of the backend in use ('torch' or 'jax')."""
     return _name
 
 
