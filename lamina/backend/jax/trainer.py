@@ -128,6 +128,11 @@ class Steps:
         opt = model.optimizer
         if not getattr(opt, "built", False):
             opt.build([Slot(v.value) for v in tv], paths=[v.path for v in tv])
+        elif not all(isinstance(b, Slot) for b in opt._trainable_variables):
+            # built outside fit (loading a saved optimizer): its variables become Slots
+            opt._trainable_variables = [b if isinstance(b, Slot) else Slot(getattr(b, "value", b))
+                                        for b in opt._trainable_variables]
+            opt._index = {id(b): i for i, b in enumerate(opt._trainable_variables)}
         self._handles = (tv, list(model.non_trainable_variables), opt._trainable_variables,
                          [h.value for h in opt._state_handles])
         self._fns.pop("train", None)
