@@ -317,10 +317,11 @@ def embedding_lookup(embeddings, ids):
     if not isinstance(ids, jax.core.Tracer):
         arr = np.asarray(ids)
         if arr.size and (arr.min() < 0 or arr.max() >= n):
-            bad = int(arr.max()) if arr.max() >= n else int(arr.min())
+            lo, hi = int(arr.min()), int(arr.max())
             raise IndexError(
-                f"Embedding: index {bad} is out of range for an embedding table of {n} rows "
-                f"(valid ids: 0..{n - 1}). Check input_dim, or the preprocessing that made the ids."
+                f"Embedding lookup received ids in [{lo}, {hi}], but the layer's input_dim is {n}, so "
+                f"valid ids are 0 to {n - 1}. Increase input_dim to the vocabulary size (largest id + 1) "
+                "or fix the ids."
             )
     return jnp.take(embeddings, jnp.asarray(ids).astype(jnp.int32), axis=0)
 
