@@ -70,9 +70,14 @@ class ArrayData:
                  class_weight=None, steps=None):
         x, y = lists_to_arrays(x, "x"), lists_to_arrays(y, "y")
         sample_weight = lists_to_arrays(sample_weight, "sample_weight")
-        self.x = map_structure(ops.convert_to_tensor, x)
-        self.y = map_structure(ops.convert_to_tensor, y) if y is not None else None
-        self.sw = map_structure(ops.convert_to_tensor, sample_weight) if sample_weight is not None else None
+        # Where batches are cut: on the device (torch), or on the host when the backend's compiled
+        # step takes host arrays (JAX: ``backend.data.batch_source``).
+        source = getattr(backend.data, "batch_source", None)
+        self._host = source is not None
+        source = source or ops.convert_to_tensor
+        self.x = map_structure(source, x)
+        self.y = map_structure(source, y) if y is not None else None
+        self.sw = map_structure(source, sample_weight) if sample_weight is not None else None
         lengths = {}
         for name, s in (("x", self.x), ("y", self.y), ("sample_weight", self.sw)):
             if s is not None:
@@ -99,7 +104,9 @@ class ArrayData:
 
     def epoch(self):
         n, bs = self.n, self.batch_size
-        perm = ops.convert_to_tensor(host_rng().permutation(n)) if self.shuffle else None
+        perm = host_rng().permutation(n) if self.shuffle else None
+        if perm is not None and not self._host:
+            perm = ops.convert_to_tensor(perm)
         step = 0
         while step < self.steps:
             start = (step * bs) % n if self.steps * bs > n else step * bs

@@ -30,8 +30,9 @@ from lamina.backend.stateless_scope import StatelessScope
 warnings.filterwarnings("ignore", message="Some donated buffers were not usable")
 
 
-def _copy(x):
-    return jnp.array(x, copy=True)
+# Fresh buffers for the state a compiled step will donate (one dispatch for the whole tree; the
+# multiplication keeps jit from forwarding an input as an output without a copy).
+_copy_tree = jax.jit(lambda tree: jax.tree_util.tree_map(lambda a: a * jnp.ones((), a.dtype), tree))
 
 
 def _batch_size(x):
@@ -142,11 +143,11 @@ class Steps:
         tv, ntv, boxes, slots = self._handles
         for b, v in zip(boxes, tv):  # the optimizer's copy of the variables follows the model's
             b.value = v.value
-        self.state = ([_copy(v.value) for v in tv], [_copy(v.value) for v in ntv],
-                      [_copy(s.value) for s in slots], _copy(_random.global_state()))
+        self.state = _copy_tree(([v.value for v in tv], [v.value for v in ntv], [s.value for s in slots],
+                                 _random.global_state()))
 
     def _load_metrics(self):
-        self._mv = [_copy(v.value) for v in self._metric_handles()]
+        self._mv = _copy_tree([v.value for v in self._metric_handles()])
 
     def sync(self):
         """Write the state back into the Variables and the optimizer's slots."""
