@@ -36,6 +36,15 @@ if _name not in REGISTRY:
         "to 'torch') to use the PyTorch backend."
     )
 _package = REGISTRY[_name]
+try:
+    _importlib.import_module(f"{_package}.ops")
+except ModuleNotFoundError as _e:
+    if _e.name not in ("jax", "jaxlib", "torch"):
+        raise
+    raise ImportError(
+        f"LAMINA_BACKEND={_name} needs the {_e.name} package, which is not installed. Install it "
+        f"with `pip install lamina[{_name}]` (or `pip install {_e.name}`), or unset LAMINA_BACKEND."
+    ) from None
 contract.check(_name, _package, contract.EAGER)
 ops = _importlib.import_module(f"{_package}.ops")
 random = _importlib.import_module(f"{_package}.random")

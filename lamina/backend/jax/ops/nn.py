@@ -10,7 +10,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lamina.backend.jax import random as _random
+
+
+
+def _r():
+    # the random kernels (they import this package's dtype helpers: imported on use, no cycle)
+    from lamina.backend.jax import random
+
+    return random
+
 
 relu = jax.nn.relu
 sigmoid = jax.nn.sigmoid
@@ -87,16 +95,16 @@ def prelu(x, alpha):
 # ---------------------------------------------------------------- random helpers (global state)
 def dropout(x, rate, noise_shape=None):
     """Inverted dropout from the global seed state (threaded through compiled steps)."""
-    return _random.dropout(x, rate, noise_shape, None)
+    return _r().dropout(x, rate, noise_shape, None)
 
 
 def normal_like(x, mean=0.0, stddev=1.0):
-    return _random.normal(tuple(x.shape), mean, stddev, x.dtype, None)
+    return _r().normal(tuple(x.shape), mean, stddev, x.dtype, None)
 
 
 def bernoulli_like(x, keep_prob, shape=None):
     shape = tuple(x.shape) if shape is None else tuple(shape)
-    return _random.bernoulli(shape, keep_prob, x.dtype, None)
+    return _r().bernoulli(shape, keep_prob, x.dtype, None)
 
 
 # ---------------------------------------------------------------- losses
@@ -292,7 +300,7 @@ def dot_product_attention(query, key, value, mask=None, is_causal=False, scale=N
         scores = jnp.where(keep, scores, _neg(scores.dtype))
     probs = jax.nn.softmax(scores.astype(jnp.float32), axis=-1).astype(query.dtype)
     if dropout_rate:
-        probs = _random.dropout(probs, dropout_rate, None, None)
+        probs = _r().dropout(probs, dropout_rate, None, None)
     out = jnp.einsum("...qk,...kd->...qd", probs, value)
     if zero_empty_rows and keep is not None:
         out = jnp.where(jnp.any(keep, axis=-1, keepdims=True), out, 0.0)
