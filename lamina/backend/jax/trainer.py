@@ -134,6 +134,13 @@ class Steps:
             opt._trainable_variables = [b if isinstance(b, Slot) else Slot(getattr(b, "value", b))
                                         for b in opt._trainable_variables]
             opt._index = {id(b): i for i, b in enumerate(opt._trainable_variables)}
+        host = [h.name for h in opt._state_handles if h.value is None]
+        if host:
+            raise NotImplementedError(
+                f"{type(opt).__name__} keeps optimizer state on the host ({host}), which the compiled "
+                "JAX train step cannot update yet. Use another optimizer (Adam, AdamW, RMSprop, SGD, "
+                "Adagrad, Adadelta, Adamax) under JAX, or the torch backend."
+            )
         self._handles = (tv, list(model.non_trainable_variables), opt._trainable_variables,
                          [h.value for h in opt._state_handles])
         self._fns.pop("train", None)
