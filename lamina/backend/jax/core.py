@@ -28,3 +28,17 @@ def no_grad():
 
 def enable_grad():
     return contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def device_scope(name):
+    """Within the scope new arrays are placed on device ``name`` ('cpu', 'gpu:0', ...)."""
+    kind, _, index = str(name).lower().partition(":")
+    kind = {"cuda": "gpu"}.get(kind, kind)
+    with jax.default_device(jax.devices(kind)[int(index or 0)]):
+        yield
+
+
+def enable_tensor_float_32_execution(enabled: bool) -> None:
+    """TF32 is a CUDA matmul setting; XLA's precision on CPU is not affected."""
+    jax.config.update("jax_default_matmul_precision", "tensorfloat32" if enabled else "float32")

@@ -13,6 +13,18 @@ import numpy as np
 from lamina import config
 
 
+def host_tensor(x, dtype=None):
+    """``x`` as the host (NumPy) array fit/evaluate/predict cut batches from."""
+    if dtype is not None:
+        return np.asarray(batch_source(x)).astype(np.dtype(dtype) if dtype != "bfloat16" else np.float32)
+    return batch_source(x)
+
+
+def device_batches(batches, device=None):
+    """The batches as they are: the compiled step takes NumPy batches and moves them itself."""
+    yield from batches
+
+
 def batch_source(x):
     """``x`` as the host array batches are cut from."""
     if hasattr(x, "value") and type(x).__name__ == "Variable":
