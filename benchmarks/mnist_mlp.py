@@ -5,6 +5,8 @@ RMSprop, batch 128, accuracy metric) on synthetic MNIST-shaped data; (2) the per
 tiny model (Dense(10) on 20 features, batch 32, Adam); (3) predict() on one sample.
 
 Run: python benchmarks/mnist_mlp.py [--samples 12000] [--epochs 6]  (epochs run interleaved)
+JAX column: LAMINA_BACKEND=jax python benchmarks/mnist_mlp.py (lamina on JAX, against the
+hand-written jax.jit + optax loops of benchmarks/jax_hand.py, in the same process).
 """
 
 from __future__ import annotations
@@ -138,11 +140,61 @@ def mnist_shaped(n, seed=0):
     return x.astype("float32"), y
 
 
+def jax_column(x, y, epochs):
+    """lamina on JAX against hand-written jax.jit + optax loops of the same models."""
+    import os
+    import sys
+
+    import jax
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import jax_hand
+
+    print(f"jax {jax.__version__}, device {jax.devices()[0]}")
+    t0 = time.perf_counter()
+    runner = LaminaMLP(x, y)
+    lam = [runner.epoch() for _ in range(epochs)]
+    hand = jax_hand.hand_mlp(x, y, epochs)
+    m_l, m_h = statistics.median(lam[1:]), statistics.median(hand[1:])
+    print(f"\nmnist_mlp epoch ({len(x)} samples), median of epochs 2..{epochs}:")
+    print(f"  hand jax.jit + optax : {m_h:.3f} s   per epoch {['%.3f' % t for t in hand]}")
+    print(f"  lamina fit (JAX)     : {m_l:.3f} s   per epoch {['%.3f' % t for t in lam]}")
+    print(f"  ratio lamina / hand  : {m_l / m_h:.3f}x")
+    print(f"  first epoch (compile included): lamina {lam[0]:.2f} s, hand {hand[0]:.2f} s")
+    n_steps = 400
+    xt = np.random.randn(32 * n_steps, 20).astype("float32")
+    yt = np.random.randn(32 * n_steps, 10).astype("float32")
+    h = jax_hand.hand_tiny(xt, yt, n_steps)
+    model = lamina.Sequential([layers.Dense(10, input_shape=(20,))])
+    model.compile(optimizer="adam", loss="mse")
+    lam_t = []
+    for _ in range(5):
+        t1 = time.perf_counter()
+        model.fit(xt, yt, batch_size=32, epochs=1, verbose=0)
+        lam_t.append((time.perf_counter() - t1) / n_steps)
+    l_t = statistics.median(lam_t[1:])
+    print(f"\ntiny step (Dense(10), batch 32, Adam): hand jax {h * 1e6:.0f} us, lamina {l_t * 1e6:.0f} us, "
+          f"ratio {l_t / h:.2f}x")
+    xs = np.random.randn(1, 20).astype("float32")
+    model = lamina.Sequential([layers.Dense(64, activation="relu", input_shape=(20,)), layers.Dense(10)])
+    model.predict(xs, verbose=0)
+    lam_p = []
+    for _ in range(500):
+        t1 = time.perf_counter()
+        model.predict(xs, verbose=0)
+        lam_p.append(time.perf_counter() - t1)
+    h_p, l_p = jax_hand.hand_predict(xs, 500), statistics.median(lam_p)
+    print(f"one-sample predict: hand jax {h_p * 1e3:.3f} ms, lamina {l_p * 1e3:.3f} ms, ratio {l_p / h_p:.2f}x")
+    print(f"(total {time.perf_counter() - t0:.0f} s)")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--samples", type=int, default=12000)
     p.add_argument("--epochs", type=int, default=6)
     args = p.parse_args()
+    if lamina.backend.backend() == "jax":
+        return jax_column(*mnist_shaped(args.samples), args.epochs)
     torch.set_num_threads(torch.get_num_threads())
     x, y = mnist_shaped(args.samples)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {lamina.backend.ops.DEVICE}")

@@ -1,10 +1,7 @@
 """README's "Not supported yet" list is kept in step with the code: each item is named there and
 refused here with an error that says it is not supported."""
 
-import os
 import pathlib
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -66,12 +63,3 @@ def test_float16_autocast_and_synchronized_batchnorm_are_refused():
     with pytest.raises(ValueError, match="float16 training needs loss scaling"):
         with torch.autocast("cpu", dtype=torch.float16):
             model.fit(np.zeros((2, 2), "float32"), np.zeros((2, 1), "float32"), verbose=0)
-
-
-def test_jax_backend_is_refused():
-    assert "the JAX backend (`LAMINA_BACKEND=jax`)" in SECTION
-    env = dict(os.environ, LAMINA_BACKEND="jax")
-    proc = subprocess.run([sys.executable, "-c", "import lamina"], env=env, capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode != 0
-    assert "the jax backend is not part of this lamina version yet" in proc.stderr

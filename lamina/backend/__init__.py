@@ -27,7 +27,7 @@ from lamina.config import (  # noqa: F401  (the Keras backend API)
 )
 
 # The registry: backend name -> the package that implements the contract.
-REGISTRY = {"torch": "lamina.backend.torch"}
+REGISTRY = {"torch": "lamina.backend.torch", "jax": "lamina.backend.jax"}
 _name = _config.backend()
 if _name not in REGISTRY:
     raise ImportError(
@@ -36,6 +36,15 @@ if _name not in REGISTRY:
         "to 'torch') to use the PyTorch backend."
     )
 _package = REGISTRY[_name]
+try:
+    _importlib.import_module(f"{_package}.ops")
+except ModuleNotFoundError as _e:
+    if _e.name not in ("jax", "jaxlib", "torch"):
+        raise
+    raise ImportError(
+        f"LAMINA_BACKEND={_name} needs the {_e.name} package, which is not installed. Install it "
+        f"with `pip install lamina[{_name}]` (or `pip install {_e.name}`), or unset LAMINA_BACKEND."
+    ) from None
 contract.check(_name, _package, contract.EAGER)
 ops = _importlib.import_module(f"{_package}.ops")
 random = _importlib.import_module(f"{_package}.random")
@@ -59,7 +68,7 @@ get_mask = _masks.get_mask
 
 
 def backend() -> str:
-    """The name of the backend in use ('torch')."""
+    """The name of the backend in use ('torch' or 'jax')."""
     return _name
 
 

@@ -357,7 +357,7 @@ class Layer(backend.LayerBase):
         base = name or "variable"
         attr = base
         i = 0
-        while attr in self._parameters or attr in self._buffers or attr in self.__dict__:
+        while self._has_weight(attr) or attr in self.__dict__:
             i += 1
             attr = f"{base}_{i}"
         tensor = self._create_weight(attr, value, bool(trainable))
@@ -495,7 +495,7 @@ class Layer(backend.LayerBase):
                 raise TypeError(f"Layer '{self.name}' was called without inputs.")
             x = kwargs.pop("inputs")
             return self.__call__(x, *args, **kwargs)
-        if self.autocast and type(x) is _Tensor and x.dtype is not self._cast_to:
+        if self.autocast and isinstance(x, _Tensor) and x.dtype is not self._cast_to:
             x = self._autocast_input(x)  # floats of another dtype, ints and bools: compute dtype
             args = (x,) + args[1:]
         if not self.built:

@@ -63,6 +63,10 @@ class Optimizer(OptimizerState):
         ([0.8999999761581421, 0.8999999761581421, 0.8999999761581421], 1)
     """
 
+    # A compiled step (JAX) sets the step's learning rate as a traced scalar here; None: computed
+    # on the host from the schedule, as usual.
+    _step_lr = None
+
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, loss_scale_factor=None,
@@ -259,7 +263,7 @@ class Optimizer(OptimizerState):
             # as an argument (a schedule is evaluated at the current iteration). It is rounded to
             # float32, as Keras stores it: 0.01 and the 0.009999999776 a saved file gives back
             # then update identically, so save/load/continue is bit-exact.
-            lr = float(np.float32(self._current_learning_rate()))
+            lr = self._step_lr if self._step_lr is not None else float(np.float32(self._current_learning_rate()))
             if self.gradient_accumulation_steps:
                 self._accumulating_step(grads, variables, index, lr)
             else:

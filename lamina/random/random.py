@@ -145,7 +145,8 @@ def normal_like(x, mean=0.0, stddev=1.0, seed=None):
     """Normal noise with the shape, dtype and device of ``x``."""
     if seed is None:
         return ops.normal_like(x, mean, stddev)
-    return _r().normal(tuple(x.shape), mean, stddev, x.dtype, draw_seed(seed)).to(x.device)
+    out = _r().normal(tuple(x.shape), mean, stddev, x.dtype, draw_seed(seed))
+    return out if out.device == x.device else out.to(x.device)
 
 
 def seed_generator_for(seed):

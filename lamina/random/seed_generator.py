@@ -59,7 +59,7 @@ class SeedGenerator:
     def next(self, ordered=True):
         """The current seed state (a new tensor), after which the state moves on by one."""
         state = self.state.value
-        out = state.clone()
+        out = state + 0  # a new tensor: the state itself moves on below
         self.state.assign(backend.random.next_seed_state(state))
         return out
 

@@ -67,6 +67,9 @@ class LayerBase(torch.nn.Module):
                 store[new] = store.pop(old)
                 return
 
+    def _has_weight(self, attr: str) -> bool:
+        return attr in self._parameters or attr in self._buffers
+
     def _weight_tensor(self, attr: str) -> torch.Tensor:
         t = self._parameters.get(attr)
         return t if t is not None else self._buffers[attr]

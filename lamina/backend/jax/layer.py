@@ -1,0 +1,197 @@
+"""What the JAX backend contributes to ``lamina.layers.Layer``: weight and child tracking.
+
+A layer's weights live in its own store (``_jax_weights``, attribute name -> array), not in
+``__dict__``; ``self.kernel`` reaches them through ``__getattr__``, which returns the value of the
+weight's ``Variable`` and so, inside a ``StatelessScope``, the scope's value. That is the whole
+trick of the compiled train step: the layer code is unchanged and sees tracers under ``jit``.
+Sub-layers are tracked in ``_modules`` (attribute or position -> layer), the names the saving
+code reads under both backends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import jax
+import jax.numpy as jnp
+
+from lamina.backend.jax.ops.core import convert_to_tensor, standardize_dtype, to_jax_dtype
+from lamina.backend.jax.variables import Variable  # noqa: F401  (re-exported)
+
+Tensor = jax.Array
+Parameter = Variable  # no separate parameter type under JAX: trainable weights are Variables
+
+
+class LayerBase:
+    """The backend half of every lamina Layer under JAX."""
+
+    _casts_integer_inputs = True
+
+    def _backend_init(self) -> None:
+        d = self.__dict__
+        d["_jax_weights"] = {}
+        d["_jax_handles"] = {}
+        d["_modules"] = {}
+        d["training"] = False
+
+    # ------------------------------------------------------------ weights storage
+    def _create_weight(self, attr: str, value, trainable: bool):
+        value = convert_to_tensor(value)
+        self.__dict__["_jax_weights"][attr] = value
+        return value
+
+    def _has_weight(self, attr: str) -> bool:
+        return attr in self.__dict__["_jax_weights"]
+
+    def _rename_weight(self, old: str, new: str) -> None:
+        store = self.__dict__["_jax_weights"]
+        store[new] = store.pop(old)
+        handles = self.__dict__["_jax_handles"]
+        if old in handles:
+            handles[new] = handles.pop(old)
+
+    def _weight_tensor(self, attr: str):
+        return self.__dict__["_jax_weights"][attr]
+
+    def _find_own_weight(self, value):
+        specs = self.__dict__.get("_own_weights")
+        if not specs or not isinstance(value, jax.Array):
+            return None
+        store = self.__dict__["_jax_weights"]
+        for v in specs:
+            if store.get(v._attr) is value:
+                return v
+        return None
+
+    def __getattr__(self, name):
+        d = self.__dict__
+        handles = d.get("_jax_handles")
+        if handles is not None:
+            h = handles.get(name)
+            if h is None and name in d.get("_jax_weights", ()):
+                h = self._handle_of(name)
+            if h is not None:
+                return h.value
+            m = d["_modules"].get(name)
+            if m is not None:
+                return m
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def _handle_of(self, attr):
+        for v in self.__dict__.get("_own_weights", ()):
+            if v._attr == attr:
+                self.__dict__["_jax_handles"][attr] = v
+                return v
+        return None
+
+    def __setattr__(self, name, value):
+        d = self.__dict__
+        if isinstance(value, jax.Array) and "_jax_weights" in d:
+            v = self._find_own_weight(value)
+            if v is not None:
+                if v._attr != name:
+                    d.pop(name, None)  # a placeholder (`self.w = None`) must not shadow the weight
+                    self._rename_weight(v._attr, name)
+                    v._attr = name
+                d["_jax_handles"][name] = v
+                return
+        if "_modules" in d:
+            if isinstance(value, LayerBase):
+                d["_modules"][name] = value
+            elif isinstance(value, (list, tuple)) and value and all(isinstance(x, LayerBase) for x in value):
+                d["_modules"][name] = value
+            elif name in d["_modules"]:
+                del d["_modules"][name]
+            if name in d["_jax_weights"] and not isinstance(value, jax.Array):
+                # rebinding a weight's attribute to something else drops the weight
+                if value is None:
+                    return
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        d = self.__dict__
+        d.get("_modules", {}).pop(name, None)
+        if name in d:
+            object.__delattr__(self, name)
+
+    def add_module(self, name, module) -> None:
+        """Track ``module`` as a child under ``name`` (torch's spelling, used by the models)."""
+        if module is None:
+            self.__dict__["_modules"].pop(name, None)
+        else:
+            self.__dict__["_modules"][name] = module
+
+    def _child_layers(self):
+        out = []
+        for m in self.__dict__["_modules"].values():
+            if isinstance(m, (list, tuple)):
+                out.extend(x for x in m if isinstance(x, LayerBase))
+            elif isinstance(m, LayerBase):
+                out.append(m)
+        return out
+
+    def _set_requires_grad(self, flag: bool) -> None:
+        """JAX differentiates only what the step asks for: nothing to switch."""
+
+    def train(self, mode: bool = True):
+        for layer in self._flatten_layers():
+            layer.__dict__["training"] = bool(mode)
+        return self
+
+    def eval(self):
+        return self.train(False)
+
+    @property
+    def _dtype(self) -> str:
+        return self.__dict__["_dtype_name"]
+
+    @_dtype.setter
+    def _dtype(self, name: str) -> None:
+        self.__dict__["_dtype_name"] = name
+        jd = to_jax_dtype(name)
+        self.__dict__["_cast_to"] = jd if jd is not None and jnp.issubdtype(jd, jnp.floating) else None
+
+    def _autocast_input(self, x):
+        want = self.__dict__.get("_cast_to")
+        if want is None or x.dtype == want:
+            return x
+        if jnp.issubdtype(x.dtype, jnp.floating) or (
+                self._casts_integer_inputs and not jnp.issubdtype(x.dtype, jnp.complexfloating)):
+            return x.astype(want)
+        return x
+
+    def _module_call(self, *args, **kwargs):
+        return self.call(*args, **kwargs)
+
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):
+        return self is other
+
+
+@contextlib.contextmanager
+def reparametrized(layer, mapping):
+    """Under JAX a Variable already reads the active StatelessScope: nothing to swap."""
+    yield
+
+
+def make_tensor(value, dtype=None):
+    return convert_to_tensor(value, dtype)
+
+
+def initial_value(initializer, shape, dtype):
+    out = convert_to_tensor(initializer(tuple(shape), dtype=dtype), dtype)
+    return out.reshape(tuple(shape)) if tuple(out.shape) != tuple(shape) else out
+
+
+def zeros_spec(shape, dtype):
+    """A concrete stand-in for a symbolic input: zeros of ``shape``."""
+    return jnp.zeros(tuple(shape), to_jax_dtype(dtype))
+
+
+def inference_scope():
+    return contextlib.nullcontext()
+
+
+_ = standardize_dtype

@@ -1,0 +1,95 @@
+"""Kernels of ``lamina.ops.numpy`` under JAX: ``jax.numpy``, whose promotion rules are the ones
+Keras 3 adopted (weak Python scalars, float32 by default)."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from lamina.backend.jax.ops import core as _core
+from lamina.backend.jax.ops._stubs import fill as _fill
+
+
+def get_item(x, key):
+    return jnp.asarray(x)[key]
+
+
+def array(x, dtype=None):
+    return _core.convert_to_tensor(x, dtype)
+
+
+def view(x, dtype=None):
+    return jnp.asarray(x).view(_core.to_jax_dtype(dtype))
+
+
+def vectorize(pyfunc, *, excluded=None, signature=None):
+    return jnp.vectorize(pyfunc, excluded=excluded or set(), signature=signature)
+
+
+def bitwise_invert(x):
+    return jnp.invert(x)
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    return jnp.trapezoid(y, x, dx=dx, axis=axis)
+
+
+def empty(shape, dtype=None):
+    return _core.zeros(shape, dtype)
+
+
+def empty_like(x, dtype=None):
+    return jnp.zeros_like(x, dtype=_core.to_jax_dtype(dtype))
+
+
+def identity(n, dtype=None):
+    return _core.eye(n, dtype=dtype)
+
+
+def average(x, axis=None, weights=None):
+    return jnp.average(x, axis=axis, weights=weights)
+
+
+def count_nonzero(x, axis=None):
+    return jnp.count_nonzero(x, axis=axis).astype(jnp.int32)
+
+
+def nonzero(x):
+    return jnp.nonzero(x)
+
+
+def true_divide(x1, x2):
+    return jnp.true_divide(x1, x2)
+
+
+def isneginf(x):
+    return jnp.isneginf(x)
+
+
+def isposinf(x):
+    return jnp.isposinf(x)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    return jnp.tri(N, M, k, dtype=_core.to_jax_dtype(dtype or "float32"))
+
+
+def unravel_index(indices, shape):
+    return jnp.unravel_index(indices, shape)
+
+
+def ones(shape, dtype=None):
+    return _core.ones(shape, dtype)
+
+
+def zeros(shape, dtype=None):
+    return _core.zeros(shape, dtype)
+
+
+_ALIASES = {"bitwise_not": "invert", "bitwise_left_shift": "left_shift",
+            "bitwise_right_shift": "right_shift", "absolute": "abs"}
+
+from lamina.backend.jax.ops._names import NUMPY as _NAMES  # noqa: E402
+
+_fill(globals(), "numpy", _NAMES, [_core, jnp], _ALIASES)
+del jax

@@ -1,0 +1,237 @@
+"""Optimizer update kernels for the JAX backend.
+
+``lamina.optimizers`` decides what to do each step and calls these kernels with lists of state
+"cells". Under torch a cell is a tensor updated in place; JAX arrays are immutable, so here a
+cell is a ``Slot``: a small mutable box around an array. A kernel computes new arrays (pure
+``jax.numpy``) and rebinds the boxes' contents, so the optimizer's Python code is the same under
+both backends. Inside the compiled train step (``trainer.py``) the boxes hold tracers: the step
+loads the state into them, runs ``optimizer.apply``, and reads the new state out, so the update
+is a pure function of (variables, slots, gradients, learning rate, step).
+
+The formulas are Keras 3's (epsilon outside the square root for Adam, inside for RMSprop and
+Adagrad), the same as ``backend/torch/optimizers.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+class Slot:
+    """A mutable box around an array: one optimizer variable or slot."""
+
+    __slots__ = ("value", "__weakref__")
+
+    def __init__(self, value):
+        self.value = value
+
+    @property
+    def shape(self):
+        return tuple(self.value.shape)
+
+    @property
+    def dtype(self):
+        return self.value.dtype
+
+    @property
+    def ndim(self):
+        return self.value.ndim
+
+    def __jax_array__(self):
+        return self.value
+
+    def __array__(self, dtype=None, copy=None):
+        a = np.asarray(self.value)
+        return a.astype(dtype) if dtype is not None else a
+
+    def __repr__(self):
+        return f"<Slot shape={self.shape} dtype={self.dtype}>"
+
+
+def _a(x):
+    """The array inside a slot, a Variable or an array."""
+    if isinstance(x, Slot):
+        return x.value
+    v = getattr(x, "value", None)
+    return v if v is not None and not isinstance(x, jax.Array) else x
+
+
+def _set(cells, values):
+    for c, v in zip(cells, values):
+        if not isinstance(c, Slot):
+            raise TypeError(
+                f"The JAX optimizer kernels update lamina Slots in place, but received a "
+                f"{type(c).__name__}. Under JAX, let fit() drive the optimizer, or build it on "
+                "slots: optimizer.build([Slot(v.value) for v in model.trainable_variables])."
+            )
+        c.value = v
+
+
+# ---------------------------------------------------------------- state helpers
+def no_grad():
+    return contextlib.nullcontext()
+
+
+def make_slots(variables, fill_value=0.0):
+    return [Slot(jnp.full(_a(v).shape, fill_value, _a(v).dtype)) for v in variables]
+
+
+def to_numpy(x):
+    x = _a(x)
+    if x.dtype == jnp.bfloat16:
+        x = x.astype(jnp.float32)
+    return np.array(x, copy=True)
+
+
+def assign(target, value) -> None:
+    t = _a(target)
+    _set([target], [jnp.asarray(_a(value), dtype=t.dtype).reshape(t.shape)])
+
+
+def assign_add(target, value) -> None:
+    _set([target], [_a(target) + _a(value)])
+
+
+# ---------------------------------------------------------------- gradient transforms
+def scale(grads, factor):
+    return [g * factor for g in grads]
+
+
+def clip_by_value(grads, clipvalue):
+    return [jnp.clip(g, -clipvalue, clipvalue) for g in grads]
+
+
+def clip_by_norm(grads, clipnorm):
+    out = []
+    for g in grads:
+        n = jnp.sqrt(jnp.sum(g * g))
+        out.append(g * (clipnorm / jnp.maximum(n, clipnorm)))
+    return out
+
+
+def clip_by_global_norm(grads, clipnorm):
+    norm = jnp.sqrt(sum(jnp.sum(g * g) for g in grads))
+    factor = clipnorm / jnp.maximum(norm, clipnorm) + (norm - norm)
+    return [g * factor.astype(g.dtype) for g in grads]
+
+
+def accumulate(accumulators, grads) -> None:
+    _set(accumulators, [_a(a) + g for a, g in zip(accumulators, grads)])
+
+
+def reset(tensors) -> None:
+    _set(tensors, [jnp.zeros_like(_a(t)) for t in tensors])
+
+
+def decay_weights(variables, factor) -> None:
+    _set(variables, [_a(v) * factor for v in variables])
+
+
+def ema_update(averages, variables, momentum) -> None:
+    _set(averages, [momentum * _a(a) + (1.0 - momentum) * _a(v) for a, v in zip(averages, variables)])
+
+
+def copy(targets, sources) -> None:
+    _set(targets, [_a(s) for s in sources])
+
+
+# ---------------------------------------------------------------- update kernels
+def sgd_update(variables, grads, momentums, lr, momentum, nesterov) -> tuple:
+    if not momentums:
+        _set(variables, [_a(w) - lr * g for w, g in zip(variables, grads)])
+        return variables, momentums
+    new_m = [momentum * _a(m) - lr * g for m, g in zip(momentums, grads)]
+    if nesterov:
+        new_w = [_a(w) + momentum * m - lr * g for w, m, g in zip(variables, new_m, grads)]
+    else:
+        new_w = [_a(w) + m for w, m in zip(variables, new_m)]
+    _set(momentums, new_m)
+    _set(variables, new_w)
+    return variables, momentums
+
+
+def rmsprop_update(variables, grads, velocities, momentums, average_grads, lr, rho, momentum,
+                   epsilon, centered) -> tuple:
+    new_v = [rho * _a(v) + (1.0 - rho) * g * g for v, g in zip(velocities, grads)]
+    _set(velocities, new_v)
+    if centered:
+        new_a = [rho * _a(a) + (1.0 - rho) * g for a, g in zip(average_grads, grads)]
+        _set(average_grads, new_a)
+        denom = [jnp.sqrt(v - a * a + epsilon) for v, a in zip(new_v, new_a)]
+    else:
+        denom = [jnp.sqrt(v + epsilon) for v in new_v]
+    if momentum > 0:
+        new_m = [momentum * _a(m) + lr * g / d for m, g, d in zip(momentums, grads, denom)]
+        _set(momentums, new_m)
+        _set(variables, [_a(w) - m for w, m in zip(variables, new_m)])
+    else:
+        _set(variables, [_a(w) - lr * g / d for w, g, d in zip(variables, grads, denom)])
+    return variables, velocities, momentums, average_grads
+
+
+def adam_update(variables, grads, m, v, lr, beta_1, beta_2, epsilon, step, amsgrad=False,
+                vhat=None) -> tuple:
+    """Keras Adam: ``w -= alpha * m / (sqrt(v) + eps)``, ``alpha = lr*sqrt(1-b2^t)/(1-b1^t)``."""
+    step = jnp.asarray(step, jnp.float32)
+    alpha = lr * jnp.sqrt(1.0 - beta_2**step) / (1.0 - beta_1**step)
+    new_m = [_a(mi) + (g - _a(mi)) * (1.0 - beta_1) for mi, g in zip(m, grads)]
+    new_v = [beta_2 * _a(vi) + (1.0 - beta_2) * g * g for vi, g in zip(v, grads)]
+    second = new_v
+    if amsgrad:
+        second = [jnp.maximum(_a(h), vi) for h, vi in zip(vhat, new_v)]
+        _set(vhat, second)
+    _set(m, new_m)
+    _set(v, new_v)
+    _set(variables, [_a(w) - alpha * mi / (jnp.sqrt(s) + epsilon)
+                     for w, mi, s in zip(variables, new_m, second)])
+    return variables, m, v
+
+
+def adagrad_update(variables, grads, accumulators, lr, epsilon) -> tuple:
+    new_acc = [_a(a) + g * g for a, g in zip(accumulators, grads)]
+    _set(accumulators, new_acc)
+    _set(variables, [_a(w) - lr * g / jnp.sqrt(a + epsilon) for w, g, a in zip(variables, grads, new_acc)])
+    return variables, accumulators
+
+
+def adadelta_update(variables, grads, accumulated_grads, accumulated_deltas, lr, rho, epsilon) -> tuple:
+    new_g = [rho * _a(a) + (1.0 - rho) * g * g for a, g in zip(accumulated_grads, grads)]
+    delta = [jnp.sqrt(_a(d) + epsilon) / jnp.sqrt(a + epsilon) * g
+             for d, a, g in zip(accumulated_deltas, new_g, grads)]
+    new_d = [rho * _a(d) + (1.0 - rho) * dl * dl for d, dl in zip(accumulated_deltas, delta)]
+    _set(accumulated_grads, new_g)
+    _set(accumulated_deltas, new_d)
+    _set(variables, [_a(w) - lr * dl for w, dl in zip(variables, delta)])
+    return variables, accumulated_grads, accumulated_deltas
+
+
+def adamax_update(variables, grads, m, u, lr, beta_1, beta_2, epsilon, step) -> tuple:
+    step = jnp.asarray(step, jnp.float32)
+    new_m = [_a(mi) + (g - _a(mi)) * (1.0 - beta_1) for mi, g in zip(m, grads)]
+    new_u = [jnp.maximum(beta_2 * _a(ui), jnp.abs(g)) for ui, g in zip(u, grads)]
+    _set(m, new_m)
+    _set(u, new_u)
+    c = lr / (1.0 - beta_1**step)
+    _set(variables, [_a(w) - c * mi / (ui + epsilon) for w, mi, ui in zip(variables, new_m, new_u)])
+    return variables, m, u
+
+
+def nadam_update(variables, grads, m, v, lr, beta_1, beta_2, epsilon, step, u_t, u_t_1,
+                 u_product_t, u_product_t_1) -> tuple:
+    step = jnp.asarray(step, jnp.float32)
+    new_m = [_a(mi) + (g - _a(mi)) * (1.0 - beta_1) for mi, g in zip(m, grads)]
+    new_v = [beta_2 * _a(vi) + (1.0 - beta_2) * g * g for vi, g in zip(v, grads)]
+    _set(m, new_m)
+    _set(v, new_v)
+    corr = jnp.sqrt(1.0 - beta_2**step)
+    out = []
+    for w, g, mi, vi in zip(variables, grads, new_m, new_v):
+        denom = jnp.sqrt(vi) / corr + epsilon
+        out.append(_a(w) - lr * (1.0 - u_t) / (1.0 - u_product_t) * g / denom
+                   - lr * u_t_1 / (1.0 - u_product_t_1) * mi / denom)
+    _set(variables, out)
+    return variables, m, v

@@ -1,0 +1,193 @@
+"""Random kernels for the JAX backend (the contract's ``random`` module).
+
+A seed state is a ``uint32[2]`` array ``[seed, counter]``. A keyed draw is the same counter-based
+hash of (key, element index) that the torch backend computes (``backend/torch/random.py``),
+written here in wrapping uint32 arithmetic, so a seeded draw gives the same numbers under both
+backends (up to the last bit of ``erfinv`` for normals). It is a pure function of the key, so it
+runs unchanged under ``jax.jit``.
+
+``key=None`` draws from the backend's global seed state. Inside a compiled train step that state
+is an input and an output of the step (``trainer.py`` swaps it in and out through
+``swap_global_state``), so a dropout mask changes from step to step without leaving the device.
+"""
+
+from __future__ import annotations
+
+import math
+import random as _py_random
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lamina.backend.jax.ops.core import to_jax_dtype
+
+SEED_DTYPE = "uint32"
+_M32 = 0xFFFFFFFF
+_TWO_M24 = 2.0**-24
+_SQRT2 = math.sqrt(2.0)
+_GLOBAL = [None]
+
+
+def seed_state(seed: int):
+    """The seed state of an int seed: ``[seed, 0]`` (as Keras's ``draw_seed``)."""
+    return jnp.asarray(np.array([int(seed) & _M32, 0], dtype=np.uint32))
+
+
+def next_seed_state(state):
+    """The state after ``state``: the counter word goes up by one."""
+    return state + jnp.asarray(np.array([0, 1], dtype=np.uint32))
+
+
+def set_seed(seed: int) -> None:
+    """Seed the global state (the ``key=None`` path)."""
+    _GLOBAL[0] = seed_state(seed)
+
+
+def global_key():
+    """The current global seed state; the global state moves on by one."""
+    if _GLOBAL[0] is None:
+        _GLOBAL[0] = seed_state(_py_random.randint(1, int(1e9)))
+    key = _GLOBAL[0]
+    _GLOBAL[0] = next_seed_state(key)
+    return key
+
+
+def global_state():
+    if _GLOBAL[0] is None:
+        _GLOBAL[0] = seed_state(_py_random.randint(1, int(1e9)))
+    return _GLOBAL[0]
+
+
+def swap_global_state(state):
+    """Install ``state`` as the global seed state; return the previous one."""
+    prev = global_state()
+    _GLOBAL[0] = state
+    return prev
+
+
+def int_key(seed):
+    return global_key() if seed is None else seed_state(seed)
+
+
+def _key(key):
+    return global_key() if key is None else jnp.asarray(key).astype(jnp.uint32)
+
+
+# ------------------------------------------------------------------ the counter-based hash
+def _mix(x):
+    """A bijection of 32-bit words (Wellons' low-bias xorshift-multiply hash), wrapping uint32."""
+    x = x ^ (x >> 16)
+    x = x * jnp.uint32(0x21F0AAAD)
+    x = x ^ (x >> 15)
+    x = x * jnp.uint32(0x735A2D97)
+    return x ^ (x >> 15)
+
+
+def random_bits(key, n: int):
+    """``n`` pseudo-random 32-bit words (uint32) for ``key``."""
+    k = _key(key)
+    s0 = _mix(k[0])
+    s1 = _mix(k[1] + jnp.uint32(0x5BD1E995))
+    c = jnp.arange(n, dtype=jnp.uint32)
+    return _mix(_mix(c + s0) ^ s1)
+
+
+def _shape(shape):
+    return tuple(int(d) for d in shape)
+
+
+def _numel(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def _unit(key, shape, open_low=False):
+    shape = _shape(shape)
+    u = (random_bits(key, _numel(shape)) >> 8).astype(jnp.float32)
+    if open_low:
+        u = u + 0.5
+    return (u * _TWO_M24).reshape(shape)
+
+
+def _float(dtype):
+    return to_jax_dtype(dtype) if dtype is not None else jnp.float32
+
+
+def uniform(shape, minval=0.0, maxval=1.0, dtype=None, key=None):
+    return (_unit(key, shape) * (maxval - minval) + minval).astype(_float(dtype))
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=None, key=None):
+    u = _unit(key, shape, open_low=True)
+    z = jax.scipy.special.erfinv(u * 2.0 - 1.0) * _SQRT2
+    return (z * stddev + mean).astype(_float(dtype))
+
+
+_PHI_M2 = 0.5 * (1.0 + math.erf(-2.0 / _SQRT2))
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, key=None):
+    u = _unit(key, shape, open_low=True)
+    p = _PHI_M2 + u * (1.0 - 2.0 * _PHI_M2)
+    z = jax.scipy.special.erfinv(p * 2.0 - 1.0) * _SQRT2
+    return (jnp.clip(z, -2.0, 2.0) * stddev + mean).astype(_float(dtype))
+
+
+def randint(shape, minval, maxval, dtype="int32", key=None):
+    shape = _shape(shape)
+    span = int(maxval) - int(minval)
+    bits = random_bits(key, _numel(shape))
+    if span < 2**16:  # floor(bits * span / 2**32) exactly, in 16-bit halves (torch's formula)
+        s = jnp.uint32(span)
+        offs = (((bits >> 16) * s + (((bits & jnp.uint32(0xFFFF)) * s) >> 16)) >> 16).astype(jnp.int32)
+    else:
+        offs = jnp.minimum(jnp.floor(bits.astype(jnp.float32) * (2.0**-32) * span), span - 1).astype(jnp.int32)
+    return (offs + int(minval)).astype(to_jax_dtype(dtype)).reshape(shape)
+
+
+def dropout(x, rate, noise_shape=None, key=None):
+    keep = 1.0 - rate
+    shape = tuple(x.shape) if noise_shape is None else tuple(
+        x.shape[i] if d is None else d for i, d in enumerate(noise_shape))
+    bits = random_bits(key, _numel(shape)).reshape(shape)
+    mask = ((bits >> 8) >= jnp.uint32(int(round(rate * 2**24)))).astype(x.dtype)
+    return x * mask * (1.0 / keep)
+
+
+def bernoulli(shape, p, dtype=None, key=None, device=None):
+    shape = _shape(shape)
+    bits = random_bits(key, _numel(shape)).reshape(shape)
+    return ((bits >> 8) < jnp.uint32(int(round(float(p) * 2**24)))).astype(_float(dtype))
+
+
+def categorical(logits, num_samples, dtype="int32", key=None):
+    batch, classes = logits.shape
+    u = _unit(key, (batch, int(num_samples), classes), open_low=True)
+    gumbel = -jnp.log(-jnp.log(u))
+    return jnp.argmax(logits.astype(jnp.float32)[:, None, :] + gumbel, axis=-1).astype(to_jax_dtype(dtype))
+
+
+def shuffle(x, axis=0, key=None):
+    perm = jnp.argsort(random_bits(key, x.shape[axis]))
+    return jnp.take(x, perm, axis=axis)
+
+
+def _jax_key(key):
+    k = _key(key)
+    return jax.random.wrap_key_data(k)
+
+
+def gamma(shape, alpha, dtype=None, key=None):
+    return jax.random.gamma(_jax_key(key), alpha, _shape(shape), dtype=_float(dtype))
+
+
+def binomial(shape, counts, probabilities, dtype=None, key=None):
+    out = jax.random.binomial(_jax_key(key), counts, probabilities, _shape(shape))
+    return out.astype(_float(dtype))
+
+
+def beta(shape, alpha, beta, dtype=None, key=None):
+    return jax.random.beta(_jax_key(key), alpha, beta, _shape(shape), dtype=_float(dtype))

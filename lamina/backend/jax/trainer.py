@@ -1,0 +1,348 @@
+"""The JAX backend's half of the train/test/predict steps for the one loop in lamina.training.
+
+The train step is one ``jax.jit``-compiled pure function::
+
+    (trainable, non_trainable, optimizer, rng, metrics, loss_sums), batch, lr, step
+        -> new (trainable, non_trainable, optimizer, rng, metrics, loss_sums)
+
+with every state buffer donated. The model runs inside a ``StatelessScope`` that maps its
+Variables to the traced values, so layers, losses, metrics and optimizers are the same Python
+code as under torch (``lamina.training.step_logic`` says what a step means). The learning rate
+and the step number are computed on the host and passed as scalar arguments, so schedules keep
+working without retracing. Per batch nothing is read back to the host; ``logs()`` does, and
+``sync()`` writes the state back into the Variables (the loop calls it at the end of each epoch
+and of fit/evaluate).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lamina.backend import stateless_scope as _scope_mod
+from lamina.backend.jax import random as _random
+from lamina.backend.jax.optimizers import Slot
+from lamina.backend.stateless_scope import StatelessScope
+
+warnings.filterwarnings("ignore", message="Some donated buffers were not usable")
+
+
+# Fresh buffers for the state a compiled step will donate (one dispatch for the whole tree; the
+# multiplication keeps jit from forwarding an input as an output without a copy).
+_copy_tree = jax.jit(lambda tree: jax.tree_util.tree_map(lambda a: a * jnp.ones((), a.dtype), tree))
+
+
+def _batch_size(x):
+    while isinstance(x, (list, tuple)):
+        x = x[0]
+    if isinstance(x, dict):
+        return _batch_size(next(iter(x.values())))
+    return x.shape[0]
+
+
+def _sum_losses(losses):
+    total = 0.0
+    for x in losses:
+        total = total + (jnp.sum(x) if isinstance(x, jax.Array) else x)
+    return total
+
+
+class Steps:
+    """Compiled steps for one model (rebuilt by ``compile()``).
+
+    Args:
+        model: the compiled model.
+        logic: its ``lamina.training.step_logic.StepLogic``.
+    """
+
+    def __init__(self, model, logic):
+        self.model = model
+        self.logic = logic
+        self.state = None  # (trainable, non_trainable, optimizer, rng) while fit runs
+        self._mv = None  # metric values, between reset_metrics and sync
+        self._acc = None  # (loss sum, {per-output loss sums})
+        self._count = 0
+        self._fns = {}
+        self._handles = None
+
+    # -------------------------------------------------------------- bookkeeping
+    def begin_fit(self):
+        self.logic.begin()
+
+    def end_fit(self):
+        self.sync()
+        opt = self.model.optimizer
+        if self._handles is not None and getattr(opt, "use_ema", False) and hasattr(opt, "finalize_variable_values"):
+            boxes = opt._trainable_variables
+            opt.finalize_variable_values(boxes)
+            for h, b in zip(self._handles[0], boxes):
+                h.assign(b.value)
+
+    def begin_evaluate(self):
+        self.logic.begin()
+
+    def reset_metrics(self):
+        self.logic.reset_metrics()
+        self._mv = None
+        self._acc = None
+        self._count = 0
+
+    # -------------------------------------------------------------- build and sync
+    def _metric_handles(self):
+        cm = self.model._compile_metrics
+        if cm is None:
+            return []
+        out, seen = [], set()
+        for m in cm.metrics:
+            for v in m.variables:
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    out.append(v)
+        return out
+
+    def _warm(self, x, y, sw, training):
+        """One eager pass under a throw-away StatelessScope: every lazy build (the model, the
+        compiled loss and metrics, their variables) happens outside any trace."""
+        model, logic = self.model, self.logic
+        with StatelessScope():
+            y_pred = model(x, training=training)
+            if y is not None and model._compile_loss is not None:
+                logic.total_loss(y, y_pred, sw)
+            if y is not None and model._compile_metrics is not None:
+                model._compile_metrics.update_state(y, y_pred, sw)
+
+    def build(self, first_batch=None):
+        """Before the first update: the model, loss and metrics built; the optimizer built on
+        Slots holding the trainable values."""
+        model = self.model
+        if first_batch is not None:
+            self._warm(*first_batch, training=True)
+        tv = list(model.trainable_variables)
+        if not tv:
+            raise ValueError(
+                f"Model '{model.name}' has no trainable weights, so fit() has nothing to train. "
+                "Check that the layers are trainable (layer.trainable = True)."
+            )
+        opt = model.optimizer
+        if not getattr(opt, "built", False):
+            opt.build([Slot(v.value) for v in tv], paths=[v.path for v in tv])
+        elif not all(isinstance(b, Slot) for b in opt._trainable_variables):
+            # built outside fit (loading a saved optimizer): its variables become Slots
+            opt._trainable_variables = [b if isinstance(b, Slot) else Slot(getattr(b, "value", b))
+                                        for b in opt._trainable_variables]
+            opt._index = {id(b): i for i, b in enumerate(opt._trainable_variables)}
+        host = [h.name for h in opt._state_handles if h.value is None]
+        if host:
+            raise NotImplementedError(
+                f"{type(opt).__name__} keeps optimizer state on the host ({host}), which the compiled "
+                "JAX train step cannot update yet. Use another optimizer (Adam, AdamW, RMSprop, SGD, "
+                "Adagrad, Adadelta, Adamax) under JAX, or the torch backend."
+            )
+        self._handles = (tv, list(model.non_trainable_variables), opt._trainable_variables,
+                         [h.value for h in opt._state_handles])
+        self._fns.pop("train", None)
+        return tv
+
+    def _load_state(self):
+        tv, ntv, boxes, slots = self._handles
+        for b, v in zip(boxes, tv):  # the optimizer's copy of the variables follows the model's
+            b.value = v.value
+        self.state = _copy_tree(([v.value for v in tv], [v.value for v in ntv], [s.value for s in slots],
+                                 _random.global_state()))
+
+    def _load_metrics(self):
+        self._mv = _copy_tree([v.value for v in self._metric_handles()])
+
+    def sync(self):
+        """Write the state back into the Variables and the optimizer's slots."""
+        if self.state is not None:
+            tv, ntv, ov, rng = self.state
+            htv, hntv, boxes, slots = self._handles
+            for h, v in zip(htv, tv):
+                h.assign(v)
+            for h, v in zip(hntv, ntv):
+                h.assign(v)
+            for b, v in zip(boxes, tv):
+                b.value = v
+            for s, v in zip(slots, ov):
+                s.value = v
+            _random.swap_global_state(rng)
+            self.state = None
+        if self._mv is not None:
+            for h, v in zip(self._metric_handles(), self._mv):
+                h.assign(v)
+            self._mv = None
+
+    def logs(self) -> dict:
+        out = {}
+        if self._acc is not None and self._count:
+            loss_sum, per_output = self._acc
+            out["loss"] = float(loss_sum) / self._count
+            for k, v in per_output.items():
+                out[k] = float(v) / self._count
+        cm = self.model._compile_metrics
+        if cm is not None:
+            if self._mv is not None:
+                with StatelessScope(list(zip(self._metric_handles(), self._mv))):
+                    res = cm.result()
+            else:
+                res = cm.result()
+            for k, v in res.items():
+                out[k] = float(v)
+        return out
+
+    # -------------------------------------------------------------- the pure functions
+    def _forward_loss(self, tv, ntv, x, y, sw, training):
+        model, logic = self.model, self.logic
+        htv, hntv = self._handles[0], self._handles[1]
+        mapping = list(zip(htv, tv)) + list(zip(hntv, ntv))
+        with StatelessScope(mapping) as scope:
+            y_pred = model(x, training=training)
+            loss = logic.total_loss(y, y_pred, sw) + _sum_losses(scope.losses)
+        per_output = dict(getattr(model._compile_loss, "per_output", None) or {})
+        return loss, (y_pred, [scope.get_current_value(v) for v in hntv], per_output)
+
+    def _track(self, mv, acc, loss, per_output, x, y, y_pred, sw):
+        n = _batch_size(x)
+        loss_sum, sums = acc
+        loss_sum = loss_sum + jax.lax.stop_gradient(loss) * n
+        sums = {k: sums.get(k, 0.0) + v * n for k, v in per_output.items()}
+        cm = self.model._compile_metrics
+        if cm is not None and mv:
+            with StatelessScope(list(zip(self._metric_handles(), mv))) as scope:
+                cm.update_state(y, y_pred, sw)
+            mv = [scope.get_current_value(v) for v in self._metric_handles()]
+        return mv, (loss_sum, sums)
+
+    def _train_fn(self):
+        fn = self._fns.get("train")
+        if fn is not None:
+            return fn
+        model, logic = self.model, self.logic
+        opt = model.optimizer
+
+        def step(state, mv, acc, x, y, sw, lr, it):
+            tv, ntv, ov, rng = state
+            prev_rng = _random.swap_global_state(rng)
+            try:
+                (loss, (y_pred, ntv, per_output)), grads = jax.value_and_grad(
+                    lambda t: self._forward_loss(t, ntv, x, y, sw, True), has_aux=True)(tv)
+                rng = _random.global_state()
+            finally:
+                _random.swap_global_state(prev_rng)
+            boxes, slots = self._handles[2], self._handles[3]
+            saved = ([b.value for b in boxes], [s.value for s in slots], opt._iterations)
+            try:
+                for b, v in zip(boxes, tv):
+                    b.value = v
+                for s, v in zip(slots, ov):
+                    s.value = v
+                opt._iterations = it
+                opt._step_lr = lr
+                opt.apply(grads)
+                tv = [b.value for b in boxes]
+                ov = [s.value for s in slots]
+            finally:
+                for b, v in zip(boxes, saved[0]):
+                    b.value = v
+                for s, v in zip(slots, saved[1]):
+                    s.value = v
+                opt._iterations = saved[2]
+                opt._step_lr = None
+            if logic._constrained:
+                with StatelessScope(list(zip(self._handles[0], tv))) as scope:
+                    logic.apply_constraints()
+                tv = [scope.get_current_value(v) for v in self._handles[0]]
+            mv, acc = self._track(mv, acc, loss, per_output, x, y, jax.lax.stop_gradient(y_pred), sw)
+            return (tv, ntv, ov, rng), mv, acc
+
+        fn = self._fns["train"] = jax.jit(step, donate_argnums=(0, 1, 2))
+        return fn
+
+    def _test_fn(self):
+        fn = self._fns.get("test")
+        if fn is None:
+            def step(tv, ntv, mv, acc, x, y, sw):
+                loss, (y_pred, _, per_output) = self._forward_loss(tv, ntv, x, y, sw, False)
+                return self._track(mv, acc, loss, per_output, x, y, y_pred, sw)
+
+            fn = self._fns["test"] = jax.jit(step, donate_argnums=(2, 3))
+        return fn
+
+    def _predict_fn(self):
+        fn = self._fns.get("predict")
+        if fn is None:
+            def step(tv, ntv, x):
+                htv, hntv = self.model.trainable_variables, self.model.non_trainable_variables
+                with StatelessScope(list(zip(htv, tv)) + list(zip(hntv, ntv))):
+                    return self.model(x, training=False)
+
+            fn = self._fns["predict"] = jax.jit(step)
+        return fn
+
+    # -------------------------------------------------------------- steps
+    def _new_acc(self):
+        return (jnp.zeros((), jnp.float32), {})
+
+    def train(self, x, y, sw):
+        if self._handles is None or "train" not in self._fns and self.state is None and not self._ready():
+            self.build((x, y, sw))
+        if self.state is None:
+            self._load_state()
+        if self._mv is None:
+            self._load_metrics()
+        if self._acc is None:
+            self._acc = self._new_acc()
+        opt = self.model.optimizer
+        lr = np.float32(opt._current_learning_rate())
+        it = np.int32(opt._iterations)
+        self.state, self._mv, self._acc = self._train_fn()(self.state, self._mv, self._acc, x, y, sw, lr, it)
+        opt._iterations += 1
+        self._count += _batch_size(x)
+
+    def _ready(self):
+        return self._handles is not None
+
+    def _model_values(self):
+        if self.state is not None:
+            return self.state[0], self.state[1]
+        model = self.model
+        return [v.value for v in model.trainable_variables], [v.value for v in model.non_trainable_variables]
+
+    def test(self, x, y, sw):
+        model = self.model
+        if not model.built or (model._compile_metrics is not None and not model._compile_metrics.built) \
+                or (model._compile_loss is not None and not getattr(model._compile_loss, "built", True)):
+            self._warm(x, y, sw, training=False)
+        if self._handles is None:
+            self._handles = (list(model.trainable_variables), list(model.non_trainable_variables), [], [])
+        if self._mv is None:
+            self._load_metrics()
+        if self._acc is None:
+            self._acc = self._new_acc()
+        tv, ntv = self._model_values()
+        if model._compile_loss is None:
+            raise NotImplementedError("evaluate() without a compiled loss is not supported under JAX yet.")
+        self._mv, self._acc = self._test_fn()(tv, ntv, self._mv, self._acc, x, y, sw)
+        self._count += _batch_size(x)
+
+    def predict(self, x):
+        model = self.model
+        if not model.built:
+            with StatelessScope():
+                model(x, training=False)
+        tv, ntv = self._model_values()
+        return self._predict_fn()(tv, ntv, x)
+
+
+def apply_loss_gradients(loss, variables, optimizer):
+    raise NotImplementedError(
+        "A custom train_step that computes gradients eagerly is not supported under the JAX "
+        "backend yet. Use the built-in fit(), or the torch backend."
+    )
+
+
+_ = _scope_mod
