@@ -1,5 +1,6 @@
 """Callbacks: hooks into fit/evaluate/predict (History, progress bar, early stopping, ...)."""
 
+from lamina.callbacks.backup_and_restore import BackupAndRestore
 from lamina.callbacks.callback import Callback
 from lamina.callbacks.callback_list import CallbackList
 from lamina.callbacks.csv_logger import CSVLogger
@@ -14,6 +15,7 @@ from lamina.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from lamina.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
+    "BackupAndRestore",
     "Callback",
     "CallbackList",
     "CSVLogger",
