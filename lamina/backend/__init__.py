@@ -61,7 +61,7 @@ def backend() -> str:
     return _name
 
 
-_LAZY = ("trainer", "optimizers", "export", "module_wrapper", "data")
+_LAZY = ("trainer", "optimizers", "export", "module_wrapper", "data", "tensorboard")
 
 
 def __getattr__(name):

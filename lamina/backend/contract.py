@@ -73,7 +73,7 @@ MODULES = {
 STEPS_METHODS = ("build", "sync", "train", "test", "predict", "logs", "reset_metrics", "begin_fit",
                  "end_fit", "begin_evaluate")
 EAGER = ("ops", "core", "variables", "layer", "masks", "random")  # loaded with lamina; the rest on first use
-OPTIONAL = ("export",)
+OPTIONAL = ("export", "tensorboard")
 
 
 class BackendContractError(ImportError):

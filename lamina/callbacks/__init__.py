@@ -12,6 +12,7 @@ from lamina.callbacks.model_checkpoint import ModelCheckpoint
 from lamina.callbacks.monitor_callback import MonitorCallback
 from lamina.callbacks.progbar_logger import ProgbarLogger, resolve_verbose
 from lamina.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from lamina.callbacks.tensorboard import TensorBoard
 from lamina.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "MonitorCallback",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "TensorBoard",
     "TerminateOnNaN",
     "resolve_verbose",
 ]
