@@ -8,8 +8,10 @@ from lamina.callbacks.early_stopping import EarlyStopping
 from lamina.callbacks.history import History
 from lamina.callbacks.lambda_callback import LambdaCallback
 from lamina.callbacks.learning_rate_scheduler import LearningRateScheduler
+from lamina.callbacks.lr_finder import LRFinder
 from lamina.callbacks.model_checkpoint import ModelCheckpoint
 from lamina.callbacks.monitor_callback import MonitorCallback
+from lamina.callbacks.one_cycle_scheduler import OneCycleScheduler
 from lamina.callbacks.progbar_logger import ProgbarLogger, resolve_verbose
 from lamina.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from lamina.callbacks.tensorboard import TensorBoard
@@ -24,8 +26,10 @@ __all__ = [
     "History",
     "LambdaCallback",
     "LearningRateScheduler",
+    "LRFinder",
     "ModelCheckpoint",
     "MonitorCallback",
+    "OneCycleScheduler",
     "ProgbarLogger",
     "ReduceLROnPlateau",
     "TensorBoard",

@@ -161,6 +161,13 @@ class Trainer(StepAPI):
             cbs.on_train_end(logs)
         return self.history
 
+    def find_learning_rate(self, x=None, y=None, batch_size=None, **kwargs):
+        """Sweep the learning rate over ~``num_steps`` batches (``lamina.callbacks.LRFinder``)
+        and put the model back exactly; returns the finder (``.suggestion()``, ``.plot()``)."""
+        from lamina.callbacks.lr_finder import find_learning_rate
+
+        return find_learning_rate(self, x, y, batch_size, **kwargs)
+
     def _check_data_against_inputs(self, data):
         if not isinstance(data, ArrayData):
             return
