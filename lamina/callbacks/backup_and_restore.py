@@ -21,8 +21,8 @@ class BackupAndRestore(Callback):
     state of EarlyStopping, ReduceLROnPlateau and ModelCheckpoint. A run killed at any moment
     and started again with the same script (same model, data, callbacks and fit arguments)
     ends with the same weights, bit for bit, as a run that was never interrupted (on CPU, for
-    in-memory arrays or an indexed ``PyDataset``; a plain Python generator cannot be rewound,
-    so it is read forward past the batches already done).
+    in-memory arrays, an indexed ``PyDataset`` or a torch ``DataLoader``; a plain Python
+    generator cannot be rewound, so a new one is read forward past the batches already done).
 
     A backup is written to a temporary file and then renamed over the previous one, so a kill
     in the middle of a save leaves the previous backup whole. When fit() finishes, the folder
@@ -69,7 +69,7 @@ class BackupAndRestore(Callback):
         self._loaded = None
         self._callbacks = []
         self._epoch = 0
-        self._epoch_numpy_state = None
+        self._epoch_start = None
         self._seen = 0
 
     # ------------------------------------------------------------------ restore
@@ -95,27 +95,27 @@ class BackupAndRestore(Callback):
 
     # ------------------------------------------------------------------ save
     def on_epoch_begin(self, epoch, logs=None):
-        from lamina.training.training_state import numpy_state
+        from lamina.training.training_state import epoch_start_state
 
         self._epoch = epoch
-        self._epoch_numpy_state = numpy_state()  # fit draws this epoch's order from it next
+        self._epoch_start = epoch_start_state()  # fit draws this epoch's order from it next
 
     def on_train_batch_end(self, batch, logs=None):
         if self.save_freq == "epoch":
             return
         self._seen += 1
         if self._seen % self.save_freq == 0:
-            self._save(self._epoch, batch + 1, self._epoch_numpy_state)
+            self._save(self._epoch, batch + 1, self._epoch_start)
 
     def on_epoch_end(self, epoch, logs=None):
         if self.save_freq == "epoch":
             self._save(epoch + 1, 0, None)
 
-    def _save(self, epoch, step, epoch_numpy_state):
+    def _save(self, epoch, step, epoch_start):
         from lamina.saving.file_io import atomic_write
         from lamina.training.training_state import capture
 
-        arrays = capture(self.model, self._callbacks, epoch, step, epoch_numpy_state)
+        arrays = capture(self.model, self._callbacks, epoch, step, epoch_start)
         os.makedirs(self.backup_dir, exist_ok=True)
         with atomic_write(self._path) as tmp:
             with open(tmp, "wb") as f:

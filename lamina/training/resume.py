@@ -2,8 +2,8 @@
 
 A backup taken at the end of an epoch is put back before the next epoch begins. A backup taken
 inside an epoch (``save_freq=<int>``) is put back after the callbacks' ``on_epoch_begin`` (so a
-learning-rate schedule is not applied twice): NumPy's state at the start of that epoch first,
-so the data are shuffled into the same order, then the batches already done are skipped, and
+learning-rate schedule is not applied twice): the generators' state at the start of that epoch
+first, so the data are shuffled into the same order, then the batches already done are skipped, and
 finally the weights, optimizer, running metrics and random generators are put back as they were.
 """
 
@@ -45,20 +45,19 @@ def epoch_batches(model, data, cbs, state):
     on the first epoch of a resumed run, else None."""
     if state is None or state.step == 0:
         return data.epoch(), 0
-    state.restore_epoch_numpy_state()
+    state.restore_epoch_start()
     batches = data.epoch(start=state.step)
+    # Start the epoch's iterator now, while the generators are as at the epoch's start: a
+    # DataLoader draws its order when iterated. Then skip to the saved batch.
+    first = next(batches, None)
+    if first is not None:
+        batches = itertools.chain([first], batches)
+    elif hasattr(data, "first_batch"):  # the backup came after the epoch's last batch
+        first = data.first_batch()
     state.restore_model(model)
     state.restore_callbacks(cbs.callbacks)
-    first = None
-    cm = getattr(model, "_compile_metrics", None)
-    if cm is not None and not cm.built:
-        first = next(batches, None)
-        if first is not None:
-            batches = itertools.chain([first], batches)
-        elif hasattr(data, "first_batch"):  # the backup came after the epoch's last batch
-            first = data.first_batch()
     state.restore_metrics(model, first)
     state.restore_random()
     for b in _backups(cbs):
-        b._epoch_numpy_state = state.epoch_numpy_state()
+        b._epoch_start = state.epoch_start()
     return batches, state.step

@@ -8,7 +8,8 @@ Exact resumption needs more than the weights. This module captures and puts back
 - the running loss and the compiled metrics' variables, for a backup taken inside an epoch;
 - the host random generators (Python's ``random``, NumPy's global state, and NumPy's state at
   the start of the epoch, from which fit drew the epoch's shuffling order) and the backend's
-  global generator (dropout built with ``seed=None``);
+  global generator (dropout built with ``seed=None``; a torch ``DataLoader``'s shuffling), now
+  and at the start of the epoch;
 - the state of the callbacks that decide things from history (EarlyStopping, ReduceLROnPlateau,
   ModelCheckpoint): the attributes named in ``CALLBACK_STATE``.
 """
@@ -59,8 +60,15 @@ def _callback_key(callbacks, cb) -> str:
     return f"{type(cb).__name__}/{same.index(cb)}"
 
 
-def capture(model, callbacks, epoch: int, step: int, epoch_numpy_state: dict | None) -> dict:
-    """The arrays of a backup taken after ``step`` batches of ``epoch`` (step 0: at its start)."""
+def epoch_start_state() -> dict:
+    """The generators fit draws the epoch's data order from (NumPy for arrays, the backend's
+    for a torch ``DataLoader``), taken at ``on_epoch_begin``."""
+    return {"numpy": numpy_state(), "backend": backend.random.get_global_state()}
+
+
+def capture(model, callbacks, epoch: int, step: int, epoch_start: dict | None) -> dict:
+    """The arrays of a backup taken after ``step`` batches of ``epoch`` (step 0: at its start);
+    ``epoch_start`` is :func:`epoch_start_state` at that epoch's start."""
     arrays, meta = {}, {"format": FORMAT, "epoch": int(epoch), "step": int(step)}
     for i, v in enumerate(model.variables):
         arrays[f"model/{i}"] = np.asarray(v.numpy())
@@ -83,7 +91,10 @@ def capture(model, callbacks, epoch: int, step: int, epoch_numpy_state: dict | N
         meta["n_metric"] = len(metric_vars)
     for k, a in backend.random.get_global_state().items():
         arrays[f"rng/backend/{k}"] = a
-    for label, st in (("numpy", numpy_state()), ("numpy_epoch", epoch_numpy_state)):
+    if epoch_start is not None:
+        for k, a in epoch_start["backend"].items():
+            arrays[f"rng/backend_epoch/{k}"] = a
+    for label, st in (("numpy", numpy_state()), ("numpy_epoch", epoch_start and epoch_start["numpy"])):
         if st is not None:
             arrays[f"rng/{label}/keys"] = st["keys"]
             meta[f"rng_{label}"] = {k: st[k] for k in ("name", "pos", "has_gauss", "cached")}
@@ -191,19 +202,26 @@ class TrainingState:
         m = self.meta.get(f"rng_{label}")
         return None if m is None else dict(m, keys=self.arrays[f"rng/{label}/keys"])
 
-    def restore_epoch_numpy_state(self) -> None:
-        """NumPy's state at the start of the saved epoch: fit then draws the same order."""
-        st = self._numpy("numpy_epoch")
-        if st is not None:
-            set_numpy_state(st)
+    def _backend(self, prefix):
+        return {k[len(prefix):]: a for k, a in self.arrays.items() if k.startswith(prefix)}
 
-    def epoch_numpy_state(self):
-        return self._numpy("numpy_epoch")
+    def epoch_start(self):
+        """The saved :func:`epoch_start_state`, or None."""
+        st = self._numpy("numpy_epoch")
+        return None if st is None else {"numpy": st, "backend": self._backend("rng/backend_epoch/")}
+
+    def restore_epoch_start(self) -> None:
+        """The generators as they were at the start of the saved epoch: fit then draws the same
+        data order."""
+        st = self.epoch_start()
+        if st is not None:
+            set_numpy_state(st["numpy"])
+            if st["backend"]:
+                backend.random.set_global_state(st["backend"])
 
     def restore_random(self) -> None:
         """Every generator's current state: backend, NumPy, Python."""
-        backend.random.set_global_state({k[len("rng/backend/"):]: a for k, a in self.arrays.items()
-                                         if k.startswith("rng/backend/")})
+        backend.random.set_global_state(self._backend("rng/backend/"))
         set_numpy_state(self._numpy("numpy"))
         version, gauss = self.meta["rng_python"]
         _py_random.setstate((version, tuple(int(i) for i in self.arrays["rng/python"]), gauss))

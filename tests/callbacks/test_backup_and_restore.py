@@ -132,6 +132,28 @@ def test_interrupted_fit_resumes_to_the_same_weights_and_logs(tmp_path, freq, in
     assert hist["loss"] == ref_hist["loss"][start:] and hist["mae"] == ref_hist["mae"][start:]
 
 
+def test_a_shuffling_torch_dataloader_resumes_at_the_same_batch(tmp_path):
+    """A DataLoader draws its order from torch's generator when iterated: restored too."""
+    torch = pytest.importorskip("torch")
+    x, y = _data()
+
+    def loader():
+        ds = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
+        return torch.utils.data.DataLoader(ds, batch_size=8, shuffle=True)
+
+    ref = _model()
+    ref.fit(loader(), epochs=3, verbose=0)
+    model = _model()
+    backup = keras.callbacks.BackupAndRestore(tmp_path, save_freq=3)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(loader(), epochs=3, verbose=0, callbacks=[backup, _Interrupt(1, 5)])
+    torch.manual_seed(1234)
+    model = _model()
+    model.fit(loader(), epochs=3, verbose=0, callbacks=[backup])
+    for a, b in zip(model.get_weights(), ref.get_weights()):
+        assert np.array_equal(a, b)
+
+
 def test_early_stopping_state_is_carried_over(tmp_path):
     x, y = _data()
     backup = keras.callbacks.BackupAndRestore(tmp_path, delete_checkpoint=False)
