@@ -119,6 +119,7 @@ class TensorBoard(Callback):
         w = self._writer("validation")
         for name, value in logs.items():
             w.add_scalar(f"evaluation_{name}_vs_iterations", float(value), int(opt.iterations))
+        w.flush()
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
