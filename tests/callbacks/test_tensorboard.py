@@ -122,3 +122,11 @@ def test_embeddings_for_the_projector(tmp_path):
 def test_bad_arguments_are_refused(tmp_path, kw, msg):
     with pytest.raises(ValueError, match=msg):
         keras.callbacks.TensorBoard(tmp_path, **kw)
+
+
+def test_missing_tensorboard_package_names_the_install(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch.utils.tensorboard", None)
+    with pytest.raises(ImportError, match=r"needs the 'tensorboard' package .*pip install tensorboard"):
+        _fit(tmp_path, epochs=1)
