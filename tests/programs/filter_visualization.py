@@ -22,6 +22,7 @@ def normalize(x):
 
 
 def main(epochs=2, ascent_steps=8):
+    keras.utils.set_random_seed(0)
     (x_train, y_train), _ = _data.mnist()
     x_train = (x_train.astype("float32") / 255)[..., None]
     y_train = keras.utils.to_categorical(y_train, 10)
@@ -40,7 +41,9 @@ def main(epochs=2, ascent_steps=8):
     layer_dict = {layer.name: layer for layer in model.layers}
     layer_output = layer_dict["block2_conv1"].output
     activations = []
-    for filter_index in range(2):
+    for filter_index in range(16):
+        if len(activations) == 2:
+            break
         loss = K.mean(layer_output[:, :, :, filter_index])
         grads = normalize(K.gradients(loss, input_img)[0])
         iterate = K.function([input_img], [loss, grads])
@@ -50,12 +53,16 @@ def main(epochs=2, ascent_steps=8):
         values = []
         for _ in range(ascent_steps):
             loss_value, grads_value = iterate([image])
+            if float(loss_value) <= 0.0:
+                break  # some filters stay at 0 (dead ReLUs): skip them, as the example did
             image += grads_value * step
             values.append(float(loss_value))
+        if len(values) < ascent_steps:
+            continue
         print("filter", filter_index, "activation", values[0], "->", values[-1])
         activations.append(values)
-    # the ascent must raise every filter's activation
-    assert all(v[-1] > v[0] for v in activations), activations
+    # the ascent must raise every visualised filter's activation
+    assert len(activations) == 2 and all(v[-1] > v[0] for v in activations), activations
     return losses
 
 
