@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import itertools
 
+from lamina import backend
+
 
 def _backups(cbs):
     from lamina.callbacks.backup_and_restore import BackupAndRestore
@@ -56,6 +58,8 @@ def epoch_batches(model, data, cbs, state):
         first = data.first_batch()
     state.restore_model(model)
     state.restore_callbacks(cbs.callbacks)
+    if first is not None:  # the metrics are built on the device, from a batch put there
+        first = next(iter(backend.data.device_batches([first])))
     state.restore_metrics(model, first)
     state.restore_random()
     for b in _backups(cbs):
