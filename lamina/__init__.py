@@ -16,6 +16,7 @@ from lamina.models import Model, Sequential  # noqa: F401
 from lamina import wrappers  # noqa: F401  (scikit-learn is imported only when a wrapper is used)
 from lamina import distribution  # noqa: F401
 from lamina.backend import device_scope as device  # noqa: F401  (Keras 3's keras.device)
+from lamina import dtype_policies, mixed_precision  # noqa: F401,E402
 
 __version__ = "0.1.0"
 
@@ -26,3 +27,4 @@ __all__ = [
 ]
 __all__ += ["wrappers"]
 __all__ += ["distribution", "device"]
+__all__ += ["dtype_policies", "mixed_precision"]

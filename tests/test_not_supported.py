@@ -27,8 +27,6 @@ CASES = {
     "`save_weights(max_shard_size=...)`": (
         NotImplementedError, "not supported by lamina yet",
         lambda tmp: _model().save_weights(tmp / "w.weights.h5", max_shard_size="1GB")),
-    "`dtype='mixed_float16'`": (ValueError, "is not supported by lamina yet",
-                                lambda tmp: layers.Dense(1, dtype="mixed_float16")),
     "`Dense(lora_rank=...)`": (NotImplementedError, "not supported by lamina yet",
                                lambda tmp: layers.Dense(1, lora_rank=4)),
     "`quantization_config=`": (NotImplementedError, "not supported by lamina yet",
@@ -36,8 +34,6 @@ CASES = {
     "`BatchNormalization(renorm=True / synchronized=True)`": (
         NotImplementedError, "not supported by lamina",
         lambda tmp: layers.BatchNormalization(renorm=True)),
-    "`AUC(multi_label=True)`": (ValueError, "not supported by lamina yet",
-                                lambda tmp: lamina.metrics.AUC(multi_label=True)),
     "`IterableDataset` passed to `fit` directly": (
         ValueError, "Wrap it in a DataLoader", lambda tmp: _fit_iterable()),
 }

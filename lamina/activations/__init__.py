@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from lamina.ops import _internal as ops
+from lamina.ops import nn as _nn
 from lamina.ops.symbolic_dispatch import dispatching as _dispatching
 from lamina.utils.registry import lookup
 
@@ -93,6 +94,66 @@ def linear(x):
     return x
 
 
+def celu(x, alpha=1.0):
+    """Continuously differentiable ELU: max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))."""
+    return _nn.celu(x, alpha)
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: splits ``axis`` in halves a, b and returns a * sigmoid(b)."""
+    return _nn.glu(x, axis)
+
+
+def hard_shrink(x, threshold=0.5):
+    """x where |x| > threshold, else 0."""
+    return _nn.hard_shrink(x, threshold)
+
+
+def hard_tanh(x):
+    """clip(x, -1, 1)."""
+    return _nn.hard_tanh(x)
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)), computed stably as -softplus(-x)."""
+    return _nn.log_sigmoid(x)
+
+
+def soft_shrink(x, threshold=0.5):
+    """x - threshold where x > threshold, x + threshold where x < -threshold, else 0."""
+    return _nn.soft_shrink(x, threshold)
+
+
+def sparse_plus(x):
+    """0 for x <= -1, (x + 1)^2 / 4 for -1 < x < 1, x for x >= 1."""
+    return _nn.sparse_plus(x)
+
+
+def sparse_sigmoid(x):
+    """0 for x <= -1, (x + 1) / 2 for -1 < x < 1, 1 for x >= 1."""
+    return _nn.sparse_sigmoid(x)
+
+
+def sparsemax(x, axis=-1):
+    """Euclidean projection of x onto the probability simplex along ``axis`` (sparse softmax)."""
+    return _nn.sparsemax(x, axis)
+
+
+def squareplus(x, b=4):
+    """(x + sqrt(x^2 + b)) / 2, a smooth ReLU."""
+    return _nn.squareplus(x, b)
+
+
+def tanh_shrink(x):
+    """x - tanh(x)."""
+    return _nn.tanh_shrink(x)
+
+
+def threshold(x, threshold, default_value):
+    """x where x > threshold, else ``default_value``."""
+    return _nn.threshold(x, threshold, default_value)
+
+
 # On symbolic tensors of the functional API each function records a graph node (as in Keras 3).
 for _n, _f in list(globals().items()):
     if callable(_f) and getattr(_f, "__module__", None) == __name__ and not _n.startswith("_"):
@@ -101,7 +162,9 @@ del _n, _f
 
 _TABLE = {f.__name__: f for f in (
     relu, sigmoid, softmax, log_softmax, tanh, elu, selu, softplus, softsign, silu, gelu,
-    leaky_relu, hard_sigmoid, hard_silu, relu6, mish, exponential, linear)}
+    leaky_relu, hard_sigmoid, hard_silu, relu6, mish, exponential, linear, celu, glu, hard_shrink,
+    hard_tanh, log_sigmoid, soft_shrink, sparse_plus, sparse_sigmoid, sparsemax, squareplus,
+    tanh_shrink, threshold)}
 _TABLE.update({"swish": silu, "hard_swish": hard_silu})
 _NAMES = {id(f): n for n, f in _TABLE.items() if n not in ("swish", "hard_swish")}
 _NAMES[id(silu)] = "silu"

@@ -14,6 +14,7 @@ from lamina.callbacks.monitor_callback import MonitorCallback
 from lamina.callbacks.one_cycle_scheduler import OneCycleScheduler
 from lamina.callbacks.progbar_logger import ProgbarLogger, resolve_verbose
 from lamina.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from lamina.callbacks.swap_ema_weights import SwapEMAWeights
 from lamina.callbacks.tensorboard import TensorBoard
 from lamina.callbacks.terminate_on_nan import TerminateOnNaN
 
@@ -32,6 +33,7 @@ __all__ = [
     "OneCycleScheduler",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "SwapEMAWeights",
     "TensorBoard",
     "TerminateOnNaN",
     "resolve_verbose",

@@ -11,6 +11,7 @@ import functools
 import inspect
 
 from lamina import backend, config, ops
+from lamina import dtype_policies as _dtype_policies
 from lamina.backend import stateless_scope as _scope
 from lamina.errors import ShapeError, deprecated, suggest
 from lamina.layers.input_spec import check_input
@@ -152,7 +153,10 @@ class Layer(backend.LayerBase):
             raise TypeError(f"Layer name must be a string, received {name!r} for {type(self).__name__}.")
         self.name = name
         self._trainable = bool(trainable)
-        self._dtype = _standardize_dtype(dtype)
+        self._dtype_policy = policy = _dtype_policy(dtype)
+        self._dtype = policy.compute_dtype
+        if policy.is_mixed or (dtype is not None and _dtype_policies.dtype_policy().is_mixed):
+            self._set_mixed_compute(policy)  # the backend's autocast around call()
         self.autocast = autocast
         self.built = False
         self.input_spec = None
@@ -190,7 +194,8 @@ class Layer(backend.LayerBase):
     # ------------------------------------------------------------------ properties
     @property
     def dtype(self) -> str:
-        return self._dtype
+        """The dtype of the layer's variables (Keras 3: ``dtype_policy.variable_dtype``)."""
+        return self.variable_dtype
 
     @property
     def compute_dtype(self) -> str:
@@ -198,7 +203,13 @@ class Layer(backend.LayerBase):
 
     @property
     def variable_dtype(self) -> str:
-        return self._dtype
+        policy = self._dtype_policy
+        return policy.variable_dtype if policy.is_mixed else self._dtype
+
+    @property
+    def dtype_policy(self):
+        """The layer's ``lamina.dtype_policies.DTypePolicy``."""
+        return self._dtype_policy
 
     @property
     def trainable(self) -> bool:
@@ -615,7 +626,9 @@ class Layer(backend.LayerBase):
 
     # ------------------------------------------------------------------ config
     def get_config(self) -> dict:
-        config = {"name": self.name, "trainable": self.trainable, "dtype": serialize_dtype(self.dtype)}
+        policy = self._dtype_policy
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": serialize_dtype(policy.name if policy.is_mixed else self.dtype)}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = list(self._batch_input_shape)
         return config
@@ -648,11 +661,14 @@ def _as_shape(shape):
 def _standardize_dtype(dtype):
     if dtype is None:
         return config.floatx()
-    if isinstance(dtype, dict):  # Keras 3 DTypePolicy config
-        dtype = dtype.get("config", {}).get("name", config.floatx())
-    if isinstance(dtype, str) and dtype.startswith("mixed_"):
-        raise ValueError(f"Mixed-precision policy '{dtype}' is not supported by lamina yet; use 'float32'.")
     return ops.standardize_dtype(dtype)
+
+
+def _dtype_policy(dtype):
+    """The layer's policy: ``dtype`` (a name, a policy, a Keras config dict) or the global one."""
+    if dtype is None:
+        return _dtype_policies.dtype_policy()
+    return _dtype_policies.get(dtype)
 
 
 def serialize_dtype(name: str) -> dict:

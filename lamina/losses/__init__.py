@@ -12,6 +12,15 @@ import inspect
 from lamina.utils.legacy_module import reexport
 
 from lamina.losses.checks import check_targets  # noqa: F401
+from lamina.losses.circle import Circle, circle
+from lamina.losses.focal import (
+    BinaryFocalCrossentropy,
+    CategoricalFocalCrossentropy,
+    CategoricalGeneralizedCrossEntropy,
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_generalized_cross_entropy,
+)
 from lamina.losses.hinge import (
     CategoricalHinge,
     Hinge,
@@ -33,7 +42,9 @@ from lamina.losses.probabilistic import (
     poisson,
     sparse_categorical_crossentropy,
 )
+from lamina.losses.overlap import Dice, Tversky, dice, tversky
 from lamina.losses.registry import Registry
+from lamina.losses.sequence import CTC, ctc
 from lamina.losses.regression import (
     CosineSimilarity,
     Huber,
@@ -79,6 +90,9 @@ for _obj in (
     mean_absolute_percentage_error, mean_squared_logarithmic_error, cosine_similarity, huber,
     log_cosh, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
     kl_divergence, poisson, hinge, squared_hinge, categorical_hinge,
+    BinaryFocalCrossentropy, CategoricalFocalCrossentropy, CategoricalGeneralizedCrossEntropy,
+    Dice, Tversky, CTC, Circle, binary_focal_crossentropy, categorical_focal_crossentropy,
+    categorical_generalized_cross_entropy, dice, tversky, ctc, circle,
 ):
     _REGISTRY.add(_obj)
 for _alias in ("mse", "MSE", "mae", "MAE", "mape", "MAPE", "msle", "MSLE", "kld", "KLD",
@@ -154,7 +168,10 @@ __all__ = [
     "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError",
     "MeanSquaredLogarithmicError", "CosineSimilarity", "Huber", "LogCosh", "BinaryCrossentropy",
     "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "KLDivergence", "Poisson",
-    "Hinge", "SquaredHinge", "CategoricalHinge",
+    "Hinge", "SquaredHinge", "CategoricalHinge", "BinaryFocalCrossentropy",
+    "CategoricalFocalCrossentropy", "CategoricalGeneralizedCrossEntropy", "Dice", "Tversky", "CTC",
+    "Circle", "binary_focal_crossentropy", "categorical_focal_crossentropy",
+    "categorical_generalized_cross_entropy", "dice", "tversky", "ctc", "circle",
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
     "mean_squared_logarithmic_error", "cosine_similarity", "huber", "log_cosh",
     "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",

@@ -26,8 +26,25 @@ from lamina.metrics.accuracy import (
     sparse_top_k_categorical_accuracy,
     top_k_categorical_accuracy,
 )
-from lamina.metrics.confusion import AUC, Precision, Recall
+from lamina.metrics.at_threshold import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+)
+from lamina.metrics.auc import AUC
+from lamina.metrics.confusion import Precision, Recall
+from lamina.metrics.correlation import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
+)
+from lamina.metrics.counts import FalseNegatives, FalsePositives, TrueNegatives, TruePositives
+from lamina.metrics.f_score import F1Score, FBetaScore
+from lamina.metrics.iou import IoU, BinaryIoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from lamina.metrics.metric import Metric
+from lamina.metrics.r2 import R2Score
 from lamina.metrics.probabilistic import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -89,6 +106,13 @@ _CLASSES = {
     KLDivergence: "kl_divergence", Poisson: "poisson", Hinge: "hinge",
     SquaredHinge: "squared_hinge", CategoricalHinge: "categorical_hinge",
     Precision: "precision", Recall: "recall", AUC: "auc",
+    TruePositives: "true_positives", TrueNegatives: "true_negatives",
+    FalsePositives: "false_positives", FalseNegatives: "false_negatives",
+    PrecisionAtRecall: None, RecallAtPrecision: None, SensitivityAtSpecificity: None,
+    SpecificityAtSensitivity: None, F1Score: "f1_score", FBetaScore: None, IoU: None,
+    BinaryIoU: "binary_io_u", MeanIoU: None, OneHotIoU: None, OneHotMeanIoU: None,
+    R2Score: "r2_score", PearsonCorrelation: "pearson_correlation",
+    ConcordanceCorrelation: "concordance_correlation",
 }
 
 # As in Keras 3, a name gives a Metric instance: the class name or its snake_case form.
@@ -107,7 +131,8 @@ del _cls, _snake, _alias
 # Plain functions, for MeanMetricWrapper configs.
 _FUNCTIONS = {f.__name__: f for f in (
     accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
-    top_k_categorical_accuracy, sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, pearson_correlation,
+    concordance_correlation,
 )}
 
 ALL_OBJECTS_DICT = _REGISTRY.names
@@ -203,7 +228,11 @@ __all__ = [
     "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "RootMeanSquaredError",
     "CosineSimilarity", "LogCoshError", "BinaryCrossentropy", "CategoricalCrossentropy",
     "SparseCategoricalCrossentropy", "KLDivergence", "Poisson", "Hinge", "SquaredHinge",
-    "CategoricalHinge", "Precision", "Recall", "AUC",
+    "CategoricalHinge", "Precision", "Recall", "AUC", "TruePositives", "TrueNegatives",
+    "FalsePositives", "FalseNegatives", "PrecisionAtRecall", "RecallAtPrecision",
+    "SensitivityAtSpecificity", "SpecificityAtSensitivity", "F1Score", "FBetaScore", "IoU",
+    "BinaryIoU", "MeanIoU", "OneHotIoU", "OneHotMeanIoU", "R2Score", "PearsonCorrelation",
+    "ConcordanceCorrelation", "pearson_correlation", "concordance_correlation",
     "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
     "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",

@@ -1,4 +1,4 @@
-"""Confusion-matrix metrics: Precision, Recall and AUC.
+"""Confusion-matrix metrics: Precision and Recall, and the counting helper AUC and the others use.
 
 Counts are accumulated per threshold on the device; a prediction is positive when it is
 strictly greater than the threshold, as in Keras.
@@ -21,8 +21,9 @@ def _top_k_only(y_pred, k):
 
 
 def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None, class_id=None,
-                     negatives=False):
-    """(tp, fp, fn[, tn]) per threshold, each of shape (len(thresholds),).
+                     negatives=False, multi_label=False, label_weights=None):
+    """(tp, fp, fn[, tn]) per threshold, each of shape (len(thresholds),), or
+    (len(thresholds), num_labels) with ``multi_label``.
 
     Args:
         y_true: 0/1 labels (any shape broadcastable to ``y_pred``).
@@ -32,6 +33,8 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
         top_k: only the k highest scores per sample may count as positive.
         class_id: only this class (last axis of y_pred) is counted.
         negatives: also return true negatives.
+        multi_label: count each label (last axis of y_pred) separately.
+        label_weights: per-label weights multiplied into the counts (not with multi_label).
     """
     y_pred, y_true = squeeze_or_expand_to_same_rank(y_pred, y_true)
     dtype = ops.dtype(y_pred)
@@ -53,21 +56,26 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
         y_true = y_true[..., class_id]
         if sample_weight is not None:
             sample_weight = sample_weight[..., class_id]
-    pred = ops.reshape(y_pred, (-1, 1))
-    label = ops.reshape(ops.cast(y_true, dtype), (-1, 1))
-    pos = ops.cast(ops.greater(pred, ops.reshape(thresholds, (1, -1))), dtype)  # (M, T)
+    if label_weights is not None:
+        lw = ops.broadcast_to(ops.convert_to_tensor(label_weights, dtype), ops.shape(y_pred))
+        sample_weight = lw if sample_weight is None else sample_weight * lw
+    # Rows are the counted elements; with multi_label, one column group per label.
+    rows = (-1, y_pred.shape[-1], 1) if multi_label else (-1, 1)
+    pred = ops.reshape(y_pred, rows)
+    label = ops.reshape(ops.cast(y_true, dtype), rows)
+    pos = ops.cast(ops.greater(pred, ops.reshape(thresholds, (1,) * (len(rows) - 1) + (-1,))), dtype)
     if sample_weight is not None:
-        w = ops.reshape(sample_weight, (-1, 1))
+        w = ops.reshape(sample_weight, rows)
         label_w, nolabel_w = label * w, (1.0 - label) * w
     else:
         label_w, nolabel_w = label, 1.0 - label
     tp = ops.sum(pos * label_w, axis=0)
     fp = ops.sum(pos * nolabel_w, axis=0)
     fn = ops.sum(label_w, axis=0) - tp
-    if not negatives:
-        return tp, fp, fn
-    tn = ops.sum(nolabel_w, axis=0) - fp
-    return tp, fp, fn, tn
+    counts = (tp, fp, fn) + ((ops.sum(nolabel_w, axis=0) - fp,) if negatives else ())
+    if multi_label:  # (labels, thresholds) -> (thresholds, labels), Keras's variable layout
+        counts = tuple(ops.transpose(c) for c in counts)
+    return counts
 
 
 class _ThresholdMetric(Metric):
@@ -159,125 +167,3 @@ class Recall(_ThresholdMetric):
 
     def result(self):
         return self._finish(ops.divide_no_nan(self.true_positives.value, self.true_positives + self.false_negatives))
-
-
-class AUC(Metric):
-    """Area under the ROC or precision-recall curve, from counts at fixed thresholds.
-
-    Args:
-        num_thresholds: number of thresholds (default 200), evenly spaced in [0, 1].
-        curve: 'ROC' (default) or 'PR'.
-        summation_method: 'interpolation' (default; trapezoids for ROC, the Davis-Goadrich
-            interpolation for PR), 'minoring' or 'majoring'.
-        name, dtype: see ``Metric`` (default name 'auc').
-        thresholds: explicit thresholds in (0, 1), instead of ``num_thresholds``.
-        multi_label: must be False (multi-label AUC is not implemented).
-        num_labels, label_weights: only meaningful with multi_label; must be None.
-        from_logits: apply a sigmoid to predictions first.
-
-    Example:
-
-    >>> import lamina
-    >>> m = lamina.metrics.AUC(num_thresholds=3)
-    >>> m.update_state([0, 0, 1, 1], [0, 0.5, 0.3, 0.9])
-    >>> round(float(m.result()), 4)
-    0.75
-    """
-
-    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
-                 name=None, dtype=None, thresholds=None, multi_label=False, num_labels=None,
-                 label_weights=None, from_logits=False):
-        super().__init__(name=name, dtype=dtype)
-        curve_u, summation = str(curve).upper(), str(summation_method).lower()
-        if curve_u not in ("ROC", "PR"):
-            raise ValueError(f"AUC: invalid curve {curve!r}. Expected 'ROC' or 'PR'.")
-        if summation not in ("interpolation", "minoring", "majoring"):
-            raise ValueError(
-                f"AUC: invalid summation_method {summation_method!r}. "
-                "Expected 'interpolation', 'minoring' or 'majoring'."
-            )
-        if multi_label or num_labels is not None or label_weights is not None:
-            raise ValueError(
-                "AUC(multi_label=True / num_labels / label_weights) is not supported by lamina "
-                "yet. Use one AUC(class_id-free) per label, or leave multi_label=False."
-            )
-        if thresholds is not None:
-            inner = sorted(float(t) for t in thresholds)
-            num_thresholds = len(inner) + 2
-        else:
-            if num_thresholds <= 1:
-                raise ValueError(f"AUC: num_thresholds must be an integer > 1; received {num_thresholds}.")
-            inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
-        eps = config.epsilon()
-        self.num_thresholds = num_thresholds
-        self.curve = curve_u
-        self.summation_method = summation
-        self.multi_label = False
-        self.num_labels = None
-        self.label_weights = None
-        self._init_thresholds = None if thresholds is None else list(inner)
-        self._from_logits = from_logits
-        self._thresholds_list = [0.0 - eps] + inner + [1.0 + eps]
-        self._thresholds = ops.convert_to_tensor(self._thresholds_list, self.dtype)
-        shape = (num_thresholds,)
-        self.true_positives = self.add_variable(shape, name="true_positives")
-        self.false_positives = self.add_variable(shape, name="false_positives")
-        self.true_negatives = self.add_variable(shape, name="true_negatives")
-        self.false_negatives = self.add_variable(shape, name="false_negatives")
-
-    @property
-    def thresholds(self) -> list:
-        return list(self._thresholds_list)
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        y_pred = ops.stop_gradient(ops.convert_to_tensor(y_pred, self.dtype))
-        if self._from_logits:
-            y_pred = ops.sigmoid(y_pred)
-        y_true = ops.convert_to_tensor(y_true)
-        tp, fp, fn, tn = confusion_counts(y_true, y_pred, self._thresholds, sample_weight, negatives=True)
-        for var, value in ((self.true_positives, tp), (self.false_positives, fp),
-                           (self.false_negatives, fn), (self.true_negatives, tn)):
-            var.assign_add(value)
-
-    def _pr_interpolated(self):
-        tp, fp, fn = self.true_positives.value, self.false_positives.value, self.false_negatives.value
-        dtp = tp[:-1] - tp[1:]
-        p = tp + fp
-        dp = p[:-1] - p[1:]
-        slope = ops.divide_no_nan(dtp, ops.maximum(dp, 0.0))
-        intercept = tp[1:] - slope * p[1:]
-        both = ops.logical_and(p[:-1] > 0, p[1:] > 0)
-        ratio = ops.where(both, ops.divide_no_nan(p[:-1], ops.maximum(p[1:], 0.0)), ops.ones_like(p[1:]))
-        area = ops.divide_no_nan(slope * (dtp + intercept * ops.log(ratio)), ops.maximum(tp[1:] + fn[1:], 0.0))
-        return ops.sum(area)
-
-    def result(self):
-        if self.curve == "PR" and self.summation_method == "interpolation":
-            return self._pr_interpolated()
-        tp, fp, fn, tn = (v.value for v in (self.true_positives, self.false_positives, self.false_negatives,
-                                            self.true_negatives))
-        recall = ops.divide_no_nan(tp, tp + fn)
-        if self.curve == "ROC":
-            x, y = ops.divide_no_nan(fp, fp + tn), recall
-        else:
-            x, y = recall, ops.divide_no_nan(tp, tp + fp)
-        if self.summation_method == "interpolation":
-            heights = (y[:-1] + y[1:]) / 2.0
-        elif self.summation_method == "minoring":
-            heights = ops.minimum(y[:-1], y[1:])
-        else:
-            heights = ops.maximum(y[:-1], y[1:])
-        return ops.sum((x[:-1] - x[1:]) * heights)
-
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "num_thresholds": self.num_thresholds,
-            "curve": self.curve,
-            "summation_method": self.summation_method,
-            "multi_label": False,
-            "num_labels": None,
-            "label_weights": None,
-            "from_logits": self._from_logits,
-            **({"thresholds": self._init_thresholds} if self._init_thresholds is not None else {}),
-        }

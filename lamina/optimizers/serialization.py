@@ -8,16 +8,23 @@ from lamina.optimizers.adagrad import Adagrad
 from lamina.optimizers.adam import Adam
 from lamina.optimizers.adamax import Adamax
 from lamina.optimizers.adamw import AdamW
+from lamina.optimizers.adafactor import Adafactor
+from lamina.optimizers.ftrl import Ftrl
+from lamina.optimizers.lamb import Lamb
+from lamina.optimizers.lion import Lion
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
 from lamina.optimizers.sgd import SGD
 
-ALL_OBJECTS = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam)}
+ALL_OBJECTS = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam,
+                                                      Lion, Lamb, Ftrl, Adafactor, LossScaleOptimizer,
+                                                      Muon)}
 
 # Keras 3 optimizers lamina does not have (yet): a clear error instead of "unknown".
-_NOT_YET = ("adafactor", "ftrl", "lion", "lamb", "muon", "loss_scale_optimizer",
-            "lossscaleoptimizer", "multi_optimizer", "multioptimizer", "schedule_free_adamw",
+_NOT_YET = ("multi_optimizer", "multioptimizer", "schedule_free_adamw",
             "schedulefreeadamw")
 
 

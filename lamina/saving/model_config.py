@@ -22,7 +22,7 @@ def sequential_get_config(model) -> dict:
         layers.extend(_without_input_shape(serialize_keras_object(layer)) for layer in model.layers)
     else:
         layers.extend(serialize_keras_object(layer) for layer in model.layers)
-    config = {"name": model.name, "trainable": model.trainable, "dtype": serialize_dtype(model.dtype),
+    config = {"name": model.name, "trainable": model.trainable, "dtype": serialize_dtype(model.dtype_policy.name),
               "layers": layers}
     if model._input_layer is not None:
         config["build_input_shape"] = list(model._input_layer.batch_shape)

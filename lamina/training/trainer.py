@@ -47,6 +47,9 @@ class Trainer(StepAPI):
         if kwargs:
             raise ValueError(f"compile() got unexpected arguments {sorted(kwargs)}.")
         self.optimizer = optimizers.get(optimizer)
+        if (auto_scale_loss and self.optimizer is not None and self.dtype_policy.name == "mixed_float16"
+                and not isinstance(self.optimizer, optimizers.LossScaleOptimizer)):
+            self.optimizer = optimizers.LossScaleOptimizer(self.optimizer)  # as Keras 3 does
         names = self._output_names_for_compile()
         self._compile_loss = CompileLoss(loss, loss_weights, output_names=names) if loss is not None else None
         self._compile_metrics = CompileMetrics(metrics, weighted_metrics, output_names=names, loss=loss)

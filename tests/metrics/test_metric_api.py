@@ -100,8 +100,8 @@ def test_bad_arguments_raise_with_the_fix():
         metrics.Precision(thresholds=1.5)
     with pytest.raises(ValueError, match="invalid curve 'XY'"):
         metrics.AUC(curve="XY")
-    with pytest.raises(ValueError, match="multi_label"):
-        metrics.AUC(multi_label=True)
+    with pytest.raises(ValueError, match="num_labels=3 is only used with multi_label=True"):
+        metrics.AUC(num_labels=3)
 
 
 def test_function_forms():

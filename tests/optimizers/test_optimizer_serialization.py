@@ -41,8 +41,8 @@ def test_tutorial_typo_suggests_rmsprop():
 
 
 def test_keras_optimizer_missing_from_lamina():
-    with pytest.raises(ValueError, match="The Keras optimizer 'Ftrl' is not available in lamina yet"):
-        optimizers.get("Ftrl")
+    with pytest.raises(ValueError, match="The Keras optimizer 'ScheduleFreeAdamW' is not available in lamina yet"):
+        optimizers.get("ScheduleFreeAdamW")
 
 
 @pytest.mark.parametrize("identifier,match", [

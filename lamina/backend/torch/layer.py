@@ -151,7 +151,24 @@ class LayerBase(torch.nn.Module):
     def bfloat16(self):
         return self.to(torch.bfloat16)
 
+    _amp = None  # mixed precision: a torch dtype to autocast call() to, False to turn autocast off
+
+    def _set_mixed_compute(self, policy) -> None:
+        """A 'mixed_*' policy runs call() under torch.autocast for its compute dtype; an explicit
+        plain float policy (a float32 layer in a mixed model) runs it with autocast off."""
+        self.__dict__["_amp"] = float_dtype(policy.compute_dtype) if policy.is_mixed else False
+
     def _module_call(self, *args, **kwargs):
+        amp = self._amp
+        if amp is not None:
+            if amp is False and not torch.is_autocast_enabled(DEVICE.type):
+                amp = None
+            else:
+                with torch.autocast(DEVICE.type, dtype=amp or None, enabled=amp is not False):
+                    return self._plain_call(args, kwargs)
+        return self._plain_call(args, kwargs)
+
+    def _plain_call(self, args, kwargs):
         if self._forward_hooks or self._forward_pre_hooks or _global_hooks_active():
             return torch.nn.Module.__call__(self, *args, **kwargs)
         return self.call(*args, **kwargs)

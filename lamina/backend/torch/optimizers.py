@@ -219,3 +219,105 @@ def nadam_update(variables, grads, m, v, lr, beta_1, beta_2, epsilon, step, u_t,
     torch._foreach_addcdiv_(variables, grads, denom, value=-lr * (1.0 - u_t) / (1.0 - u_product_t))
     torch._foreach_addcdiv_(variables, m, denom, value=-lr * u_t_1 / (1.0 - u_product_t_1))
     return variables, m, v
+
+
+def lion_update(variables, grads, momentums, lr, beta_1, beta_2) -> tuple:
+    """Keras Lion: ``w -= lr * sign(b1*m + (1-b1)*g)``; then ``m = b2*m + (1-b2)*g``."""
+    direction = torch._foreach_mul(momentums, beta_1)
+    torch._foreach_add_(direction, grads, alpha=1.0 - beta_1)
+    torch._foreach_sign_(direction)
+    torch._foreach_add_(variables, direction, alpha=-lr)
+    torch._foreach_lerp_(momentums, grads, 1.0 - beta_2)
+    return variables, momentums
+
+
+def lamb_update(variables, grads, m, v, lr, beta_1, beta_2, epsilon, step) -> tuple:
+    """Keras Lamb: the Adam direction ``r = m_hat / (sqrt(v_hat) + eps)`` rescaled per variable by
+    the trust ratio ``||w|| / ||r||`` (1 when either norm is 0); ``w -= ratio * lr * r``."""
+    torch._foreach_lerp_(m, grads, 1.0 - beta_1)
+    torch._foreach_mul_(v, beta_2)
+    torch._foreach_addcmul_(v, grads, grads, value=1.0 - beta_2)
+    denom = torch._foreach_div(v, 1.0 - beta_2**step)
+    torch._foreach_sqrt_(denom)
+    torch._foreach_add_(denom, epsilon)
+    update = torch._foreach_div(m, denom)
+    torch._foreach_div_(update, 1.0 - beta_1**step)
+    w_norms = torch._foreach_norm(variables)
+    u_norms = torch._foreach_norm(update)
+    ratios = [torch.where((wn > 0) & (un > 0), wn / un, torch.ones_like(wn)) for wn, un in zip(w_norms, u_norms)]
+    torch._foreach_mul_(update, ratios)
+    torch._foreach_add_(variables, update, alpha=-lr)
+    return variables, m, v
+
+
+def ftrl_update(variables, grads, accumulators, linears, lr, lr_power, l1, l2, l2_shrinkage) -> tuple:
+    """Keras Ftrl (McMahan et al., 2013), per variable; ``l2`` already includes ``beta / (2 lr)``."""
+    for w, g, acc, lin in zip(variables, grads, accumulators, linears):
+        new_acc = acc + g * g
+        g_used = g + (2.0 * l2_shrinkage) * w if l2_shrinkage else g
+        sigma = (new_acc.pow(-lr_power) - acc.pow(-lr_power)) / lr
+        lin.add_(g_used - sigma * w)
+        quadratic = new_acc.pow(-lr_power) / lr + 2.0 * l2
+        w.copy_((lin.clamp(-l1, l1) - lin) / quadratic)
+        acc.copy_(new_acc)
+    return variables, accumulators, linears
+
+
+def adafactor_update(variables, grads, rows, cols, velocities, lr, step, beta_2_decay, epsilon_1,
+                     epsilon_2, clip_threshold) -> tuple:
+    """Keras Adafactor (Shazeer & Stern, 2018), per variable: factored second moments for
+    variables of rank >= 2 (row and column means), a full one otherwise. ``lr`` is already
+    the relative step size min(lr, 1/sqrt(t))."""
+    beta_2_t = 1.0 - step**beta_2_decay
+    for w, g, r, c, v in zip(variables, grads, rows, cols, velocities):
+        alpha = torch.clamp_min(w.square().mean().sqrt(), epsilon_2) * lr
+        g2 = g.square() + epsilon_1
+        if w.ndim >= 2:
+            r.mul_(beta_2_t).add_(g2.mean(dim=-1), alpha=1.0 - beta_2_t)
+            c.mul_(beta_2_t).add_(g2.mean(dim=-2), alpha=1.0 - beta_2_t)
+            v.copy_((r / r.mean(dim=-1, keepdim=True)).unsqueeze(-1) * c.unsqueeze(-2))
+        else:
+            v.mul_(beta_2_t).add_(g2, alpha=1.0 - beta_2_t)
+        u = g / v.sqrt()
+        u = u / torch.clamp_min(u.square().mean().sqrt() / clip_threshold, 1.0)
+        w.sub_(alpha * u)
+    return variables, rows, cols, velocities
+
+
+def all_finite(grads):
+    """A 0-d bool tensor: True when every gradient element is finite (no host sync)."""
+    flags = [torch.isfinite(g).all() for g in grads]
+    return torch.stack(flags).all() if flags else torch.tensor(True)
+
+
+def select(condition, new_values, old_values) -> None:
+    """``old[i] <- new[i]`` where the 0-d ``condition`` holds, else unchanged, in place."""
+    for old, new in zip(old_values, new_values):
+        old.copy_(torch.where(condition, new, old))
+
+
+def zeros_like_shape(reference, shape):
+    """A zero state tensor of ``shape`` with ``reference``'s dtype and device."""
+    return torch.zeros(tuple(shape), dtype=reference.dtype, device=reference.device)
+
+
+def muon_update(variables, grads, momentums, lr, momentum, nesterov, ns_steps, a, b, c, rms_rate) -> tuple:
+    """Keras Muon for 2-D variables: momentum, then the update orthogonalised by ``ns_steps``
+    quintic Newton-Schulz iterations, scaled by ``sqrt(max(rows, cols)) * rms_rate``."""
+    for w, g, m in zip(variables, grads, momentums):
+        m.mul_(momentum).add_(g)
+        x = g + momentum * m if nesterov else m.clone()
+        tall = x.shape[-2] > x.shape[-1]
+        if tall:
+            x = x.transpose(-2, -1)
+        x = x / (torch.linalg.matrix_norm(x, keepdim=True) + 1e-7)
+        for _ in range(ns_steps):
+            gram = x @ x.transpose(-2, -1)
+            x = a * x + (b * gram + c * gram @ gram) @ x
+        if tall:
+            x = x.transpose(-2, -1)
+        step = lr * x
+        if rms_rate is not None:
+            step = step * (max(w.shape[0], w.shape[1]) ** 0.5 * rms_rate)
+        w.sub_(step)
+    return variables, momentums

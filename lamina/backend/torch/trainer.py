@@ -101,7 +101,7 @@ class Steps:
             params = self.build()
         for p in params:
             p.grad = None
-        self._backward(loss)
+        self._backward(model.optimizer.scale_loss(loss))  # loss_scale_factor / LossScaleOptimizer
         with torch.no_grad():
             model.optimizer.apply(self._gradients(params), params)
             if logic._constrained:
@@ -135,10 +135,11 @@ def outer_autocast(model_name) -> bool:
     if dtype == torch.float16:
         raise ValueError(
             f"Model '{model_name}': fit() was called inside torch.autocast(dtype=torch.float16). "
-            "float16 training needs loss scaling (torch.amp.GradScaler), which lamina's fit does "
-            "not do, and lamina has no mixed-precision policies ('mixed_float16') yet. Use "
-            f"torch.autocast('{device_type}', dtype=torch.bfloat16) around fit(), or train the "
-            "whole model in one dtype: model.to(torch.bfloat16) / model.to(torch.float16)."
+            "float16 training needs loss scaling (torch.amp.GradScaler), which lamina "
+            "does not do around an outer autocast. Use the 'mixed_float16' policy instead "
+            "(lamina.mixed_precision.set_global_policy('mixed_float16') before building the "
+            "model: compile() then adds a LossScaleOptimizer), or torch.autocast("
+            f"'{device_type}', dtype=torch.bfloat16) around fit()."
         )
     return True
 

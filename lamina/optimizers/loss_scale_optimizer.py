@@ -1,0 +1,161 @@
+"""LossScaleOptimizer: dynamic loss scaling for float16 training."""
+
+from __future__ import annotations
+
+from lamina.optimizers.optimizer import Optimizer
+from lamina.optimizers.optimizer_variable import OptimizerVariable
+
+
+class LossScaleOptimizer(Optimizer):
+    """Wraps an optimizer with dynamic loss scaling (Keras 3 semantics), for 'mixed_float16'.
+
+    float16 gradients underflow to zero for small values. The loss is multiplied by a large
+    scale before the backward pass (:meth:`scale_loss`, which ``fit`` calls) and the gradients
+    are divided by it before the inner update. If any gradient is inf or NaN, the step is
+    skipped and the scale halves; after ``dynamic_growth_steps`` finite steps in a row it
+    doubles. Checking for inf/NaN reads one flag back from the device per step (as
+    ``torch.amp.GradScaler`` does). ``compile`` wraps the optimizer automatically when the
+    model's dtype policy is 'mixed_float16' (``auto_scale_loss=True``, as in Keras).
+
+    Args:
+        inner_optimizer: the optimizer doing the updates.
+        initial_scale: the starting loss scale (default 2**15).
+        dynamic_growth_steps: finite steps before the scale doubles (default 2000).
+        name: name of the optimizer.
+
+    Example:
+        >>> import lamina
+        >>> opt = lamina.optimizers.LossScaleOptimizer(lamina.optimizers.SGD(0.1), initial_scale=8.0)
+        >>> opt.scale_loss(2.0)
+        16.0
+    """
+
+    def __init__(self, inner_optimizer, initial_scale=2.0**15, dynamic_growth_steps=2000, name=None,
+                 **kwargs):
+        if not kwargs.pop("dynamic", True):
+            raise ValueError(
+                "LossScaleOptimizer(dynamic=False) is not supported (nor by Keras 3): set "
+                "loss_scale_factor=<scale> on the inner optimizer for a fixed scale."
+            )
+        for arg in ("weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "use_ema",
+                    "loss_scale_factor", "gradient_accumulation_steps", "ema_momentum",
+                    "ema_overwrite_frequency"):
+            value = kwargs.pop(arg, None)
+            if value not in (None, False, 0.99):
+                raise ValueError(
+                    f"LossScaleOptimizer does not take `{arg}`; received {arg}={value!r}. Set it "
+                    "on the inner optimizer instead."
+                )
+        if kwargs:
+            raise ValueError(f"LossScaleOptimizer: unknown arguments {sorted(kwargs)}.")
+        if not isinstance(inner_optimizer, Optimizer):
+            raise TypeError(
+                "LossScaleOptimizer: inner_optimizer must be a lamina optimizer such as "
+                f"lamina.optimizers.Adam(); received {inner_optimizer!r}."
+            )
+        super().__init__(learning_rate=0.0, name=name)
+        self.inner_optimizer = inner_optimizer
+        self.initial_scale = float(initial_scale)
+        self.dynamic_growth_steps = int(dynamic_growth_steps)
+        inner_optimizer.loss_scale_factor = None
+        self._scale = self.initial_scale
+        self._good_steps = 0
+        self._own = [
+            OptimizerVariable("step_counter", f"{self.name}/step_counter", getter=lambda: self._good_steps,
+                              setter=lambda v: setattr(self, "_good_steps", int(v)), dtype="int32"),
+            OptimizerVariable("dynamic_scale", f"{self.name}/dynamic_scale", getter=lambda: self._scale,
+                              setter=lambda v: setattr(self, "_scale", float(v)), dtype="float32"),
+        ]
+
+    @property
+    def dynamic_scale(self) -> float:
+        """The current loss scale."""
+        return self._scale
+
+    @property
+    def step_counter(self) -> int:
+        """Finite steps since the scale last changed."""
+        return self._good_steps
+
+    def build(self, variables, paths=None) -> None:
+        if self.built:
+            return
+        self.inner_optimizer.build(variables, paths)
+        self._trainable_variables = self.inner_optimizer._trainable_variables
+        self.built = True
+
+    @property
+    def variables(self) -> list:
+        return self._own + self.inner_optimizer.variables
+
+    def apply(self, grads, variables=None) -> None:
+        grads = list(grads)
+        present = [g for g in grads if g is not None]
+        if not present:
+            return self.inner_optimizer.apply(grads, variables)  # raises the inner's message
+        with self._kernels.no_grad():
+            finite = bool(self._kernels.all_finite(present))  # the one host read per step
+        if not finite:
+            self._scale *= 0.5
+            self._good_steps = 0
+            if not self.built and variables is not None:
+                self.build(variables)
+            return
+        unscaled = [None if g is None else g for g in grads]
+        with self._kernels.no_grad():
+            idx = [i for i, g in enumerate(grads) if g is not None]
+            scaled = self._kernels.scale([grads[i] for i in idx], 1.0 / self._scale)
+            for i, g in zip(idx, scaled):
+                unscaled[i] = g
+        self.inner_optimizer.apply(unscaled, variables)
+        if not self.built:
+            self._trainable_variables = self.inner_optimizer._trainable_variables
+            self.built = True
+        if self._good_steps == self.dynamic_growth_steps - 1:
+            self._good_steps = 0
+            self._scale *= 2.0
+        else:
+            self._good_steps += 1
+
+    def scale_loss(self, loss):
+        """``loss * dynamic_scale``: what to differentiate."""
+        return loss * self._scale
+
+    @property
+    def iterations(self) -> int:
+        return self.inner_optimizer.iterations
+
+    @iterations.setter
+    def iterations(self, value) -> None:
+        self.inner_optimizer.iterations = value
+
+    @property
+    def learning_rate(self):
+        return self.inner_optimizer.learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        self.inner_optimizer.learning_rate = value
+
+    def finalize_variable_values(self, var_list) -> None:
+        self.inner_optimizer.finalize_variable_values(var_list)
+
+    def stateless_apply(self, optimizer_variables, grads, trainable_variables):
+        raise NotImplementedError(
+            "LossScaleOptimizer.stateless_apply is not supported by lamina yet: call apply(), or "
+            "use the inner optimizer's stateless_apply with gradients you unscale yourself."
+        )
+
+    def get_config(self) -> dict:
+        from lamina.optimizers.serialization import serialize
+
+        return {"name": self.name, "inner_optimizer": serialize(self.inner_optimizer),
+                "initial_scale": self.initial_scale, "dynamic_growth_steps": self.dynamic_growth_steps}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        from lamina.optimizers.serialization import deserialize
+
+        config = dict(config)
+        inner = deserialize(config.pop("inner_optimizer"), custom_objects=custom_objects)
+        return cls(inner, **config)
