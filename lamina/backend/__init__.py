@@ -72,7 +72,8 @@ def backend() -> str:
     return _name
 
 
-_LAZY = ("trainer", "optimizers", "export", "module_wrapper", "data", "distributed", "data_parallel", "compiled")
+_LAZY = ("trainer", "optimizers", "export", "module_wrapper", "data", "distributed", "data_parallel", "compiled",
+         "tensorboard")
 
 
 def __getattr__(name):

@@ -62,7 +62,7 @@ MODULES = {
     "masks": ("set_mask", "get_mask"),
     "random": ("SEED_DTYPE", "set_seed", "seed_state", "next_seed_state", "uniform", "normal",
                "truncated_normal", "randint", "dropout", "bernoulli", "categorical", "shuffle",
-               "gamma", "binomial", "beta"),
+               "gamma", "binomial", "beta", "get_global_state", "set_global_state"),
     "optimizers": ("no_grad", "make_slots", "to_numpy", "assign", "assign_add", "scale",
                    "clip_by_value", "clip_by_norm", "clip_by_global_norm", "accumulate", "reset",
                    "decay_weights", "ema_update", "copy", "sgd_update", "rmsprop_update", "adam_update",
@@ -73,7 +73,7 @@ MODULES = {
 STEPS_METHODS = ("build", "sync", "train", "test", "predict", "logs", "reset_metrics", "begin_fit",
                  "end_fit", "begin_evaluate")
 EAGER = ("ops", "core", "variables", "layer", "masks", "random")  # loaded with lamina; the rest on first use
-OPTIONAL = ("export",)
+OPTIONAL = ("export", "tensorboard")
 
 
 class BackendContractError(ImportError):

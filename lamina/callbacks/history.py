@@ -35,3 +35,10 @@ class History(Callback):
             self.history.setdefault(name, []).append(value)
         if self.model is not None:
             self.model.history = self
+
+    def plot(self, **kwargs):
+        """Draw the loss and metric curves (train and validation); see
+        :func:`lamina.utils.plot_history` for the arguments. Returns the matplotlib Figure."""
+        from lamina.utils.history_plot import plot_history
+
+        return plot_history(self, **kwargs)

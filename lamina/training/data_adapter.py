@@ -100,8 +100,7 @@ class ArrayData:
         self.n = all_n[0] if all_n else 0
         if self.n == 0:
             raise ValueError("The data passed is empty (0 samples).")
-        if class_weight is not None:
-            self.sw = _apply_class_weight(self.y, self.sw, class_weight)
+        self.apply_class_weight(class_weight)
         self.batch_size = int(batch_size or 32)
         self.shuffle = shuffle
         self.steps = steps if steps is not None else math.ceil(self.n / self.batch_size)
@@ -109,10 +108,17 @@ class ArrayData:
     def __len__(self):
         return self.steps
 
-    def epoch(self):
+    def epoch(self, start=0):
+        """The batches of one epoch from batch ``start`` on (the order is drawn now, in full)."""
+        perm = self._convert(host_rng().permutation(self.n)) if self.shuffle else None
+        return self._batches(perm, start)
+
+    def first_batch(self):
+        """The first batch in storage order (no random draw)."""
+        return next(self._batches(None, 0))
+
+    def _batches(self, perm, step):
         n, bs = self.n, self.batch_size
-        perm = self._convert(host_rng().permutation(n)) if self.shuffle else None
-        step = 0
         while step < self.steps:
             start = (step * bs) % n if self.steps * bs > n else step * bs
             stop = min(start + bs, n)
@@ -128,6 +134,12 @@ class ArrayData:
                    map_structure(sl, self.y) if self.y is not None else None,
                    map_structure(sl, self.sw) if self.sw is not None else None)
             step += 1
+
+    def apply_class_weight(self, class_weight) -> None:
+        """Fold ``class_weight`` into the sample weights (after a validation split, so that
+        validation losses stay unweighted as in Keras)."""
+        if class_weight is not None:
+            self.sw = _apply_class_weight(self.y, self.sw, class_weight)
 
     def split(self, validation_split):
         """(train, validation) views: the LAST fraction of the samples, before any shuffling."""
@@ -170,15 +182,21 @@ class IterableData:
     def __len__(self):
         return self.steps
 
-    def epoch(self):
+    def epoch(self, start=0):
+        """The batches of one epoch, from batch ``start`` on: an indexed ``PyDataset`` seeks
+        there; from other sources the first ``start`` batches are read and dropped."""
         src = self.source
+        count = 0
         if hasattr(src, "__getitem__") and hasattr(src, "__len__") and not isinstance(src, (list, tuple)) and hasattr(src, "on_epoch_end"):
-            it = (src[i] for i in range(len(src)))
+            it = (src[i] for i in range(start, len(src)))
+            count = start
         elif hasattr(src, "__next__"):
             it = src  # a generator: continue where the last epoch stopped
         else:
             it = iter(src)
-        count = 0
+        for _ in range(start - count):  # a resumed epoch: the batches already trained on
+            next(it, None)
+        count = start
         for batch in it:
             yield _unpack(batch)
             count += 1

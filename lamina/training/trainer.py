@@ -14,6 +14,7 @@ from lamina.errors import NotCompiledError, deprecated
 from lamina.layers.keras_tensor import flatten, map_structure
 from lamina.training import argument_checks as checks
 from lamina.training.data_adapter import ArrayData, make_data
+from lamina.training.resume import begin_backups, epoch_batches
 from lamina.training.step_api import StepAPI
 from lamina.training.step_logic import StepLogic
 
@@ -114,7 +115,9 @@ class Trainer(StepAPI):
 
         verbose = resolve_verbose(verbose)
         checks.check_fit_arguments(self, x, y, batch_size, epochs, initial_epoch, class_weight, steps_per_epoch)
-        data = make_data(x, y, sample_weight, batch_size, shuffle, class_weight, steps_per_epoch)
+        split_first = bool(validation_split) and validation_data is None  # class weights after the split
+        data = make_data(x, y, sample_weight, batch_size, shuffle, None if split_first else class_weight,
+                         steps_per_epoch)
         checks.check_data(self, data, steps_per_epoch, "fit")
         val_data = None
         if validation_data is not None:
@@ -125,7 +128,8 @@ class Trainer(StepAPI):
                     "validation_split only works with arrays; with a generator or dataset pass "
                     "validation_data instead."
                 )
-            data, val_data = data.split(validation_split)  # class weights are already in data.sw
+            data, val_data = data.split(validation_split)
+            data.apply_class_weight(class_weight)  # the validation loss stays unweighted (Keras)
         self._check_data_against_inputs(data)
         self.__dict__["_fit_validates"] = val_data is not None  # monitor checks wait for 'val_'
         steps = self._get_steps()
@@ -136,12 +140,15 @@ class Trainer(StepAPI):
         with backend.compute_scope():
             steps.begin_fit()
             cbs.on_train_begin()
-            for epoch in range(initial_epoch, epochs):
+            resume = begin_backups(self, cbs)  # a BackupAndRestore found a backup to continue from
+            for epoch in range(initial_epoch if resume is None else resume.epoch, epochs):
                 steps.reset_metrics()
                 cbs.on_epoch_begin(epoch)
+                batches, first = epoch_batches(self, data, cbs, resume)
+                resume = None
                 self.train(True)
                 try:
-                    for i, (xb, yb, swb) in enumerate(backend.data.device_batches(data.epoch())):
+                    for i, (xb, yb, swb) in enumerate(backend.data.device_batches(batches), first):
                         cbs.on_train_batch_begin(i)
                         steps.train(xb, yb, swb)
                         cbs.on_train_batch_end(i, getattr(steps, "batch_logs", steps.logs))
@@ -160,6 +167,13 @@ class Trainer(StepAPI):
             steps.end_fit()
             cbs.on_train_end(logs)
         return self.history
+
+    def find_learning_rate(self, x=None, y=None, batch_size=None, **kwargs):
+        """Sweep the learning rate over ~``num_steps`` batches (``lamina.callbacks.LRFinder``)
+        and put the model back exactly; returns the finder (``.suggestion()``, ``.plot()``)."""
+        from lamina.callbacks.lr_finder import find_learning_rate
+
+        return find_learning_rate(self, x, y, batch_size, **kwargs)
 
     def _check_data_against_inputs(self, data):
         if not isinstance(data, ArrayData):

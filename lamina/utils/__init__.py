@@ -5,6 +5,7 @@ from lamina.utils.dataset import Dataset
 from lamina.utils.dataset_utils import split_dataset
 from lamina.utils.file_utils import get_file
 from lamina.utils.image_dataset_utils import image_dataset_from_directory
+from lamina.utils.history_plot import plot_history
 from lamina.utils.image_utils import array_to_img, img_to_array, load_img, save_img, smart_resize
 from lamina.utils.model_visualization import model_to_dot, plot_model
 from lamina.utils.numerical_utils import normalize, to_categorical
@@ -37,6 +38,7 @@ __all__ = [
     "pad_sequences",
     "pack_x_y_sample_weight",
     "unpack_x_y_sample_weight",
+    "plot_history",
     "plot_model",
     "set_random_seed",
     "to_categorical",

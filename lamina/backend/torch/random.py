@@ -33,6 +33,25 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(int(seed))
 
 
+def get_global_state() -> dict:
+    """The state of torch's global generators (CPU, and every CUDA device when present) as
+    NumPy uint8 arrays: what ``BackupAndRestore`` saves so that ``key=None`` draws (dropout
+    built with ``seed=None``) continue exactly after a restart."""
+    out = {"cpu": torch.get_rng_state().numpy().copy()}
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        for i, st in enumerate(torch.cuda.get_rng_state_all()):
+            out[f"cuda{i}"] = st.numpy().copy()
+    return out
+
+
+def set_global_state(state: dict) -> None:
+    """Put back a state returned by :func:`get_global_state`."""
+    torch.set_rng_state(torch.from_numpy(state["cpu"].copy()))
+    cuda = [state[k] for k in sorted(k for k in state if k.startswith("cuda"))]
+    if cuda and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all([torch.from_numpy(c.copy()) for c in cuda])
+
+
 def seed_state(seed: int) -> torch.Tensor:
     """The seed state of an int seed: ``[seed, 0]`` (as Keras's ``draw_seed``)."""
     return torch.tensor([int(seed) & _M32, 0], dtype=torch.int64, device=DEVICE)
