@@ -66,6 +66,17 @@ def swap_global_state(state):
     return prev
 
 
+def get_global_state() -> dict:
+    """The global seed state as NumPy (what ``BackupAndRestore`` saves, so ``key=None`` draws
+    continue exactly after a restart)."""
+    return {"jax": np.asarray(global_state()).copy()}
+
+
+def set_global_state(state: dict) -> None:
+    """Put back a state returned by :func:`get_global_state`."""
+    _GLOBAL[0] = jnp.asarray(np.asarray(state["jax"], dtype=np.uint32))
+
+
 def int_key(seed):
     return global_key() if seed is None else seed_state(seed)
 
