@@ -131,8 +131,8 @@ class Bidirectional(Layer):
         if self.return_sequences:
             y_rev = ops.flip(y_rev, 1)
         out = self._merge(y, y_rev)
-        if self.return_state:
-            return (out if isinstance(out, list) else [out]) + states
+        if self.return_state:  # a tuple, as Keras 3
+            return (*out, *states) if isinstance(out, list) else (out, *states)
         return out
 
     def compute_output_shape(self, input_shape):
@@ -150,6 +150,10 @@ class Bidirectional(Layer):
         if self.return_state:
             return out + states + states
         return out if self.merge_mode is None else out[0]
+
+    def compute_output_spec(self, *args, **kwargs):
+        spec = super().compute_output_spec(*args, **kwargs)
+        return tuple(spec) if self.return_state else spec  # a tuple, as the eager call
 
     def compute_mask(self, inputs, mask=None):
         if isinstance(mask, (list, tuple)):

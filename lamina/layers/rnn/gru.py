@@ -22,7 +22,7 @@ class GRU(CellRNN):
         return_sequences, return_state, go_backwards, stateful, unroll, use_cudnn: as for LSTM.
 
     Input shape: (batch, time, features). Output shape: (batch, units), or
-    (batch, time, units) with return_sequences; with return_state ``[output, h]``.
+    (batch, time, units) with return_sequences; with return_state the tuple ``(output, h)``.
 
     Example:
         >>> import lamina

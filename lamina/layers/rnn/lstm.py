@@ -29,7 +29,7 @@ class LSTM(CellRNN):
     Call arguments: sequences, initial_state=[h, c], mask, training (see ``RNN``).
 
     Input shape: (batch, time, features). Output shape: (batch, units), or
-    (batch, time, units) with return_sequences; with return_state ``[output, h, c]``.
+    (batch, time, units) with return_sequences; with return_state the tuple ``(output, h, c)``.
 
     Example:
         >>> import lamina
