@@ -64,3 +64,24 @@ def test_nested_rows_are_indented_under_their_model():
     assert [r[0] + r[1] for r in rows] == [
         "x (InputLayer)", "pre (Dense)", "inner (Sequential)", "   └ inner_d (Dense)",
         "   └ deep (Sequential)", "      └ deep_d (Dense)", "   └ inner_e (Dense)", "top (Dense)"]
+
+
+def _keras_edges(dot_text):
+    """Keras's model_to_dot edges as (label, label): its node ids are object ids."""
+    names = dict(re.findall(r"^(\d+) \[label=<.*?<b>(\w+)</b>", dot_text, re.M))
+    return {(names[a], names[b]) for a, b in re.findall(r"^(\d+) -> (\d+)", dot_text, re.M)}
+
+
+def _lamina_edges(dot_text):
+    return {(a.split("/")[-1], b.split("/")[-1]) for a, b in re.findall(r'"([\w/]+)" -> "([\w/]+)"', dot_text)}
+
+
+@pytest.mark.parametrize("expand", [False, True])
+def test_plot_model_edges_and_frames_match_keras(expand):
+    pytest.importorskip("pydot")
+    theirs = keras.utils.model_to_dot(_build(keras), expand_nested=expand).to_string()
+    mine = lamina.utils.model_to_dot(_build(lamina), expand_nested=expand).to_string()
+    assert _lamina_edges(mine) == _keras_edges(theirs)
+    assert len(_keras_edges(theirs)) == (5 if expand else 3)
+    frames = re.findall(r"label=\"?(\w+)\"?;\s*labeljust=l", mine)
+    assert frames == (["inner", "deep"] if expand else [])
