@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from lamina.ops import _internal as ops
+from lamina.ops.symbolic_dispatch import dispatching as _dispatching
 from lamina.utils.registry import lookup
 
 
@@ -91,6 +92,12 @@ def exponential(x):
 def linear(x):
     return x
 
+
+# On symbolic tensors of the functional API each function records a graph node (as in Keras 3).
+for _n, _f in list(globals().items()):
+    if callable(_f) and getattr(_f, "__module__", None) == __name__ and not _n.startswith("_"):
+        globals()[_n] = _dispatching(f"activations.{_n}", _f)
+del _n, _f
 
 _TABLE = {f.__name__: f for f in (
     relu, sigmoid, softmax, log_softmax, tanh, elu, selu, softplus, softsign, silu, gelu,

@@ -50,6 +50,16 @@ from lamina.losses.regression import (
     mean_squared_error,
     mean_squared_logarithmic_error,
 )
+from lamina.ops.symbolic_dispatch import dispatching as _dispatching
+
+# On symbolic tensors of the functional API (Keras 2's VAE: ``binary_crossentropy(x, x_decoded)``)
+# each loss function records a graph node, as in Keras 3.
+for _n, _f in list(globals().items()):
+    if (callable(_f) and not isinstance(_f, type) and not _n.startswith("_")
+            and getattr(_f, "__module__", "").startswith("lamina.losses.")
+            and _n not in ("check_targets", "reduce_weighted_values")):
+        globals()[_n] = _dispatching(f"losses.{_n}", _f)
+del _n, _f
 
 # Keras aliases (and the Keras 2 names lamina keeps accepting).
 mse = MSE = mean_squared_error

@@ -10,6 +10,8 @@ Example:
 """
 
 from lamina.backend import ops as _backend_ops
+from lamina.ops.symbolic_dispatch import dispatching as _dispatching
+from lamina.ops.symbolic_dispatch import shape_of as _shape_of
 
 __all__ = [
     "associative_scan", "cast", "cond", "convert_to_numpy", "convert_to_tensor", "custom_gradient",
@@ -20,5 +22,6 @@ __all__ = [
 
 _kernels = _backend_ops.core_ops
 for _name in __all__:
-    globals()[_name] = getattr(_kernels, _name)
+    globals()[_name] = _dispatching(f"ops.{_name}", getattr(_kernels, _name))
+shape = _shape_of(shape)  # noqa: F821  (on a symbolic tensor: its static shape)
 del _name

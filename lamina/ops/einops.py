@@ -6,6 +6,7 @@ import re
 
 from lamina.ops import core as _core
 from lamina.ops import numpy as _np
+from lamina.ops.symbolic_dispatch import dispatching as _dispatching
 
 __all__ = ["rearrange"]
 
@@ -89,3 +90,6 @@ def rearrange(tensor, pattern: str, **axes_lengths):
             size *= sizes[a]
         final.append(size)
     return _np.reshape(x, final)
+
+
+rearrange = _dispatching("ops.rearrange", rearrange)

@@ -11,6 +11,7 @@ Example:
 
 import lamina  # noqa: F401  (for the doctest)
 from lamina.backend import ops as _backend_ops
+from lamina.ops.symbolic_dispatch import dispatching as _dispatching
 
 __all__ = [
     "affine_transform", "crop_images", "extract_patches", "gaussian_blur", "hsv_to_rgb",
@@ -20,5 +21,5 @@ __all__ = [
 
 _kernels = _backend_ops.image_ops
 for _name in __all__:
-    globals()[_name] = getattr(_kernels, _name)
+    globals()[_name] = _dispatching(f"ops.image.{_name}", getattr(_kernels, _name))
 del _name

@@ -7,6 +7,7 @@ Example:
 """
 
 from lamina.backend import ops as _backend_ops
+from lamina.ops.symbolic_dispatch import dispatching as _dispatching
 
 __all__ = [
     "cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "jvp", "lstsq", "lu_factor",
@@ -15,5 +16,5 @@ __all__ = [
 
 _kernels = _backend_ops.linalg_ops
 for _name in __all__:
-    globals()[_name] = getattr(_kernels, _name)
+    globals()[_name] = _dispatching(f"ops.{_name}", getattr(_kernels, _name))
 del _name

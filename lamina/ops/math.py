@@ -9,6 +9,7 @@ Example:
 """
 
 from lamina.backend import ops as _backend_ops
+from lamina.ops.symbolic_dispatch import dispatching as _dispatching
 
 __all__ = [
     "cdist", "erf", "erfc", "erfinv", "extract_sequences", "fft", "fft2", "ifft2", "in_top_k",
@@ -18,5 +19,5 @@ __all__ = [
 
 _kernels = _backend_ops.math_ops
 for _name in __all__:
-    globals()[_name] = getattr(_kernels, _name)
+    globals()[_name] = _dispatching(f"ops.{_name}", getattr(_kernels, _name))
 del _name

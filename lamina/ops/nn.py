@@ -7,6 +7,7 @@ Example:
 """
 
 from lamina.backend import ops as _backend_ops
+from lamina.ops.symbolic_dispatch import dispatching as _dispatching
 
 __all__ = [
     "adaptive_average_pool", "adaptive_max_pool", "average_pool", "batch_normalization",
@@ -22,5 +23,5 @@ __all__ = [
 
 _kernels = _backend_ops.nn_ops
 for _name in __all__:
-    globals()[_name] = getattr(_kernels, _name)
+    globals()[_name] = _dispatching(f"ops.{_name}", getattr(_kernels, _name))
 del _name

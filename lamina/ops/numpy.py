@@ -11,6 +11,7 @@ Example:
 """
 
 from lamina.backend import ops as _backend_ops
+from lamina.ops.symbolic_dispatch import dispatching as _dispatching
 
 __all__ = [
     "abs", "absolute", "add", "all", "allclose", "amax", "amin", "angle", "any", "append", "arange",
@@ -43,5 +44,5 @@ __all__ = [
 
 _kernels = _backend_ops.numpy_ops
 for _name in __all__:
-    globals()[_name] = getattr(_kernels, _name)
+    globals()[_name] = _dispatching(f"ops.{_name}", getattr(_kernels, _name))
 del _name

@@ -113,3 +113,17 @@ def translation_pairs(n=256, seed=0):
         inputs.append(word)
         targets.append("\t" + word[::-1] + "\n")
     return inputs, targets
+
+
+def newswires(n=320, topics=8, seed=0):
+    """``(texts, labels)``: short English-like newswire strings; each topic favours its words."""
+    rng = _rng(seed)
+    common = ["the", "a", "of", "in", "said", "to", "and", "for", "on", "by", "its", "was"]
+    topical = [[f"w{t}x{k}" for k in range(12)] for t in range(topics)]
+    y = rng.integers(0, topics, size=n)
+    texts = []
+    for label in y:
+        words = [str(rng.choice(topical[label])) if rng.random() < 0.4 else str(rng.choice(common))
+                 for _ in range(int(rng.integers(8, 30)))]
+        texts.append(" ".join(words).capitalize() + ".")
+    return texts, y

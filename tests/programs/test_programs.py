@@ -19,9 +19,10 @@ SLOW = ["mnist_cnn", "mnist_irnn", "mnist_hierarchical_rnn", "imdb_lstm", "imdb_
         "imdb_bidirectional_lstm", "cifar10_cnn", "addition_rnn", "lstm_seq2seq",
         "lstm_text_generation", "babi_rnn", "mnist_transfer_cnn", "gan", "vae", "distillation",
         "text_classification", "transformer_classification", "timeseries_classification",
-        "siamese_contrastive", "variational_autoencoder", "mnist_siamese"]
+        "siamese_contrastive", "variational_autoencoder", "mnist_siamese", "reuters_tokenizer",
+        "cifar10_augmentation", "filter_visualization", "timeseries_generator"]
 # Programs written against Keras 2's backend API (K.square, K.random_normal...).
-NEEDS_K = {"variational_autoencoder", "mnist_siamese"}
+NEEDS_K = {"variational_autoencoder", "mnist_siamese", "filter_visualization"}
 
 
 def _run(name):

@@ -13,19 +13,17 @@ from __future__ import annotations
 import functools
 
 from lamina import ops
-from lamina.layers.core.backend_function import BackendFunction
+from lamina.layers.core.backend_function import (  # noqa: F401  (shared with ops on symbolic tensors)
+    BackendFunction,
+    _Ref,
+    deserialize,
+    fill,
+    record,
+    serialize_leaf,
+)
 from lamina.layers.keras_tensor import KerasTensor, any_symbolic, flatten, map_structure
 
 REGISTRY: dict = {}
-
-
-class _Ref:
-    """Where the i-th symbolic argument goes in a recorded call."""
-
-    __slots__ = ("index",)
-
-    def __init__(self, index):
-        self.index = index
 
 
 def symbolic(fn):
@@ -39,49 +37,6 @@ def symbolic(fn):
         return fn(*args, **kwargs)
 
     return wrapper
-
-
-def record(name, args, kwargs):
-    """Add a :class:`BackendFunction` node calling ``name`` to the graph; return its output."""
-    tensors = []
-
-    def to_ref(x):
-        if isinstance(x, KerasTensor):
-            tensors.append(x)
-            return _Ref(len(tensors) - 1)
-        return x
-
-    template = map_structure(to_ref, {"args": list(args), "kwargs": dict(kwargs)})
-    return BackendFunction(name, template)(tensors)
-
-
-def fill(template, values):
-    """``template`` with each reference replaced by its tensor from ``values``."""
-    return map_structure(lambda x: values[x.index] if isinstance(x, _Ref) else x, template)
-
-
-def serialize_leaf(x):
-    """A recorded argument as JSON (symbolic inputs as ``{"__tensor__": i}``)."""
-    if isinstance(x, _Ref):
-        return {"__tensor__": x.index}
-    if x is None or isinstance(x, (bool, int, float, str)):
-        return x
-    raise TypeError(
-        f"This model cannot be saved: a Keras 2 backend function in it was called with the "
-        f"argument {x!r}, which has no config. Pass Python numbers, strings and symbolic "
-        "tensors only, or wrap the computation in a custom layer with get_config()."
-    )
-
-
-def deserialize(s):
-    """The inverse of ``serialize_leaf`` over a whole argument structure."""
-    if isinstance(s, dict):
-        if set(s) == {"__tensor__"}:
-            return _Ref(s["__tensor__"])
-        return {k: deserialize(v) for k, v in s.items()}
-    if isinstance(s, list):
-        return [deserialize(x) for x in s]
-    return s
 
 
 # ------------------------------------------------------------------ graph evaluation

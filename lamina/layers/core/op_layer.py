@@ -57,3 +57,30 @@ class GetItem(Layer):
         config = super().get_config()
         config["key"] = self.key
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["key"] = _decode_key(config.get("key"))
+        return cls(**config)
+
+
+def _decode_key(key):
+    """A saved index back as Python: slices from their ``__slice__`` records, a list of several
+    parts as the tuple it was (``x[:, None]``); a list of integers stays a list (``x[[0, 2]]``)."""
+    if isinstance(key, dict):
+        if key.get("class_name") == "__slice__":
+            c = key.get("config") or {}
+            parts = [c.get(k) for k in ("start", "stop", "step")]
+            if not all(p is None or isinstance(p, int) for p in parts):
+                raise ValueError(f"GetItem: a saved slice must hold integers or None, got {c!r}.")
+            return slice(*parts)
+        if key.get("class_name") == "__ellipsis__":
+            return Ellipsis
+        raise ValueError(f"GetItem: cannot read the saved index part {key!r}: expected an integer, "
+                         "None, a slice record or Ellipsis.")
+    if isinstance(key, list):
+        if key and all(isinstance(k, int) and not isinstance(k, bool) for k in key):
+            return key
+        return tuple(_decode_key(k) for k in key)
+    return key

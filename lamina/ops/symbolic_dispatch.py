@@ -1,0 +1,86 @@
+"""Public functions on symbolic tensors: ``ops.mean(x)`` on a functional-API input builds a node.
+
+In Keras 3 every ``keras.ops`` function, and the functional forms of losses and activations,
+accept the symbolic tensors of the functional API: ``ops.mean(inputs, axis=-1)`` or Keras 2's
+``binary_crossentropy(inputs, outputs)`` in a VAE returns a symbolic tensor whose value is
+computed when the model runs. lamina does the same: :func:`dispatching` wraps a public function
+so that, when an argument is symbolic, the call is recorded as a graph node (a
+``BackendFunction`` layer naming the function by its qualified name, e.g.
+``"ops.mean"``) instead of being computed.
+
+This module sits at the ops level and knows nothing of layers: the functional API installs the
+symbolic tensor type and the recorder with :func:`install` when it is imported. Until then no
+tensor can be symbolic and the wrappers only forward.
+
+Saved models name the function (``"losses.binary_crossentropy"``); loading resolves it only
+through :data:`FUNCTIONS`, the functions wrapped here, so a file cannot name anything else.
+"""
+
+from __future__ import annotations
+
+import functools
+
+# qualified name ("ops.mean", "losses.mse") -> the eager function
+FUNCTIONS: dict = {}
+# Introspection and conversion: on a symbolic tensor these are errors or plain answers, not nodes.
+NOT_RECORDED = frozenset({"is_tensor", "dtype", "convert_to_numpy", "convert_to_tensor"})
+
+_symbolic_type = None
+_recorder = None
+
+
+def install(symbolic_type, recorder) -> None:
+    """Make calls with ``symbolic_type`` arguments go to ``recorder(qualname, args, kwargs)``."""
+    global _symbolic_type, _recorder
+    _symbolic_type, _recorder = symbolic_type, recorder
+
+
+def _has_symbolic(values) -> bool:
+    kt = _symbolic_type
+    for v in values:
+        t = type(v)
+        if t is kt:
+            return True
+        if (t is list or t is tuple) and v and _has_symbolic(v):
+            return True
+        if t is dict and _has_symbolic(v.values()):
+            return True
+    return False
+
+
+def dispatching(qualname: str, fn):
+    """``fn`` wrapped to record a graph node when called on symbolic tensors.
+
+    Args:
+        qualname: the function's name for saved models, ``"<package>.<name>"``.
+        fn: the eager function.
+
+    Returns:
+        The wrapper (``fn`` itself for the names in :data:`NOT_RECORDED`).
+    """
+    name = qualname.rpartition(".")[2]
+    if name in NOT_RECORDED:
+        return fn
+    FUNCTIONS[qualname] = fn
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        if _symbolic_type is not None and (
+                _has_symbolic(args) or (kwargs and _has_symbolic(kwargs.values()))):
+            return _recorder(qualname, args, kwargs)
+        return fn(*args, **kwargs)
+
+    call.__wrapped_eager__ = fn
+    return call
+
+
+def shape_of(fn):
+    """``ops.shape``: on a symbolic tensor, its static shape (None for unknown sizes)."""
+
+    @functools.wraps(fn)
+    def shape(x):
+        if _symbolic_type is not None and type(x) is _symbolic_type:
+            return tuple(x.shape)
+        return fn(x)
+
+    return shape
