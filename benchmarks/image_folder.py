@@ -128,7 +128,7 @@ def main():
         scaled = lamina_ds(workers, size=small).map(lambda a, b: (a / 255.0, b)).prefetch(2)
         folder = timed(lambda scaled=scaled: model.fit(scaled, epochs=1, verbose=0), args.repeats)
         print(f"  from image_dataset_from_directory, {workers} thread(s) {folder:6.2f} s   ({folder / arrays:.2f}x arrays, "
-              f"{folder - arrays:+.2f} s)")
+              f"{folder - arrays:+.2f} s; {folder / (arrays + decode_only):.2f}x arrays + decode, target <= 1)")
     print(f"  decode alone ({args.workers} threads, no model)              {decode_only:7.2f} s")
 
 

@@ -682,6 +682,8 @@ def _to_tensors(x):
         return {k: _to_tensors(v) for k, v in x.items()}
     if x is None or isinstance(x, _Tensor):
         return x
+    if getattr(getattr(x, "dtype", None), "kind", None) in ("U", "S", "O"):
+        return x  # NumPy string data stays on the host for the string layers
     return ops.convert_to_tensor(x)
 
 

@@ -29,6 +29,7 @@ WEIGHTS = "model.weights.h5"
 def save_model(model, filepath, include_optimizer=True):
     import h5py
 
+    from lamina.saving.assets import write_assets
     from lamina.saving.serialization_lib import serialize_keras_object
     from lamina.saving.weights_store import save_weights_to_h5
 
@@ -46,6 +47,7 @@ def save_model(model, filepath, include_optimizer=True):
             zf.writestr(METADATA, json.dumps(metadata))
             zf.writestr(CONFIG, json.dumps(config))
             zf.writestr(WEIGHTS, buffer.getvalue())
+            write_assets(model, zf)
 
 
 # Limits checked on the sizes the zip declares, before anything is inflated.
@@ -139,6 +141,7 @@ def check_is_model(model, filepath):
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    from lamina.saving.assets import read_assets
     from lamina.saving.model_config import compile_from_config
     from lamina.saving.serialization_lib import deserialize_keras_object
 
@@ -158,6 +161,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                     f"restored ({type(e).__name__}: {e}). Call model.compile(...) yourself.",
                     LaminaWarning, stacklevel=3)
         load_weights_from_archive(model, zf, filepath, load_optimizer=compile)
+        read_assets(model, zf, filepath)
     return model
 
 

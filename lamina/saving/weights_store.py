@@ -181,13 +181,19 @@ def _defines(obj, method):
 
 
 def own_arrays(obj):
+    return [a for _, a in own_named_arrays(obj)]
+
+
+def own_named_arrays(obj):
+    """``[(dataset name, array)]``: "0", "1", ... or the keys a ``save_own_variables`` wrote
+    (Keras keeps those names, e.g. a lookup layer's "idf_weights")."""
     if is_optimizer(obj):
-        return [np.asarray(v.numpy()) for v in obj.variables]
+        return [(str(i), np.asarray(v.numpy())) for i, v in enumerate(obj.variables)]
     if _defines(obj, "save_own_variables"):
         store = {}
         obj.save_own_variables(store)
-        return [np.asarray(store[k]) for k in sorted(store, key=lambda k: num_key(str(k)))]
-    return [v.numpy() for v in own_variables(obj)]
+        return [(str(k), np.asarray(store[k])) for k in sorted(store, key=lambda k: num_key(str(k)))]
+    return [(str(i), v.numpy()) for i, v in enumerate(own_variables(obj))]
 
 
 def expected_own(obj):
@@ -220,10 +226,10 @@ def save_weights_to_h5(model, h5, include_optimizer=True):
         name = getattr(obj, "name", None)
         if isinstance(name, str):
             group.attrs["name"] = name
-        for i, arr in enumerate(own_arrays(obj)):
+        for key, arr in own_named_arrays(obj):
             arr = np.asarray(arr)
             if arr.dtype.name == "bfloat16":
-                ds = write_dataset(group, str(i), arr.astype("float32"))
+                ds = write_dataset(group, key, arr.astype("float32"))
                 ds.attrs["dtype"] = "bfloat16"
             else:
-                write_dataset(group, str(i), arr)
+                write_dataset(group, key, arr)

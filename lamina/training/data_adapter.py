@@ -63,6 +63,14 @@ def lists_to_arrays(x, what="x"):
     return type(x)(lists_to_arrays(v, what) for v in x)
 
 
+def _to_batchable(a):
+    """A tensor, or for string data (NumPy str/bytes/object arrays) the NumPy array itself: the
+    string layers (TextVectorization, StringLookup, Hashing) read it on the host."""
+    if isinstance(a, np.ndarray) and a.dtype.kind in "USO":
+        return a
+    return ops.convert_to_tensor(a)
+
+
 class ArrayData:
     """In-memory arrays, batched on the device."""
 
@@ -70,7 +78,7 @@ class ArrayData:
                  class_weight=None, steps=None):
         x, y = lists_to_arrays(x, "x"), lists_to_arrays(y, "y")
         sample_weight = lists_to_arrays(sample_weight, "sample_weight")
-        self.x = map_structure(ops.convert_to_tensor, x)
+        self.x = map_structure(_to_batchable, x)
         self.y = map_structure(ops.convert_to_tensor, y) if y is not None else None
         self.sw = map_structure(ops.convert_to_tensor, sample_weight) if sample_weight is not None else None
         lengths = {}
@@ -108,7 +116,7 @@ class ArrayData:
                 idx = perm[start:stop]
 
                 def sl(t, idx=idx):
-                    return t[idx]
+                    return t[ops.convert_to_numpy(idx)] if isinstance(t, np.ndarray) else t[idx]
             else:
                 def sl(t, start=start, stop=stop):
                     return t[start:stop]

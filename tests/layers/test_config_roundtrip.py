@@ -98,6 +98,23 @@ SAMPLES = {
     "RandomContrast": (dict(factor=0.2, seed=1), (2, 5, 5, 3)),
     "RandomBrightness": (dict(factor=0.2, seed=1), (2, 5, 5, 3)),
     "RandomInvert": (dict(factor=0.5, seed=1), (2, 5, 5, 3)),
+    "RandomHue": (dict(factor=0.3, value_range=(0, 1), seed=1), (2, 5, 5, 3)),
+    "RandomSaturation": (dict(factor=(0.2, 0.7), seed=1), (2, 5, 5, 3)),
+    "RandomSharpness": (dict(factor=0.4, seed=1), (2, 5, 5, 3)),
+    "RandomShear": (dict(x_factor=0.2, y_factor=(0.1, 0.3), fill_mode="constant", seed=1), (2, 5, 5, 3)),
+    "RandomErasing": (dict(factor=0.5, scale=(0.1, 0.2), fill_value=3.0, seed=1), (2, 5, 5, 3)),
+    "RandomGaussianBlur": (dict(factor=0.5, kernel_size=5, sigma=0.5, seed=1), (2, 5, 5, 3)),
+    "RandomPosterization": (dict(factor=(2, 6), seed=1), (2, 5, 5, 3)),
+    "RandomColorJitter": (dict(brightness_factor=0.1, hue_factor=0.2, seed=1), (2, 5, 5, 3)),
+    "RandomColorDegeneration": (dict(factor=0.3, seed=1), (2, 5, 5, 3)),
+    "RandomPerspective": (dict(factor=0.5, scale=0.3, seed=1), (2, 5, 5, 3)),
+    "RandomElasticTransform": (dict(factor=0.5, scale=0.5, fill_mode="mirror", seed=1), (2, 5, 5, 3)),
+    "Equalization": (dict(value_range=(0, 1), bins=64), (2, 5, 5, 3)),
+    "Solarization": (dict(addition_factor=0.1, threshold_factor=(0.2, 0.5), seed=1), (2, 5, 5, 3)),
+    "MixUp": (dict(alpha=0.4, seed=1), (2, 5, 5, 3)),
+    "CutMix": (dict(factor=0.5, seed=1), (2, 5, 5, 3)),
+    "AugMix": (dict(num_chains=2, chain_depth=2, all_ops=False, seed=1), (2, 5, 5, 3)),
+    "RandAugment": (dict(num_ops=1, factor=0.3, seed=1), (2, 5, 5, 3)),
 }
 # Arguments accepted only so that Keras files load (they must be None; Keras omits them when unset).
 UNSUPPORTED_ARGS = {"lora_rank", "lora_alpha", "quantization_config", "weights"}
@@ -112,7 +129,8 @@ SPECIAL = {"Bidirectional", "TimeDistributed", "RNN", "MultiHeadAttention", "Att
            # string inputs, a list of layers, or Keras configs that omit an argument (sparse, seed):
            # tested against Keras in tests/layers/preprocessing
            "Hashing", "StringLookup", "IntegerLookup", "TextVectorization", "Pipeline",
-           "CategoryEncoding", "RandomGrayscale"}
+           "CategoryEncoding", "RandomGrayscale",
+           "HashedCrossing"}  # a tuple of string/int inputs: tests/layers/preprocessing/test_hashed_crossing.py
 
 
 def _layer_classes():

@@ -27,7 +27,9 @@ class InputLayer(Layer):
             batch_shape = kwargs.pop("batch_input_shape")
         if isinstance(dtype, dict):
             dtype = dtype.get("config", {}).get("name")
-        super().__init__(name=name, dtype=dtype, **kwargs)
+        if dtype in ("string", "str", str, object):  # host-side data for the string layers
+            dtype = "string"
+        super().__init__(name=name, dtype=None if dtype == "string" else dtype, **kwargs)
         if batch_shape is None:
             if shape is None:
                 raise ValueError(

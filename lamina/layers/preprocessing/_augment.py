@@ -58,6 +58,21 @@ class BaseAugmentation(Layer):
         x = ops.cast(inputs, self.compute_dtype)
         return self.augment(x) if training else self.inference(x)
 
+    def _channel_axis(self, x):
+        return -1 if self.data_format == "channels_last" else len(x.shape) - 3
+
+    @staticmethod
+    def _rescale(x, source, target):
+        """Map values linearly from the ``source`` (min, max) range to ``target`` (Keras's
+        ``_transform_value_range``); the identity when the ranges are equal."""
+        if float(source[0]) == float(target[0]) and float(source[1]) == float(target[1]):
+            return x
+        return (x - source[0]) / (source[1] - source[0]) * (target[1] - target[0]) + target[0]
+
+    def _per_image(self, values, x):
+        """Reshape one value per image to broadcast against ``x`` (batched or not)."""
+        return ops.reshape(values, self._batch_shape(x))
+
     def inference(self, x):
         return x
 

@@ -91,6 +91,7 @@ def value_range_check(owner, value_range):
 
 
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
+ELASTIC_FILL_MODES = FILL_MODES + ("mirror",)
 
 
 def _fix_index(i, n, fill_mode):
@@ -99,6 +100,11 @@ def _fix_index(i, n, fill_mode):
     if fill_mode == "reflect":  # d c b a | a b c d | d c b a
         m = ops.mod(i, 2.0 * n)
         return ops.where(ops.greater_equal(m, float(n)), 2.0 * n - 1.0 - m, m)
+    if fill_mode == "mirror":  # d c b | a b c d | c b a
+        if n == 1:
+            return ops.zeros_like(i)
+        m = ops.mod(i, 2.0 * n - 2.0)
+        return ops.where(ops.greater_equal(m, float(n)), 2.0 * n - 2.0 - m, m)
     if fill_mode == "wrap":
         return ops.mod(i, float(n))
     return ops.clip(i, 0.0, float(n - 1))
@@ -121,6 +127,16 @@ def affine_transform(x, transform, interpolation="bilinear", fill_mode="constant
     xx = ops.reshape(ops.arange(w, dtype="float32"), (1, 1, w))
     x_in = col(0) * xx + col(1) * yy + col(2)
     y_in = col(3) * xx + col(4) * yy + col(5)
+    out = sample(x, x_in, y_in, interpolation, fill_mode, fill_value)
+    if channels_first:
+        out = ops.transpose(out, (0, 3, 1, 2))
+    return out
+
+
+def sample(x, x_in, y_in, interpolation="bilinear", fill_mode="constant", fill_value=0.0):
+    """Read a channels-last batch ``x`` (b, h, w, c) at the real-valued positions ``(y_in, x_in)``
+    (each (b, h, w)): bilinear or nearest (round half to even), outside points per ``fill_mode``."""
+    b, h, w, c = x.shape
     flat = ops.reshape(x, (b, h * w, c))
     if interpolation == "nearest":
         nodes_y, nodes_x = [(ops.round(y_in), 1.0)], [(ops.round(x_in), 1.0)]
@@ -142,6 +158,4 @@ def affine_transform(x, transform, interpolation="bilinear", fill_mode="constant
             weight = wy * wx
             term = val * (ops.expand_dims(weight, -1) if not isinstance(weight, float) else weight)
             out = term if out is None else out + term
-    if channels_first:
-        out = ops.transpose(out, (0, 3, 1, 2))
     return out

@@ -101,3 +101,37 @@ def encode(ids, depth, output_mode, dtype="float32", count_weights=None, idf_wei
     if output_mode == "tf_idf":
         out = out * ops.convert_to_tensor(np.asarray(idf_weights, dtype=dtype))
     return out
+
+
+class HostCallMixin:
+    """For layers that compute on the host in NumPy/Python (strings, hashes, lookups): a concrete
+    call runs ``call`` directly; a symbolic one (``Input(shape=(1,), dtype="string")``) records a
+    graph node whose output spec comes from ``compute_output_shape`` and ``_output_dtype``, so
+    these layers can start a functional model that is then fed NumPy string arrays."""
+
+    def __call__(self, inputs, *args, **kwargs):
+        from lamina.layers.keras_tensor import any_symbolic
+
+        if any_symbolic(inputs):
+            return self._symbolic_call((inputs,), {})
+        return self.call(inputs)
+
+    def _output_dtype(self):
+        return "int64" if getattr(self, "output_mode", "int") == "int" else self.compute_dtype
+
+    def compute_output_spec(self, inputs, *args, **kwargs):
+        from lamina.layers.keras_tensor import KerasTensor
+
+        shapes = [tuple(t.shape) for t in inputs] if isinstance(inputs, (list, tuple)) else tuple(inputs.shape)
+        return KerasTensor(self.compute_output_shape(shapes), self._output_dtype())
+
+
+def encoded_shape(input_shape, output_mode, depth):
+    """Keras's output shape of an id encoding: 'int' keeps the shape; 'one_hot' appends
+    ``depth`` (replacing a trailing 1); the bag modes replace the last axis by ``depth``."""
+    shape = tuple(input_shape)
+    if output_mode == "int":
+        return shape
+    if output_mode == "one_hot":
+        return (shape[:-1] if shape and shape[-1] == 1 else shape) + (depth,)
+    return (shape[:-1] if len(shape) > 1 else ()) + (depth,)

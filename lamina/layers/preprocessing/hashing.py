@@ -7,10 +7,10 @@ import numpy as np
 from lamina import ops
 from lamina.layers.layer import Layer
 from lamina.layers.preprocessing import _hash
-from lamina.layers.preprocessing._utils import check_choice, encode, to_numpy
+from lamina.layers.preprocessing._utils import HostCallMixin, check_choice, encode, to_numpy
 
 
-class Hashing(Layer):
+class Hashing(HostCallMixin, Layer):
     """Hashes each value into one of ``num_bins`` bins, the way Keras (TensorFlow) does.
 
     Values are hashed as strings (integers as their decimal text, floats truncated to integers
@@ -57,9 +57,6 @@ class Hashing(Layer):
             else:
                 raise ValueError(f"Hashing: salt must be an int or a pair of ints; received salt={salt!r}.")
 
-    def __call__(self, inputs, *args, **kwargs):
-        return self.call(inputs)
-
     def _hash_one(self, value: bytes, bins: int) -> int:
         if self.salt is not None:
             h = _hash.siphash24(self.salt[0] & _hash._MASK, self.salt[1] & _hash._MASK, value)
@@ -92,6 +89,9 @@ class Hashing(Layer):
         if self.output_mode == "int":
             return ops.cast(ops.convert_to_tensor(out), self.dtype)
         return encode(out, self.num_bins, self.output_mode, self.compute_dtype)
+
+    def _output_dtype(self):
+        return self.dtype if self.output_mode == "int" else self.compute_dtype
 
     def compute_output_shape(self, input_shape):
         if self.output_mode == "int":

@@ -11,12 +11,13 @@ import numpy as np
 from lamina import ops
 from lamina.layers.layer import Layer
 from lamina.layers.preprocessing import _hash
-from lamina.layers.preprocessing._utils import check_choice, encode, iter_batches, to_numpy
+from lamina.layers.preprocessing._utils import (HostCallMixin, check_choice, encode, encoded_shape,
+                                                iter_batches, to_numpy)
 
 MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
 
-class IndexLookup(Layer):
+class IndexLookup(HostCallMixin, Layer):
     """Base of the lookup layers; see StringLookup and IntegerLookup for the arguments."""
 
     _casts_integer_inputs = False  # integer inputs (images, ids) keep their dtype
@@ -110,7 +111,11 @@ class IndexLookup(Layer):
         return self._token_start_index() + len(self._vocab)
 
     def _depth(self):
-        return self.max_tokens if self.pad_to_max_tokens and self.max_tokens else self.vocabulary_size()
+        if self.pad_to_max_tokens and self.max_tokens:
+            return self.max_tokens
+        if not self._vocab and self._frozen_vocab_size:  # loaded from a config; assets come next
+            return int(self._frozen_vocab_size)
+        return self.vocabulary_size()
 
     # ------------------------------------------------------------------ adapt
     def adapt(self, data, steps=None):
@@ -160,8 +165,13 @@ class IndexLookup(Layer):
         data = token.encode("utf-8") if isinstance(token, str) else str(int(token)).encode("ascii")
         return offset + _hash.fingerprint64(data) % self.num_oov_indices
 
-    def __call__(self, inputs, *args, **kwargs):
-        return self.call(inputs)
+    def compute_output_shape(self, input_shape):
+        return encoded_shape(input_shape, self.output_mode, self._depth())
+
+    def _output_dtype(self):
+        if self.invert:
+            return "string" if self.vocabulary_dtype == "string" else "int64"
+        return super()._output_dtype()
 
     def call(self, inputs):
         arr = to_numpy(inputs)
@@ -204,21 +214,47 @@ class IndexLookup(Layer):
     def _invert_output(self, out):
         return out
 
+    # ------------------------------------------------------------------ state in files
+    def save_assets(self, dir_path):
+        """Write an adapted vocabulary to ``vocabulary.txt`` (one token a line, special tokens
+        first), Keras 3's asset; a vocabulary given at construction travels in the config."""
+        if self.input_vocabulary is not None:
+            return
+        with open(os.path.join(dir_path, "vocabulary.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join(str(t) for t in self.get_vocabulary(include_special_tokens=True)))
+
+    def load_assets(self, dir_path):
+        """Read the vocabulary that :meth:`save_assets` (or Keras 3) wrote."""
+        path = os.path.join(dir_path, "vocabulary.txt")
+        if self.input_vocabulary is not None or not os.path.isfile(path):
+            return
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        while lines and lines[-1] == "":
+            lines.pop()
+        values = [str(t) for t in lines] if self.vocabulary_dtype == "string" else [int(t) for t in lines]
+        self.set_vocabulary(values, idf_weights=self._idf if self.output_mode == "tf_idf" else None)
+        self.input_vocabulary = None  # still adapted state: saved again as an asset
+
+    def save_own_variables(self, store):
+        if self.output_mode == "tf_idf" and self._idf is not None:
+            store["idf_weights"] = np.asarray(self._idf, "float32")
+
+    def load_own_variables(self, store):
+        if self.output_mode == "tf_idf" and len(store):
+            self._idf = np.asarray(store["idf_weights"] if "idf_weights" in store else store["0"], "float32")
+
     # ------------------------------------------------------------------ config
     def get_config(self):
+        # As Keras 3: the config holds the vocabulary given at construction; an adapted one is
+        # written to the archive's assets (save_assets), its idf weights to the weights file.
         config = super().get_config()
-        vocab = self.input_vocabulary
-        if vocab is None and self._vocab:  # adapted: the tokens travel in the config
-            vocab = list(self._vocab)
-        idf = self.input_idf_weights
-        if idf is None and self._idf is not None:
-            idf = self._idf[self._token_start_index():self.vocabulary_size()].tolist()
         config.update({
             "invert": self.invert, "max_tokens": self.max_tokens,
             "num_oov_indices": self.num_oov_indices, "oov_token": self.oov_token,
             "mask_token": self.mask_token, "output_mode": self.output_mode, "sparse": self.sparse,
             "pad_to_max_tokens": self.pad_to_max_tokens, "vocabulary_dtype": self.vocabulary_dtype,
-            "idf_weights": _listify(idf), "vocabulary": _listify(vocab),
+            "idf_weights": _listify(self.input_idf_weights), "vocabulary": _listify(self.input_vocabulary),
             "vocabulary_size": self.vocabulary_size() if self._vocab else self._frozen_vocab_size,
             "oov_method": self.oov_method, "salt": self.salt})
         return config

@@ -16,9 +16,10 @@ class StringLookup(IndexLookup):
     string/object arrays or (nested) Python lists of str/bytes; the lookup runs on the host and
     returns a tensor (a NumPy object array of str when ``invert=True``), so use the layer in the
     data pipeline (``dataset.map(layer)``) or on NumPy inputs, not inside a compiled graph.
-    A vocabulary file path is read when the layer is made; the config stores the tokens, and an
-    adapted vocabulary is stored in the config's ``vocabulary`` too (Keras 3 writes it to the
-    archive's assets instead), so a saved model never reads a file at load time.
+    A vocabulary file path is read when the layer is made and the config stores the tokens; an
+    adapted vocabulary is written, as Keras 3 does, to the ``.keras`` archive's
+    ``assets/<layer path>/vocabulary.txt`` (and tf_idf weights to the weights file), never read
+    from a path named in a config.
 
     Args:
         max_tokens: the largest vocabulary size, special tokens included (None: no limit).

@@ -8,7 +8,7 @@ import numpy as np
 
 from lamina import ops
 from lamina.layers.layer import Layer
-from lamina.layers.preprocessing._utils import as_str_array, check_choice, iter_batches
+from lamina.layers.preprocessing._utils import HostCallMixin, as_str_array, check_choice, iter_batches
 from lamina.layers.preprocessing.string_lookup import StringLookup
 
 _PUNCTUATION = re.compile(r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']')
@@ -18,7 +18,7 @@ STANDARDIZE = (None, "lower_and_strip_punctuation", "lower", "strip_punctuation"
 SPLIT = (None, "whitespace", "character")
 
 
-class TextVectorization(Layer):
+class TextVectorization(HostCallMixin, Layer):
     """Standardizes, splits, n-grams and looks up text, as Keras's TextVectorization does.
 
     Standardization lowercases ASCII letters and removes Keras's punctuation set (TensorFlow's
@@ -128,8 +128,14 @@ class TextVectorization(Layer):
         self._lookup_layer._vocab = []
         self._lookup_layer.adapt(_RowsWithPadding(self._padded(rows)))
 
-    def __call__(self, inputs, *args, **kwargs):
-        return self.call(inputs)
+    def compute_output_shape(self, input_shape):
+        batch = tuple(input_shape)[:1] if len(input_shape) else ()
+        if self._output_mode == "int":
+            return batch + (self._output_sequence_length,)
+        return batch + (self._lookup_layer._depth(),)
+
+    def _output_dtype(self):
+        return "int64" if self._output_mode == "int" else self.compute_dtype
 
     def call(self, inputs):
         rows = self._tokens(inputs)
@@ -145,6 +151,12 @@ class TextVectorization(Layer):
 
     def vocabulary_size(self):
         return self._lookup_layer.vocabulary_size()
+
+    def save_assets(self, dir_path):
+        self._lookup_layer.save_assets(dir_path)
+
+    def load_assets(self, dir_path):
+        self._lookup_layer.load_assets(dir_path)
 
     def get_config(self):
         lookup = self._lookup_layer.get_config()

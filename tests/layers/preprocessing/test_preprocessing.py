@@ -143,7 +143,13 @@ def test_lookup_adapt_invert_file_and_config_round_trip(tmp_path):
     layer = layers.StringLookup()
     layer.adapt(np.array([["a", "b", "b"], ["c", "c", "c"]], dtype=object))
     assert layer.get_vocabulary() == ["[UNK]", "c", "b", "a"] and layer.vocabulary_size() == 4
-    clone = layers.StringLookup.from_config(layer.get_config())
+    config = layer.get_config()  # as Keras 3: an adapted vocabulary is an asset, not config
+    assert config["vocabulary"] is None and config["vocabulary_size"] == 4
+    clone = layers.StringLookup.from_config(config)
+    assert clone.get_vocabulary() == ["[UNK]"]
+    layer.save_assets(str(tmp_path))
+    assert (tmp_path / "vocabulary.txt").read_text() == "[UNK]\nc\nb\na"
+    clone.load_assets(str(tmp_path))
     assert clone.get_vocabulary() == layer.get_vocabulary()
     inv = layers.StringLookup(vocabulary=layer.get_vocabulary(include_special_tokens=False), invert=True)
     assert inv(np.array([[1, 3, 0]])).tolist() == [["c", "a", "[UNK]"]]
@@ -209,11 +215,13 @@ def test_text_vectorization_matches_keras_documented_examples():
     ({"split": "character", "standardize": None}, ["aAb"], ["", "[UNK]", "b", "a", "A"]),
     ({"output_mode": "count", "max_tokens": 3}, ["x y y z z z"], ["[UNK]", "z", "y"]),
 ])
-def test_text_vectorization_adapt_modes_and_config_round_trip(kwargs, text, want_vocab):
+def test_text_vectorization_adapt_modes_and_config_round_trip(kwargs, text, want_vocab, tmp_path):
     layer = layers.TextVectorization(**kwargs)
     layer.adapt(text)
     assert layer.get_vocabulary() == want_vocab
     clone = layers.TextVectorization.from_config(layer.get_config())
+    layer.save_assets(str(tmp_path))  # the adapted vocabulary travels as an asset (Keras 3)
+    clone.load_assets(str(tmp_path))
     assert clone.get_vocabulary() == want_vocab
     np.testing.assert_array_equal(np.asarray(clone(text)), np.asarray(layer(text)))
 
