@@ -45,13 +45,8 @@ KNOWN_MISSING = {
             "ConvLSTM2D", "ConvLSTM3D", "EinsumDense", "GroupQueryAttention", "Identity",
             "MelSpectrogram", "ReversibleEmbedding", "STFTSpectrogram", "SpectralNormalization",
             "Wrapper")},
-        **{n: _AUGMENT for n in (
-            "AugMix", "ContrastLimitedAdaptiveHistogramEqualization", "CutMix", "Equalization", "MixUp",
-            "RandAugment", "RandomColorDegeneration", "RandomColorJitter", "RandomElasticTransform",
-            "RandomErasing", "RandomGaussianBlur", "RandomHue", "RandomPerspective",
-            "RandomPosterization", "RandomSaturation", "RandomSharpness", "RandomShear",
-            "Solarization", "MaxNumBoundingBoxes")},
-        "HashedCrossing": "preprocessing layer not written yet",
+        "ContrastLimitedAdaptiveHistogramEqualization": _AUGMENT,
+        "MaxNumBoundingBoxes": "bounding-box preprocessing not written yet",
         "FlaxLayer": "needs the JAX backend (planned)",
         "JaxLayer": "needs the JAX backend (planned)",
         "TFSMLayer": "TensorFlow SavedModel: lamina does not depend on TensorFlow",
@@ -91,7 +86,12 @@ NOT_CONFIGS = {("layers", "InputSpec"): "no get_config in Keras; tested in tests
                ("layers", "IntegerLookup"): "Keras needs TensorFlow for it",
                ("layers", "StringLookup"): "Keras needs TensorFlow for it",
                ("layers", "TextVectorization"): "Keras needs TensorFlow for it",
-               ("layers", "Hashing"): "Keras needs TensorFlow for it"}
+               ("layers", "Hashing"): "Keras needs TensorFlow for it",
+               ("layers", "HashedCrossing"): "Keras needs TensorFlow for it"}
+
+# Keras classes whose from_config refuses Keras's own get_config() (the lamina -> Keras direction
+# is then skipped; the test fails once Keras fixes it, so the skip goes too).
+KERAS_CANNOT_RELOAD = {("layers", "RandomShear"): "writes x_factor=(-0.2, 0.2), then refuses negatives"}
 
 # Keys lamina writes that Keras 3.15 drops: all are constructor arguments that Keras's own
 # get_config forgets (so Keras loses the value on a round trip); Keras's from_config accepts them.
@@ -122,6 +122,7 @@ EXTRA_SAMPLES = {
     ("layers", "InputLayer"): dict(shape=(3,)),
     ("layers", "Hashing"): dict(num_bins=3), ("layers", "CategoryEncoding"): dict(num_tokens=4),
     ("layers", "Pipeline"): lambda k: dict(layers=[k.layers.Rescaling(0.5)]),
+    ("layers", "RandomShear"): dict(x_factor=0.2, y_factor=(0.1, 0.3), seed=1),
 }
 
 # Keras arguments whose default lamina differs on, on purpose.
@@ -264,8 +265,14 @@ def test_config_equals_keras_and_loads_both_ways(module, name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from_keras = lcls.from_config(kcfg)
-        from_lamina = kcls.from_config(lcfg)
     back = {k: v for k, v in _plain(from_keras.get_config(), module).items() if k not in extra}
     assert not _diff(back, _plain(kcfg, module)), "Keras's config did not load into lamina intact"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if (module, name) in KERAS_CANNOT_RELOAD:
+            with pytest.raises(Exception):
+                kcls.from_config(kcfg)
+            return
+        from_lamina = kcls.from_config(lcfg)
     assert not _diff(_plain(from_lamina.get_config(), module), _plain(kcfg, module)), \
         "lamina's config did not load into Keras intact"
