@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import sys
 import warnings
 
@@ -212,7 +213,10 @@ def _plain(config, module):
         if isinstance(obj, list):
             return [strip(v) for v in obj]
         return obj
-    return strip(json.loads(json.dumps(config, default=_json_default)))
+    config = strip(json.loads(json.dumps(config, default=_json_default)))
+    if isinstance(config.get("name"), str):  # Keras numbers some default names per process ('auc_7')
+        config["name"] = re.sub(r"_\d+$", "", config["name"])
+    return config
 
 
 def _json_default(obj):
