@@ -14,6 +14,8 @@ from lamina import models  # noqa: F401
 from lamina import callbacks, datasets, losses, metrics, optimizers, preprocessing, saving, utils  # noqa: F401
 from lamina.models import Model, Sequential  # noqa: F401
 from lamina import wrappers  # noqa: F401  (scikit-learn is imported only when a wrapper is used)
+from lamina import distribution  # noqa: F401
+from lamina.backend import device_scope as device  # noqa: F401  (Keras 3's keras.device)
 
 __version__ = "0.1.0"
 
@@ -23,3 +25,4 @@ __all__ = [
     "models", "ops", "random", "regularizers", "callbacks", "datasets", "losses", "metrics", "optimizers", "preprocessing", "saving", "utils",
 ]
 __all__ += ["wrappers"]
+__all__ += ["distribution", "device"]

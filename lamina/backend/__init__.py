@@ -45,6 +45,8 @@ _masks = _importlib.import_module(f"{_package}.masks")
 
 Tensor = ops.Tensor
 compute_scope = _core.compute_scope
+device_scope = _core.device_scope
+enable_tensor_float_32_execution = _core.enable_tensor_float_32_execution
 no_grad = _core.no_grad
 LayerBase = _layer.LayerBase
 Parameter = _layer.Parameter
@@ -61,7 +63,7 @@ def backend() -> str:
     return _name
 
 
-_LAZY = ("trainer", "optimizers", "export", "module_wrapper", "data")
+_LAZY = ("trainer", "optimizers", "export", "module_wrapper", "data", "distributed", "data_parallel", "compiled")
 
 
 def __getattr__(name):

@@ -84,6 +84,8 @@ class CallbackList(Callback):
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
         self.callbacks = _flatten(callbacks)
+        if any(getattr(c, "_chief_only", False) for c in self.callbacks) and not _chief():
+            self.callbacks = [c for c in self.callbacks if not getattr(c, "_chief_only", False)]
         self._history = next((c for c in self.callbacks if isinstance(c, History)), None)
         self._progbar = next((c for c in self.callbacks if isinstance(c, ProgbarLogger)), None)
         if self._history is None and add_history:
@@ -250,3 +252,9 @@ def _flatten(callbacks) -> list:
                 "functions in lamina.callbacks.LambdaCallback."
             )
     return out
+
+
+def _chief() -> bool:
+    from lamina.distribution import is_chief
+
+    return is_chief()

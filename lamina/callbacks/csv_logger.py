@@ -27,6 +27,8 @@ class CSVLogger(Callback):
     ```
     """
 
+    _chief_only = True  # under data parallelism only rank 0 writes the file
+
     def __init__(self, filename, separator=",", append=False):
         super().__init__()
         self.filename = os.fspath(filename)

@@ -29,15 +29,22 @@ def resolve_verbose(verbose) -> int:
     """
     if isinstance(verbose, str):
         if verbose == "auto":
-            return 1 if _interactive() else 2
+            return (1 if _interactive() else 2) if _chief() else 0
     elif isinstance(verbose, bool):
-        return int(verbose)
+        return int(verbose) if _chief() else 0
     elif isinstance(verbose, numbers.Integral) and 0 <= int(verbose) <= 2:
-        return int(verbose)
+        return int(verbose) if _chief() else 0
     raise ValueError(
         f"verbose must be 'auto', 0 (silent), 1 (progress bar) or 2 (one line per epoch); "
         f"received verbose={verbose!r}."
     )
+
+
+def _chief() -> bool:
+    # Under data parallelism only rank 0 prints (lamina.distribution).
+    from lamina.distribution import is_chief
+
+    return is_chief()
 
 
 def _interactive() -> bool:
@@ -103,6 +110,8 @@ class ProgbarLogger(Callback):
     model.fit(x, y, epochs=5, verbose=2)
     ```
     """
+
+    _chief_only = True  # under data parallelism only rank 0 prints
 
     accepts_lazy_logs = True
     refresh_interval = 0.1

@@ -132,3 +132,25 @@ from lamina.layers.preprocessing.mix_up import MixUp  # noqa: E402
 from lamina.layers.preprocessing.cut_mix import CutMix  # noqa: E402
 from lamina.layers.preprocessing.aug_mix import AugMix  # noqa: E402
 from lamina.layers.preprocessing.rand_augment import RandAugment  # noqa: E402
+
+# issue 14: the missing layers
+from lamina.layers.rnn.conv_lstm_cell import ConvLSTM1DCell, ConvLSTM2DCell, ConvLSTM3DCell, ConvLSTMCell  # noqa: E402
+from lamina.layers.rnn.conv_lstm1d import ConvLSTM1D  # noqa: E402
+from lamina.layers.rnn.conv_lstm2d import ConvLSTM2D  # noqa: E402
+from lamina.layers.rnn.conv_lstm3d import ConvLSTM3D  # noqa: E402
+from lamina.layers.core.identity import Identity  # noqa: E402
+from lamina.layers.core.wrapper import Wrapper  # noqa: E402
+from lamina.layers.normalization.spectral_normalization import SpectralNormalization  # noqa: E402
+from lamina.layers.pooling.adaptive_average_pooling1d import AdaptiveAveragePooling1D  # noqa: E402
+from lamina.layers.pooling.adaptive_average_pooling2d import AdaptiveAveragePooling2D  # noqa: E402
+from lamina.layers.pooling.adaptive_average_pooling3d import AdaptiveAveragePooling3D  # noqa: E402
+from lamina.layers.pooling.adaptive_max_pooling1d import AdaptiveMaxPooling1D  # noqa: E402
+from lamina.layers.pooling.adaptive_max_pooling2d import AdaptiveMaxPooling2D  # noqa: E402
+from lamina.layers.pooling.adaptive_max_pooling3d import AdaptiveMaxPooling3D  # noqa: E402
+from lamina.layers.core.einsum_dense import EinsumDense  # noqa: E402
+from lamina.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: E402
+from lamina.layers.locally_connected.locally_connected1d import LocallyConnected1D  # noqa: E402
+from lamina.layers.locally_connected.locally_connected2d import LocallyConnected2D  # noqa: E402
+from lamina.layers.attention.grouped_query_attention import GroupedQueryAttention, GroupQueryAttention  # noqa: E402
+from lamina.layers.preprocessing.stft_spectrogram import STFTSpectrogram  # noqa: E402
+from lamina.layers.preprocessing.mel_spectrogram import MelSpectrogram  # noqa: E402

@@ -150,14 +150,16 @@ class Model(Trainer, Layer):
 
     # ----------------------------------------------------------------- saving (lamina.saving)
     def save(self, filepath, overwrite=True, **kwargs):
+        from lamina.distribution import chief_writes
         from lamina.saving import api
 
-        return api.save_model(self, filepath, overwrite=overwrite, **kwargs)
+        return chief_writes(api.save_model, self, filepath, overwrite=overwrite, **kwargs)
 
     def save_weights(self, filepath, overwrite=True, **kwargs):
+        from lamina.distribution import chief_writes
         from lamina.saving import api
 
-        return api.save_weights(self, filepath, overwrite=overwrite, **kwargs)
+        return chief_writes(api.save_weights, self, filepath, overwrite=overwrite, **kwargs)
 
     def load_weights(self, filepath, skip_mismatch=False, by_name=False, **kwargs):
         from lamina.saving import api

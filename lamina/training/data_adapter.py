@@ -63,24 +63,28 @@ def lists_to_arrays(x, what="x"):
     return type(x)(lists_to_arrays(v, what) for v in x)
 
 
-def _to_batchable(a):
-    """A tensor, or for string data (NumPy str/bytes/object arrays) the NumPy array itself: the
-    string layers (TextVectorization, StringLookup, Hashing) read it on the host."""
+def _to_batchable(a, convert=None):
+    """A tensor (made by ``convert``), or for string data (NumPy str/bytes/object arrays) the
+    NumPy array itself: the string layers (TextVectorization, StringLookup, Hashing) read it on
+    the host."""
     if isinstance(a, np.ndarray) and a.dtype.kind in "USO":
         return a
-    return ops.convert_to_tensor(a)
+    return (convert or ops.convert_to_tensor)(a)
 
 
 class ArrayData:
     """In-memory arrays, batched on the device."""
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False,
-                 class_weight=None, steps=None):
+                 class_weight=None, steps=None, host=False):
         x, y = lists_to_arrays(x, "x"), lists_to_arrays(y, "y")
         sample_weight = lists_to_arrays(sample_weight, "sample_weight")
-        self.x = map_structure(_to_batchable, x)
-        self.y = map_structure(ops.convert_to_tensor, y) if y is not None else None
-        self.sw = map_structure(ops.convert_to_tensor, sample_weight) if sample_weight is not None else None
+        # host=True (the fit/evaluate/predict loops): kept in host memory, moved per batch.
+        self.host = host
+        conv = self._convert = backend.data.host_tensor if host else ops.convert_to_tensor
+        self.x = map_structure(lambda a: _to_batchable(a, conv), x)
+        self.y = map_structure(conv, y) if y is not None else None
+        self.sw = map_structure(conv, sample_weight) if sample_weight is not None else None
         lengths = {}
         for name, s in (("x", self.x), ("y", self.y), ("sample_weight", self.sw)):
             if s is not None:
@@ -107,7 +111,7 @@ class ArrayData:
 
     def epoch(self):
         n, bs = self.n, self.batch_size
-        perm = ops.convert_to_tensor(host_rng().permutation(n)) if self.shuffle else None
+        perm = self._convert(host_rng().permutation(n)) if self.shuffle else None
         step = 0
         while step < self.steps:
             start = (step * bs) % n if self.steps * bs > n else step * bs
@@ -145,7 +149,7 @@ class ArrayData:
         def part(f):
             return ArrayData(map_structure(f, self.x), map_structure(f, self.y) if self.y is not None else None,
                              map_structure(f, self.sw) if self.sw is not None else None,
-                             self.batch_size, self.shuffle)
+                             self.batch_size, self.shuffle, host=self.host)
 
         return part(head), part(tail)
 
@@ -210,7 +214,7 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, cla
     if _is_array_struct(x):
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
             raise ValueError(f"batch_size must be a positive integer, received {batch_size!r}.")
-        return ArrayData(x, y, sample_weight, batch_size or 32, shuffle, class_weight, steps)
+        return ArrayData(x, y, sample_weight, batch_size or 32, shuffle, class_weight, steps, host=True)
     if getattr(x, "is_batched", True) is False:  # a lamina Dataset of single samples
         raise ValueError(f"{what}() received a Dataset of single samples; batch it first: dataset.batch(32).")
     if getattr(x, "is_batched", False) and x.cardinality() == -1:

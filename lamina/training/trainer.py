@@ -52,6 +52,7 @@ class Trainer(StepAPI):
         self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
                                 "metrics": metrics, "weighted_metrics": weighted_metrics}
         self.compiled = True
+        self.__dict__["_jit_compile"] = backend.compiled.resolve(jit_compile, run_eagerly)
         self._steps = None
 
     def _output_names_for_compile(self):
@@ -87,7 +88,10 @@ class Trainer(StepAPI):
 
     def _get_steps(self):
         if self._steps is None:
-            self._steps = backend.trainer.Steps(self, StepLogic(self))
+            from lamina.distribution import data_parallel_active
+
+            steps_class = backend.data_parallel.DataParallelSteps if data_parallel_active() else backend.trainer.Steps
+            self._steps = steps_class(self, StepLogic(self))
             if self._custom_steps():  # the user's train_step/test_step/... run per batch
                 from lamina.training.custom_steps import CustomSteps
 
@@ -134,10 +138,10 @@ class Trainer(StepAPI):
                 cbs.on_epoch_begin(epoch)
                 self.train(True)
                 try:
-                    for i, (xb, yb, swb) in enumerate(data.epoch()):
+                    for i, (xb, yb, swb) in enumerate(backend.data.device_batches(data.epoch())):
                         cbs.on_train_batch_begin(i)
                         steps.train(xb, yb, swb)
-                        cbs.on_train_batch_end(i, steps.logs)
+                        cbs.on_train_batch_end(i, getattr(steps, "batch_logs", steps.logs))
                         if self.stop_training:
                             break
                 finally:
@@ -205,10 +209,10 @@ class Trainer(StepAPI):
         if not in_fit:
             steps.begin_evaluate()
         cbs.on_test_begin()
-        for i, (xb, yb, swb) in enumerate(data.epoch()):
+        for i, (xb, yb, swb) in enumerate(backend.data.device_batches(data.epoch())):
             cbs.on_test_batch_begin(i)
             steps.test(xb, yb, swb)
-            cbs.on_test_batch_end(i, steps.logs)
+            cbs.on_test_batch_end(i, getattr(steps, "batch_logs", steps.logs))
         steps.sync()
         logs = steps.logs()
         cbs.on_test_end(logs)
@@ -239,7 +243,7 @@ class Trainer(StepAPI):
         step_fn = self._get_steps()
         with backend.compute_scope():
             cbs.on_predict_begin()
-            for i, (xb, _, _) in enumerate(data.epoch()):
+            for i, (xb, _, _) in enumerate(backend.data.device_batches(data.epoch())):
                 cbs.on_predict_batch_begin(i)
                 outs.append(map_structure(ops.convert_to_numpy, step_fn.predict(xb)))
                 cbs.on_predict_batch_end(i, {"outputs": outs[-1]})

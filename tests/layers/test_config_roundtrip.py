@@ -115,9 +115,27 @@ SAMPLES = {
     "CutMix": (dict(factor=0.5, seed=1), (2, 5, 5, 3)),
     "AugMix": (dict(num_chains=2, chain_depth=2, all_ops=False, seed=1), (2, 5, 5, 3)),
     "RandAugment": (dict(num_ops=1, factor=0.3, seed=1), (2, 5, 5, 3)),
+    # issue 14's missing layers
+    "ConvLSTM1D": (dict(filters=2, kernel_size=3, padding="same", return_sequences=True), (2, 3, 5, 2)),
+    "ConvLSTM2D": (dict(filters=2, kernel_size=2, strides=2, unit_forget_bias=False), (2, 3, 4, 4, 1)),
+    "ConvLSTM3D": (dict(filters=1, kernel_size=2, data_format="channels_first"), (1, 2, 1, 3, 3, 3)),
+    "LocallyConnected1D": (dict(filters=2, kernel_size=3, implementation=2, padding="same"), (2, 6, 3)),
+    "LocallyConnected2D": (dict(filters=2, kernel_size=2, strides=2, implementation=3), (2, 5, 5, 2)),
+    "EinsumDense": (dict(equation="abc,cde->abde", output_shape=(None, 2, 3), bias_axes="e"), (2, 3, 4)),
+    "Identity": (dict(), (2, 3)),
+    "AdaptiveAveragePooling1D": (dict(output_size=3), (2, 7, 2)),
+    "AdaptiveAveragePooling2D": (dict(output_size=(2, 3)), (2, 5, 7, 2)),
+    "AdaptiveAveragePooling3D": (dict(output_size=2, data_format="channels_first"), (1, 2, 5, 4, 3)),
+    "AdaptiveMaxPooling1D": (dict(output_size=3), (2, 7, 2)),
+    "AdaptiveMaxPooling2D": (dict(output_size=2), (2, 5, 7, 2)),
+    "AdaptiveMaxPooling3D": (dict(output_size=(1, 2, 2)), (1, 3, 4, 5, 2)),
+    "ReversibleEmbedding": (dict(input_dim=10, output_dim=3, tie_weights=False), ((2, 4), "int64")),
+    "STFTSpectrogram": (dict(mode="magnitude", frame_length=8, frame_step=4), (2, 32, 1)),
+    "MelSpectrogram": (dict(fft_length=32, sequence_stride=8, num_mel_bins=4), (2, 64)),
 }
 # Arguments accepted only so that Keras files load (they must be None; Keras omits them when unset).
-UNSUPPORTED_ARGS = {"lora_rank", "lora_alpha", "quantization_config", "weights"}
+UNSUPPORTED_ARGS = {"lora_rank", "lora_alpha", "quantization_config", "weights", "gptq_unpacked_column_size",
+                    "flash_attention"}
 # Arguments Keras writes only when set (checked against Keras in tests/test_keras_config_parity.py).
 OMITTED_WHEN_UNSET = {"activity_regularizer", "use_cudnn"}
 # Layers whose round trip needs a wrapped layer / several call arguments: tested below.
@@ -130,7 +148,10 @@ SPECIAL = {"Bidirectional", "TimeDistributed", "RNN", "MultiHeadAttention", "Att
            # tested against Keras in tests/layers/preprocessing
            "Hashing", "StringLookup", "IntegerLookup", "TextVectorization", "Pipeline",
            "CategoryEncoding", "RandomGrayscale",
-           "HashedCrossing"}  # a tuple of string/int inputs: tests/layers/preprocessing/test_hashed_crossing.py
+           "HashedCrossing",  # a tuple of string/int inputs: tests/layers/preprocessing/test_hashed_crossing.py
+           # a wrapped layer, states or two inputs: tests/layers/{core,normalization,rnn,attention}
+           "Wrapper", "SpectralNormalization", "GroupedQueryAttention",
+           "ConvLSTMCell", "ConvLSTM1DCell", "ConvLSTM2DCell", "ConvLSTM3DCell"}
 
 
 def _layer_classes():

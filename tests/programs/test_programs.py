@@ -20,7 +20,7 @@ SLOW = ["mnist_cnn", "mnist_irnn", "mnist_hierarchical_rnn", "imdb_lstm", "imdb_
         "lstm_text_generation", "babi_rnn", "mnist_transfer_cnn", "gan", "vae", "distillation",
         "text_classification", "transformer_classification", "timeseries_classification",
         "siamese_contrastive", "variational_autoencoder", "mnist_siamese", "reuters_tokenizer",
-        "cifar10_augmentation", "filter_visualization", "timeseries_generator"]
+        "cifar10_augmentation", "filter_visualization", "timeseries_generator", "conv_lstm"]
 # Programs written against Keras 2's backend API (K.square, K.random_normal...).
 NEEDS_K = {"variational_autoencoder", "mnist_siamese", "filter_visualization"}
 

@@ -97,9 +97,30 @@ SAMPLES = {
     "ELU": (lambda m: m.ELU(), [(4,)], "float32", "one"),
     "ReLU": (lambda m: m.ReLU(max_value=0.5), [(4,)], "float32", "one"),
     "Softmax": (lambda m: m.Softmax(), [(4,)], "float32", "one"),
+    # issue 14's missing layers
+    "ConvLSTM1D": (lambda m: m.ConvLSTM1D(2, 3, padding="same"), [(3, 5, 2)], "float32", "one"),
+    "ConvLSTM2D": (lambda m: m.ConvLSTM2D(2, 2, return_sequences=True), [(2, 4, 4, 1)], "float32", "one"),
+    "ConvLSTM3D": (lambda m: m.ConvLSTM3D(1, 2), [(2, 3, 3, 3, 1)], "float32", "one"),
+    "LocallyConnected1D": (lambda m: m.LocallyConnected1D(2, 3), [(6, 2)], "float32", "one"),
+    "LocallyConnected2D": (lambda m: m.LocallyConnected2D(2, 2, implementation=2), [(4, 4, 2)], "float32", "one"),
+    "EinsumDense": (lambda m: m.EinsumDense("abc,cd->abd", (None, 3), bias_axes="d"), [(4, 2)], "float32", "one"),
+    "Identity": (lambda m: m.Identity(), [(4,)], "float32", "one"),
+    "AdaptiveAveragePooling1D": (lambda m: m.AdaptiveAveragePooling1D(3), [(7, 2)], "float32", "one"),
+    "AdaptiveAveragePooling2D": (lambda m: m.AdaptiveAveragePooling2D(2), [(5, 5, 2)], "float32", "one"),
+    "AdaptiveAveragePooling3D": (lambda m: m.AdaptiveAveragePooling3D(2), [(3, 4, 5, 1)], "float32", "one"),
+    "AdaptiveMaxPooling1D": (lambda m: m.AdaptiveMaxPooling1D(3), [(7, 2)], "float32", "one"),
+    "AdaptiveMaxPooling2D": (lambda m: m.AdaptiveMaxPooling2D((2, 3)), [(5, 5, 2)], "float32", "one"),
+    "AdaptiveMaxPooling3D": (lambda m: m.AdaptiveMaxPooling3D(2), [(3, 4, 5, 1)], "float32", "one"),
+    "ReversibleEmbedding": (lambda m: m.ReversibleEmbedding(10, 3), [(5,)], "int32", "one"),
+    "SpectralNormalization": (lambda m: m.SpectralNormalization(m.Dense(3)), [(4,)], "float32", "one"),
+    "GroupedQueryAttention": (lambda m: m.GroupedQueryAttention(2, 4, 2), [(3, 4), (5, 4)], "float32", "args"),
+    "STFTSpectrogram": (lambda m: m.STFTSpectrogram(frame_length=8, frame_step=4), [(32, 1)], "float32", "one"),
+    "MelSpectrogram": (lambda m: m.MelSpectrogram(32, 8, num_mel_bins=4), [(64,)], "float32", "one"),
 }
 # Covered by their own tests, or not standalone layers.
-NOT_SAMPLED = {"Layer", "InputLayer", "Lambda", "OpLayer", "GetItem", "BackendFunction", "Wrapper"}
+NOT_SAMPLED = {"Layer", "InputLayer", "Lambda", "OpLayer", "GetItem", "BackendFunction", "Wrapper",
+               # cells: tests/layers/rnn/test_conv_lstm.py
+               "ConvLSTMCell", "ConvLSTM1DCell", "ConvLSTM2DCell", "ConvLSTM3DCell"}
 
 
 def _layer_classes():

@@ -3,14 +3,81 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 
 import torch
 
-from lamina.backend.torch.ops.core import DEVICE
+from lamina.backend.torch.ops import core as _ops_core
 
 
 def device_name() -> str:
-    return str(DEVICE)
+    return str(_ops_core.DEVICE)
+
+
+def _torch_device(name) -> torch.device:
+    if isinstance(name, torch.device):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"lamina.device() expects a device name such as 'cpu' or 'cuda:0', received {name!r}.")
+    kind, _, index = name.lower().partition(":")
+    kind = {"gpu": "cuda"}.get(kind, kind)  # Keras 3 spells CUDA devices 'gpu:0'
+    try:
+        return torch.device(f"{kind}:{index}" if index else kind)
+    except RuntimeError:
+        raise ValueError(
+            f"lamina.device({name!r}): unknown device. Use 'cpu', 'cuda', 'cuda:1' or 'gpu:1'."
+        ) from None
+
+
+def set_device(name) -> None:
+    """Make ``name`` lamina's device: where new tensors, variables and optimizer state go."""
+    dev = _torch_device(name)
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"lamina.device({str(name)!r}): CUDA is not available in this torch build/machine. Use 'cpu'.")
+    # Modules bind DEVICE at import (``from ... import DEVICE`` keeps the hot paths free of a
+    # lookup), so every lamina module holding it is rebound.
+    for mod_name, mod in list(sys.modules.items()):
+        if mod_name.startswith("lamina") and isinstance(getattr(mod, "DEVICE", None), torch.device):
+            mod.DEVICE = dev
+
+
+@contextlib.contextmanager
+def device_scope(name):
+    """Within the scope lamina creates tensors and weights on ``name`` (Keras 3's ``keras.device``).
+
+    Example:
+
+    >>> import lamina
+    >>> with lamina.device("cpu"):
+    ...     w = lamina.ops.zeros((2,))
+    >>> str(w.device)
+    'cpu'
+    """
+    old = _ops_core.DEVICE
+    set_device(name)
+    try:
+        yield
+    finally:
+        set_device(old)
+
+
+def tf32_enabled() -> bool:
+    """Whether float32 matmuls/convolutions on CUDA may use TensorFloat-32 inside lamina's loops.
+
+    Off by default, for parity with Keras on CPU and float32 results; enable with
+    ``enable_tensor_float_32_execution(True)`` or ``LAMINA_TF32=1`` (faster on Ampere and later,
+    ~1e-3 relative precision in matmuls).
+    """
+    return _TF32[0]
+
+
+_TF32 = [os.environ.get("LAMINA_TF32", "0").lower() in ("1", "true", "yes")]
+
+
+def enable_tensor_float_32_execution(enabled: bool) -> None:
+    """Let CUDA float32 matmuls and convolutions in fit/evaluate/predict use TF32 (TF's name)."""
+    _TF32[0] = bool(enabled)
 
 
 def clear_caches() -> None:
@@ -27,7 +94,10 @@ def compute_scope(flush_denormal: bool = True):
     TensorFlow flush denormals to zero; lamina does too, for the duration of its own loops only,
     and then restores torch's default (torch offers no getter, so the default, off, is restored).
     """
-    if flush_denormal and DEVICE.type == "cpu":
+    if _ops_core.DEVICE.type == "cuda":
+        with _tf32_policy(_TF32[0]):
+            yield
+    elif flush_denormal and _ops_core.DEVICE.type == "cpu":
         torch.set_flush_denormal(True)
         try:
             yield
@@ -35,6 +105,17 @@ def compute_scope(flush_denormal: bool = True):
             torch.set_flush_denormal(False)
     else:
         yield
+
+
+@contextlib.contextmanager
+def _tf32_policy(enabled):
+    matmul, cudnn = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = enabled
+    torch.backends.cudnn.allow_tf32 = enabled
+    try:
+        yield
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = matmul, cudnn
 
 
 def no_grad():

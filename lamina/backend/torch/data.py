@@ -45,3 +45,86 @@ def batch_dataset(x, batch_size, shuffle, what):
         raise ValueError(f"batch_size must be a positive integer, received {batch_size!r}.")
     # The shuffle order comes from torch's global generator, which set_random_seed seeds.
     return DataLoader(x, batch_size=batch_size or 32, shuffle=bool(shuffle))
+
+
+def host_tensor(x, dtype=None):
+    """``x`` as a tensor in host memory (what ``convert_to_tensor`` makes, but on the CPU).
+
+    fit/evaluate/predict keep array data here and move it to the device one batch at a time
+    (:func:`device_batches`), so data larger than the device's memory trains.
+    """
+    from lamina.backend.torch.core import device_scope
+    from lamina.backend.torch.ops import core
+
+    if core.DEVICE.type == "cpu":
+        return core.convert_to_tensor(x, dtype)
+    with device_scope("cpu"):
+        return core.convert_to_tensor(x, dtype)
+
+
+def _move(batch, device, pin):
+    def move(t):
+        if not isinstance(t, torch.Tensor) or t.device == device:
+            return t
+        if pin and t.device.type == "cpu" and not t.is_pinned():
+            t = t.pin_memory()  # page-locked, so the copy below is asynchronous
+        return t.to(device, non_blocking=True)
+
+    return _map(move, batch)
+
+
+def _map(fn, x):
+    if isinstance(x, (list, tuple)):
+        return type(x)(_map(fn, v) for v in x)
+    if isinstance(x, dict):
+        return {k: _map(fn, v) for k, v in x.items()}
+    return fn(x) if x is not None else None
+
+
+def _tensors(x):
+    out = []
+    _map(lambda t: out.append(t) if isinstance(t, torch.Tensor) else None, x)
+    return out
+
+
+def device_batches(batches, device=None):
+    """Host batches moved to ``device`` one batch ahead of the one being computed.
+
+    On CPU the batches pass through untouched. On CUDA each batch is pinned and copied with
+    ``non_blocking=True`` on a side stream while the previous batch computes; the compute stream
+    waits for the copy (``wait_stream``) before using it, and the tensors are recorded on the
+    compute stream so the caching allocator does not reuse them early. No host synchronisation.
+
+    Args:
+        batches: an iterable of batches (tuples/lists/dicts of tensors, None allowed).
+        device: the target ``torch.device`` (default: lamina's device).
+    """
+    from lamina.backend.torch.ops import core
+
+    device = torch.device(device) if device is not None else core.DEVICE
+    if device.type == "cpu":
+        yield from batches
+        return
+    cuda = device.type == "cuda"
+    stream = torch.cuda.Stream(device) if cuda else None
+    pending = None
+    for batch in batches:
+        if cuda:
+            with torch.cuda.stream(stream):
+                moved = _move(batch, device, pin=True)
+        else:
+            moved = _move(batch, device, pin=False)
+        if pending is not None:
+            yield _ready(pending, stream, device)
+        pending = moved
+    if pending is not None:
+        yield _ready(pending, stream, device)
+
+
+def _ready(batch, stream, device):
+    if stream is not None:
+        current = torch.cuda.current_stream(device)
+        current.wait_stream(stream)
+        for t in _tensors(batch):
+            t.record_stream(current)
+    return batch

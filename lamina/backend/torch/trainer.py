@@ -27,6 +27,13 @@ class Steps:
         self.logic = logic
         self._params = None
         self._autocast = False
+        self._forward, self._test_forward, self._predict = self._eager_forward, self._eager_test, self._eager_predict
+        if getattr(model, "_jit_compile", False):  # compile(jit_compile=True): compiled.py
+            from lamina.backend.torch.compiled import compile_fn
+
+            self._forward = compile_fn(self._eager_forward, prepare=logic._layers)
+            self._test_forward = compile_fn(self._eager_test, prepare=logic._layers)
+            self._predict = compile_fn(self._eager_predict)
 
     # -------------------------------------------------------------- bookkeeping
     def begin_fit(self):
@@ -69,18 +76,34 @@ class Steps:
         """Write state back to the variables: under torch it never left them (updates are in place)."""
 
     # -------------------------------------------------------------- steps
+    def _eager_forward(self, x, y, sw):
+        y_pred = self.model(x, training=True)
+        return self.logic.total_loss(y, y_pred, sw), y_pred
+
+    def _eager_test(self, x, y, sw):
+        y_pred = self.model(x, training=False)
+        return self.logic.total_loss(y, y_pred, sw), y_pred
+
+    def _eager_predict(self, x):
+        return self.model(x, training=False)
+
+    def _backward(self, loss):  # data parallelism weighs each rank's loss (data_parallel.py)
+        loss.backward()
+
+    def _gradients(self, params):  # ... and sums the gradients over the ranks
+        return [p.grad for p in params]
+
     def train(self, x, y, sw):
         model, logic = self.model, self.logic
-        y_pred = model(x, training=True)
-        loss = logic.total_loss(y, y_pred, sw)
+        loss, y_pred = self._forward(x, y, sw)
         params = self._params
         if params is None:
             params = self.build()
         for p in params:
             p.grad = None
-        loss.backward()
+        self._backward(loss)
         with torch.no_grad():
-            model.optimizer.apply([p.grad for p in params], params)
+            model.optimizer.apply(self._gradients(params), params)
             if logic._constrained:
                 logic.apply_constraints()
             if self._autocast:  # its cached low-precision copies of the weights are now stale
@@ -90,15 +113,17 @@ class Steps:
     def test(self, x, y, sw):
         model, logic = self.model, self.logic
         with torch.no_grad():
-            y_pred = model(x, training=False)
             if model._compile_loss is not None:
-                logic.track(logic.total_loss(y, y_pred, sw), x, y, y_pred, sw)
-            elif model._compile_metrics is not None:
-                model._compile_metrics.update_state(y, y_pred, sw)
+                loss, y_pred = self._test_forward(x, y, sw)
+                logic.track(loss, x, y, y_pred, sw)
+            else:
+                y_pred = self._predict(x)
+                if model._compile_metrics is not None:
+                    model._compile_metrics.update_state(y, y_pred, sw)
 
     def predict(self, x):
         with torch.no_grad():
-            return self.model(x, training=False)
+            return self._predict(x)
 
 
 def outer_autocast(model_name) -> bool:

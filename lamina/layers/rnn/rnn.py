@@ -259,7 +259,7 @@ class RNN(Layer):
                     m = masks[t]
                     if prev is None:
                         prev = ops.zeros_like(out)
-                    out = ops.where(m, out, ops.zeros_like(out) if self.zero_output_for_mask else prev)
+                    out = ops.where(fit(m, out), out, ops.zeros_like(out) if self.zero_output_for_mask else prev)
                     new = map2(lambda a, b, m=m: ops.where(fit(m, a), a, b), new, states)
                     prev = out
                 states = new

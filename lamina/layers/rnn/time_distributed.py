@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from lamina import ops
-from lamina.layers.layer import Layer
-from lamina.layers.rnn.serialization import deserialize_layer, serialize_layer
+from lamina.layers.core.wrapper import Wrapper
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Applies ``layer`` to each slice ``inputs[:, t]`` with the same weights.
 
     The time axis is folded into the batch (one call of the inner layer on
@@ -27,13 +26,7 @@ class TimeDistributed(Layer):
     """
 
     def __init__(self, layer, **kwargs):
-        if not isinstance(layer, Layer):
-            raise ValueError(
-                f"TimeDistributed needs a lamina layer instance (e.g. TimeDistributed(Dense(10))), "
-                f"received {layer!r}."
-            )
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def _child_shape(self, input_shape):
@@ -67,14 +60,3 @@ class TimeDistributed(Layer):
         input_shape = tuple(input_shape)
         inner = self.layer.compute_output_shape(self._child_shape(input_shape))
         return (input_shape[0], input_shape[1]) + tuple(inner[1:])
-
-    def get_config(self):
-        config = super().get_config()
-        config["layer"] = serialize_layer(self.layer)
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["layer"] = deserialize_layer(config["layer"])
-        return cls(**config)

@@ -13,8 +13,21 @@ import torch
 
 from lamina import config
 
-# CUDA when available, else CPU; LAMINA_DEVICE (e.g. 'cpu', 'cuda:1') overrides.
-DEVICE = torch.device(os.environ.get("LAMINA_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu"))
+
+
+def default_device(environ=os.environ, cuda_count=None) -> str:
+    """lamina's device at import: ``LAMINA_DEVICE`` if set (e.g. 'cpu', 'cuda:1'), else CUDA when
+    available (under torchrun the process's own GPU, ``cuda:LOCAL_RANK``), else the CPU.
+    ``lamina.device("cuda:1")`` changes it within a scope."""
+    if environ.get("LAMINA_DEVICE"):
+        return environ["LAMINA_DEVICE"]
+    count = torch.cuda.device_count() if cuda_count is None else cuda_count
+    if count == 0:
+        return "cpu"
+    return f"cuda:{int(environ.get('LOCAL_RANK', '0') or 0) % count}"
+
+
+DEVICE = torch.device(default_device())
 
 _DTYPES = {
     "float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32,

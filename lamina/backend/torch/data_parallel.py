@@ -1,0 +1,130 @@
+"""Data-parallel train/test/predict steps on torch.distributed (DDP semantics, one process per device).
+
+Every rank receives the same GLOBAL batch from the one loop (``batch_size`` is the global batch, as
+in Keras's distribution API) and computes on its own contiguous shard of it: rank r of N takes rows
+``[lo_r, hi_r)`` of an ``m``-row batch, the shards as even as ``numpy.array_split`` makes them. So
+that N processes train exactly like one, each rank backpropagates its mean loss weighted by
+``n_r / m`` and the gradients are SUMMED over ranks (one all-reduce per step): the result is the
+gradient of the global batch's mean loss, whatever the shard sizes (the last partial batch too,
+even a shard of zero rows). Every rank then applies the same update, so weights stay identical
+(they are also broadcast from rank 0 when ``fit`` starts).
+
+Losses and metric states are summed over ranks when the loop reads the logs at the end of an epoch
+or an evaluation (History, EarlyStopping and ``evaluate`` see global values; the progress bar's
+per-batch numbers are rank 0's own). ``predict`` gathers the shards back in order. Not covered:
+BatchNormalization statistics are per rank (no SyncBatchNorm), and dropout masks differ from a
+single process's.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from lamina.backend.torch import distributed as dist
+from lamina.backend.torch.data import _map
+from lamina.backend.torch.ops.core import DEVICE
+from lamina.backend.torch.trainer import Steps
+
+
+def shard_bounds(m, rank, world):
+    """Rows ``[lo, hi)`` of an ``m``-row batch that ``rank`` of ``world`` computes on."""
+    base, extra = divmod(int(m), int(world))
+    lo = rank * base + min(rank, extra)
+    return lo, lo + base + (1 if rank < extra else 0)
+
+
+def _rows(x):
+    while isinstance(x, (list, tuple)):
+        x = x[0]
+    if isinstance(x, dict):
+        return _rows(next(iter(x.values())))
+    return x.shape[0]
+
+
+class DataParallelSteps(Steps):
+    """The torch ``Steps`` of one model, data-parallel over the process group."""
+
+    def __init__(self, model, logic):
+        super().__init__(model, logic)
+        dist.initialize()
+        self.rank, self.world = dist.rank(), dist.world_size()
+        self._weight = 1.0
+
+    def _shard(self, *parts):
+        m = _rows(parts[0])
+        lo, hi = shard_bounds(m, self.rank, self.world)
+        self._weight = (hi - lo) / max(m, 1)
+        return hi - lo, tuple(_map(lambda t: t[lo:hi], p) for p in parts)
+
+    # -------------------------------------------------------------- bookkeeping
+    def begin_fit(self):
+        super().begin_fit()
+        dist.broadcast_from_zero([v.value for v in self.model.weights])
+
+    def batch_logs(self) -> dict:
+        """This rank's running values (no collective: only rank 0's progress bar asks)."""
+        return self.logic.logs()
+
+    def logs(self) -> dict:
+        """The running loss and metrics summed over all ranks (a collective: every rank calls it)."""
+        logic, cm = self.logic, self.model._compile_metrics
+        mvars = [v for m in cm.metrics for v in m.variables] if cm is not None and cm.built else []
+        keys = sorted(logic._per_output)
+        zero = torch.zeros((), dtype=torch.float64)
+        local = [logic._loss_sum if logic._loss_sum is not None else zero,
+                 torch.tensor(float(logic._count))] + [logic._per_output[k] for k in keys]
+        local += [v.value for v in mvars]
+        flat = torch.cat([torch.as_tensor(t).detach().reshape(-1).to(torch.float64).cpu() for t in local])
+        flat = flat.to(DEVICE)  # NCCL reduces device tensors
+        dist.all_reduce_sum([flat])
+        saved = (logic._loss_sum, logic._count, dict(logic._per_output), [v.value.clone() for v in mvars])
+        try:
+            logic._loss_sum, logic._count = flat[0], int(round(float(flat[1])))
+            offset = 2
+            for k in keys:
+                logic._per_output[k] = flat[offset]
+                offset += 1
+            for v in mvars:
+                n = v.value.numel()
+                v.assign(flat[offset:offset + n].view(v.value.shape).to(v.value.dtype))
+                offset += n
+            if logic._count == 0:
+                logic._loss_sum = None
+            return logic.logs()
+        finally:
+            logic._loss_sum, logic._count, logic._per_output = saved[0], saved[1], saved[2]
+            for v, old in zip(mvars, saved[3]):
+                v.assign(old)
+
+    # -------------------------------------------------------------- steps
+    def _backward(self, loss):
+        (loss * self._weight).backward()
+
+    def _gradients(self, params):
+        grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in params]
+        dist.all_reduce_sum(grads)
+        return grads
+
+    def train(self, x, y, sw):
+        n, (x, y, sw) = self._shard(x, y, sw)
+        if n:
+            return super().train(x, y, sw)
+        # An empty shard (a last batch smaller than the number of ranks): no forward pass, but
+        # this rank still takes part in the all-reduce and applies the same update.
+        params = self._params if self._params is not None else self.build()
+        self.logic._layers()  # the constraints to apply
+        with torch.no_grad():
+            for p in params:
+                p.grad = None
+            self.model.optimizer.apply(self._gradients(params), params)
+            if self.logic._constrained:
+                self.logic.apply_constraints()
+
+    def test(self, x, y, sw):
+        n, (x, y, sw) = self._shard(x, y, sw)
+        if n:
+            super().test(x, y, sw)
+
+    def predict(self, x):
+        _, (x,) = self._shard(x)
+        return _map(dist.all_gather_rows, super().predict(x))
