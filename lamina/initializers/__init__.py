@@ -14,8 +14,11 @@ from lamina import ops
 from lamina.utils.registry import lookup
 
 
-def compute_fans(shape):
+def compute_fans(shape, input_axes=None, output_axes=None):
+    """(fan_in, fan_out) of a weight shape; with both axis lists given, the products of those axes."""
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return math.prod(shape[a] for a in input_axes), math.prod(shape[a] for a in output_axes)
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -98,9 +101,14 @@ class TruncatedNormal(Initializer):
 
 
 class VarianceScaling(Initializer):
-    """scale / fan (fan_in, fan_out or their average) sets the variance; normal or uniform."""
+    """scale / fan (fan_in, fan_out or their average) sets the variance; normal or uniform.
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    ``input_axes`` / ``output_axes`` (Keras 3.15): the kernel axes whose sizes multiply to the fan-in
+    and fan-out (e.g. an EinsumDense kernel); used only when both are given, as Keras does.
+    """
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):
         if scale <= 0:
             raise ValueError(f"VarianceScaling: scale must be positive, received {scale}.")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -113,9 +121,11 @@ class VarianceScaling(Initializer):
                 f"'uniform', received {distribution!r}."
             )
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+        self.input_axes = _axes("input_axes", input_axes, type(self).__name__)
+        self.output_axes = _axes("output_axes", output_axes, type(self).__name__)
 
     def __call__(self, shape, dtype=None):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, fan)
         if self.distribution == "truncated_normal":
@@ -127,16 +137,26 @@ class VarianceScaling(Initializer):
         return ops.random_uniform(shape, -limit, limit, dtype, self.seed)
 
     def get_config(self):
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed,
+                "input_axes": self.input_axes, "output_axes": self.output_axes}
+
+
+def _axes(arg, value, owner):
+    if value is None:
+        return None
+    if isinstance(value, int) or not all(isinstance(a, int) for a in value):
+        raise TypeError(f"{owner}: {arg} must be a list of integer axes or None, received {value!r}; "
+                        "e.g. input_axes=[0], output_axes=[1, 2].")
+    return list(value)
 
 
 def _vs(name, scale, mode, distribution):
     class _Init(VarianceScaling):
-        def __init__(self, seed=None):
-            super().__init__(scale, mode, distribution, seed)
+        def __init__(self, seed=None, input_axes=None, output_axes=None):
+            super().__init__(scale, mode, distribution, seed, input_axes, output_axes)
 
         def get_config(self):
-            return {"seed": self.seed}
+            return {"seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
 
     _Init.__name__ = _Init.__qualname__ = name
     _Init.__doc__ = f"VarianceScaling(scale={scale}, mode='{mode}', distribution='{distribution}')."
@@ -224,4 +244,5 @@ def deserialize(config):
 zeros, ones, constant = Zeros, Ones, Constant
 glorot_uniform, glorot_normal, he_uniform, he_normal = GlorotUniform, GlorotNormal, HeUniform, HeNormal
 lecun_uniform, lecun_normal, orthogonal, identity = LecunUniform, LecunNormal, Orthogonal, Identity
+variance_scaling, OrthogonalInitializer, IdentityInitializer = VarianceScaling, Orthogonal, Identity
 random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal

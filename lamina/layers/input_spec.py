@@ -6,7 +6,11 @@ from lamina.errors import ShapeError
 
 
 class InputSpec:
-    """Constraints on one input of a layer: ndim, min_ndim, max_ndim, axes {axis: size}, shape."""
+    """Constraints on one input of a layer: ndim, min_ndim, max_ndim, axes {axis: size}, shape.
+
+    ``allow_last_axis_squeeze=True`` also accepts inputs of rank ndim + 1 whose last axis is 1,
+    and of rank ndim - 1 when the spec's last axis is 1 (Keras's rule).
+    """
 
     def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None, axes=None,
                  allow_last_axis_squeeze=False, name=None, optional=False):
@@ -16,8 +20,23 @@ class InputSpec:
         self.max_ndim = max_ndim
         self.min_ndim = min_ndim
         self.axes = dict(axes or {})
+        self.allow_last_axis_squeeze = bool(allow_last_axis_squeeze)
         self.name = name
         self.optional = optional
+
+    def get_config(self) -> dict:
+        """Keras 3's keys; ``allow_last_axis_squeeze`` and ``name`` only when set (Keras drops them)."""
+        config = {"dtype": self.dtype, "shape": self.shape, "ndim": self.ndim, "max_ndim": self.max_ndim,
+                  "min_ndim": self.min_ndim, "axes": self.axes, "optional": self.optional}
+        if self.allow_last_axis_squeeze:
+            config["allow_last_axis_squeeze"] = True
+        if self.name is not None:
+            config["name"] = self.name
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
 
     def __repr__(self):
         parts = [f"{k}={v}" for k, v in (("ndim", self.ndim), ("min_ndim", self.min_ndim),
@@ -46,7 +65,7 @@ def check_input(layer, spec_or_specs, shapes) -> None:
 
 def _problem(spec, shape):
     nd = len(shape)
-    if spec.ndim is not None and nd != spec.ndim:
+    if spec.ndim is not None and nd != spec.ndim and not spec.allow_last_axis_squeeze:
         return f"expected ndim={spec.ndim}, found ndim={nd}"
     if spec.min_ndim is not None and nd < spec.min_ndim:
         return f"expected min_ndim={spec.min_ndim}, found ndim={nd}"
@@ -59,7 +78,11 @@ def _problem(spec, shape):
         if 0 <= a < nd and shape[a] is not None and shape[a] != size:
             return f"expected axis {axis} of input shape to have value {size}"
     if spec.shape is not None:
-        for want, got in zip(spec.shape, shape):
+        wanted = spec.shape
+        if spec.allow_last_axis_squeeze:
+            shape = shape[:-1] if shape and shape[-1] == 1 else shape
+            wanted = wanted[:-1] if wanted and wanted[-1] == 1 else wanted
+        for want, got in zip(wanted, shape):
             if want is not None and got is not None and want != got:
                 return f"expected shape={format_shape(spec.shape)}"
     return None

@@ -629,6 +629,8 @@ class Layer(backend.LayerBase):
         policy = self._dtype_policy
         config = {"name": self.name, "trainable": self.trainable,
                   "dtype": serialize_dtype(policy.name if policy.is_mixed else self.dtype)}
+        if self.activity_regularizer is not None:  # Keras writes it only when set
+            config["activity_regularizer"] = _serialize_regularizer(self.activity_regularizer)
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = list(self._batch_input_shape)
         return config
@@ -642,6 +644,12 @@ class Layer(backend.LayerBase):
 
 
 # ---------------------------------------------------------------------- helpers
+def _serialize_regularizer(reg):
+    from lamina import regularizers
+
+    return regularizers.serialize(reg)
+
+
 def _dedup(vs):
     seen = set()
     out = []

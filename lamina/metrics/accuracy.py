@@ -87,10 +87,25 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     return _in_top_k(ops.argmax(_t(y_true), axis=-1), y_pred, k)
 
 
-def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """1.0 where the integer label is among the k highest scores (per sample)."""
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
+    """1.0 where the integer label is among the k highest scores (per sample).
+
+    With ``from_sorted_ids=True``, ``y_pred`` holds category ids sorted from the highest score down
+    (shape (batch, N), N >= k, e.g. from a retrieval top-N) and the label is looked for in its first
+    k columns.
+    """
     y_pred = _t(y_pred)
-    return _in_top_k(_labels(y_true, y_pred), y_pred, k)
+    if not from_sorted_ids:
+        return _in_top_k(_labels(y_true, y_pred), y_pred, k)
+    labels = _t(y_true)
+    shape = tuple(labels.shape)
+    if len(shape) == y_pred.ndim and shape[-1] == 1:
+        shape = shape[:-1]
+    if y_pred.ndim > 2:
+        y_pred = ops.reshape(y_pred, (-1, y_pred.shape[-1]))
+    labels = ops.cast(ops.reshape(labels, (-1, 1)), ops.dtype(y_pred))
+    hits = ops.any(ops.equal(labels, y_pred[:, :k]), axis=1)  # a repeated id counts once
+    return ops.reshape(ops.cast(hits, config.floatx()), shape)
 
 
 class Accuracy(MeanMetricWrapper):
@@ -144,8 +159,30 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
-    """How often the integer target is in the top ``k`` (default 5) predictions."""
+    """How often the integer target is in the top ``k`` (default 5) predictions.
 
-    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None):
-        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
+    Args:
+        k: how many of the top predictions count.
+        name, dtype: as for every metric.
+        from_sorted_ids: False (default): ``y_pred`` holds a score per category. True: ``y_pred``
+            holds category ids sorted from the best down, shape (batch, N) with N >= k.
+
+    Example:
+        >>> import lamina
+        >>> m = lamina.metrics.SparseTopKCategoricalAccuracy(k=2, from_sorted_ids=True)
+        >>> m.update_state([3, 7], [[5, 3, 1], [1, 2, 7]])
+        >>> float(m.result())
+        0.5
+    """
+
+    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None, from_sorted_ids=False):
+        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,
+                         from_sorted_ids=from_sorted_ids)
         self.k = k
+        self.from_sorted_ids = from_sorted_ids
+
+    def get_config(self):
+        config = super().get_config()
+        if not self.from_sorted_ids:  # Keras writes it only when set
+            config.pop("from_sorted_ids", None)
+        return config

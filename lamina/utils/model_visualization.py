@@ -220,8 +220,12 @@ class _Graph:
             return
         member = _model_nodes(model)
         layers = model.layers
+        hidden = None  # a nested Sequential's input layer is not drawn (Keras 3): arrows enter its first layer
         if getattr(model, "_input_layer", None) is not None and model._input_layer not in layers:
-            layers = [model._input_layer] + layers
+            if prefix:
+                hidden = model._input_layer
+            else:
+                layers = [model._input_layer] + layers
         for layer in layers:
             nodes = [n for n in layer._inbound_nodes if id(n) in member]
             node_id = prefix + layer.name
@@ -236,6 +240,8 @@ class _Graph:
             for node in nodes:
                 for j, tensor in enumerate(node.input_tensors):
                     source, _, k = tensor._keras_history
+                    if source is hidden:
+                        continue
                     self.edges[(_exit_id(source, prefix, k, expand), _entry_id(layer, prefix, j, expand))] = None
 
     # ---------------------------------------------------------------- DOT
@@ -249,7 +255,7 @@ class _Graph:
                 lines.append(f"{indent}{_quote(node_id)} [label={_quote_label(self.labels[node_id])}];")
             for sub in group.groups:
                 lines.append(f"{indent}subgraph cluster_{sub.key} {{")
-                lines.append(f"{indent}  label={_quote(sub.label)}; style=dashed;")
+                lines.append(f"{indent}  label={_quote(sub.label)}; labeljust=l; style=dashed;")
                 emit(sub, indent + "  ")
                 lines.append(f"{indent}}}")
 
@@ -266,7 +272,7 @@ class _Graph:
             for node_id in group.nodes:
                 container.add_node(pydot.Node(_quote(node_id), label=_quote_label(self.labels[node_id])))
             for sub in group.groups:
-                cluster = pydot.Cluster(sub.key, label=_quote(sub.label), style="dashed")
+                cluster = pydot.Cluster(sub.key, label=_quote(sub.label), labeljust="l", style="dashed")
                 fill(cluster, sub)
                 container.add_subgraph(cluster)
 
@@ -335,8 +341,11 @@ def _entry_id(layer, prefix, input_index, expand):
     """The box an arrow goes to: inside an expanded nested model, the input it feeds."""
     while expand and _is_graph_model(layer):
         prefix += layer.name + "/"
-        inputs = layer.inputs
-        layer = inputs[min(input_index, len(inputs) - 1)]._keras_history[0]
+        if getattr(layer, "_input_layer", None) is not None and layer._input_layer not in layer.layers:
+            layer = layer.layers[0]  # a Sequential: its (undrawn) input layer feeds the first layer
+        else:
+            inputs = layer.inputs
+            layer = inputs[min(input_index, len(inputs) - 1)]._keras_history[0]
         input_index = 0
     return prefix + layer.name
 

@@ -66,22 +66,23 @@ def print_summary(model, line_length=None, print_fn=None, expand_nested=False, s
     line_length = line_length or sum(widths)
     rows = []
 
-    def add_rows(layers, depth):
-        for layer in layers:
-            n = _count(layer.weights) if layer.built else 0
-            indent = "│ " * depth  # expand_nested: a nested model's layers under it, indented (as Keras)
-            row = [f"{indent}{layer.name} ({type(layer).__name__})", _output_shape(layer),
-                   f"{n:,}" if layer.built else "0 (unbuilt)"]
-            if is_graph:
-                row.append(_connections(layer, model) if depth == 0 else "-")
-            if show_trainable:
-                row.append("Y" if layer.trainable else "N")
-            rows.append(row)
-            inner = getattr(layer, "layers", None)
-            if expand_nested and inner and layer is not model:
-                add_rows([l for l in inner if type(l).__name__ != "InputLayer"], depth + 1)
+    def add(layer, level):
+        # nested models' layers follow their model's row, indented as Keras 3 does ("   └ ")
+        prefix = "   " * level + "└ " if level else ""
+        n = _count(layer.weights) if layer.built else 0
+        row = [f"{prefix}{layer.name} ({type(layer).__name__})", _output_shape(layer),
+               f"{n:,}" if layer.built else "0 (unbuilt)"]
+        if is_graph:  # a nested model's layers connect inside it, not in this graph (as Keras)
+            row.append(_connections(layer, model) if not level else "-")
+        if show_trainable:
+            row.append("Y" if layer.trainable else "N")
+        rows.append(row)
+        if expand_nested and getattr(layer, "layers", None):
+            for sub in layer.layers:
+                add(sub, level + 1)
 
-    add_rows(model.layers, 0)
+    for layer in model.layers:
+        add(layer, 0)
 
     def fmt(row):
         parts = []

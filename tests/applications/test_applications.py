@@ -300,11 +300,11 @@ def test_summary_counts_and_expands_nested_models():
     model.summary(print_fn=flat.append)
     model.summary(print_fn=expanded.append, expand_nested=True)
     assert f"Total params: {model.count_params():,}" in "\n".join(flat)
-    assert not any(line.startswith("│ convnext_tiny_stem_conv") for line in flat)
+    assert not any("└ convnext_tiny_stem_conv" in line for line in flat)
     stem = next(i for i, line in enumerate(expanded) if line.startswith("convnext_tiny_stem (Sequential)"))
-    inner = [line for line in expanded[stem + 1:stem + 5] if line.startswith("│ ")]
-    assert inner[0].startswith("│ convnext_tiny_stem_conv (Conv2") and "4,704" in inner[0]
-    assert inner[1].startswith("│ convnext_tiny_stem_layernorm") and "192" in inner[1]
+    inner = [line for line in expanded[stem + 1:stem + 5] if line.startswith("   └ ")]
+    assert inner[0].startswith("   └ convnext_tiny_stem_conv") and "4,704" in inner[0]
+    assert inner[1].startswith("   └ convnext_tiny_stem_layernor") and "192" in inner[1]
 
 
 @pytest.mark.slow

@@ -83,11 +83,11 @@ def config_both_ways(keras, keras_layer, lamina_layer, ignore=()):
     """get_config keys equal Keras's, and each side rebuilds from the other's config."""
     kc, lc = keras_layer.get_config(), lamina_layer.get_config()
     assert set(kc) - set(ignore) == set(lc) - set(ignore), (set(kc) ^ set(lc))
-    lamina_copy = type(lamina_layer).from_config(copy.deepcopy(strip_axes(kc)))
+    lamina_copy = type(lamina_layer).from_config(copy.deepcopy(kc))
     keras_copy = type(keras_layer).from_config(copy.deepcopy(lc))
     for k in set(kc) - {"name", "dtype"} - set(ignore):
-        assert _plain(lamina_copy.get_config()[k]) == _plain(strip_axes(kc[k])), k
-        assert _plain(strip_axes(keras_copy.get_config()[k])) == _plain(strip_axes(lc[k])), k
+        assert _plain(lamina_copy.get_config()[k]) == _plain(kc[k]), k
+        assert _plain(keras_copy.get_config()[k]) == _plain(lc[k]), k
     return lamina_copy, keras_copy
 
 

@@ -103,7 +103,6 @@ class Dense(Layer):
             "bias_initializer": initializers.serialize(self.bias_initializer),
             "kernel_regularizer": _ser(regularizers, self.kernel_regularizer),
             "bias_regularizer": _ser(regularizers, self.bias_regularizer),
-            "activity_regularizer": _ser(regularizers, self.activity_regularizer),
             "kernel_constraint": _ser(constraints, self.kernel_constraint),
             "bias_constraint": _ser(constraints, self.bias_constraint),
             "quantization_config": None,

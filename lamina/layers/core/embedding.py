@@ -5,6 +5,7 @@ from __future__ import annotations
 from lamina import constraints, initializers, regularizers
 from lamina.ops import _internal as ops
 from lamina.errors import deprecated
+from lamina.layers._variants import refuse_variants
 from lamina.layers.layer import Layer
 
 
@@ -30,6 +31,9 @@ class Embedding(Layer):
             so input_dim should be vocabulary size + 1.
         input_length: (deprecated in Keras 3) the sequence length; lamina uses it as the input
             shape of a first layer, as Keras 2 did.
+        weights: initial [embeddings] (Keras 2's spelling), set when the layer is built.
+        lora_rank, lora_alpha, quantization_config: Keras 3 variants, accepted only at None
+            (their default); any other value raises NotImplementedError.
 
     Input shape: (batch, ...) integers. Output shape: (batch, ..., output_dim).
 
@@ -51,7 +55,11 @@ class Embedding(Layer):
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
-                 activity_regularizer=None, **kwargs):
+                 activity_regularizer=None, weights=None, lora_rank=None, lora_alpha=None,
+                 quantization_config=None, **kwargs):
+        refuse_variants("Embedding", lora_rank, lora_alpha, quantization_config)
+        if weights is not None:
+            kwargs["weights"] = weights
         if "dropout" in kwargs:  # Keras 1: whole-row dropout, removed in Keras 2
             rate = kwargs.pop("dropout")
             if rate:
@@ -111,5 +119,6 @@ class Embedding(Layer):
             "activity_regularizer": _ser(regularizers, self.activity_regularizer),
             "embeddings_constraint": _ser(constraints, self.embeddings_constraint),
             "mask_zero": self.mask_zero,
+            "quantization_config": None,
         })
         return config

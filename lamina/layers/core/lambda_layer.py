@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import inspect
 
-from lamina.layers.layer import Layer
+from lamina.layers.keras_tensor import KerasTensor, map_structure
+from lamina.layers.layer import Layer, run_symbolically
 
 
 class Lambda(Layer):
@@ -41,6 +42,29 @@ class Lambda(Layer):
             kwargs["training"] = training
         return self.function(inputs, **kwargs)
 
+    def compute_output_shape(self, input_shape):
+        """The output shape: ``output_shape`` (a function of the input shape, or a shape without
+        the batch axis), else inferred by tracing ``function`` on symbolic inputs, as Keras."""
+        if callable(self._output_shape):
+            return self._output_shape(input_shape)
+        if self._output_shape is not None:
+            batch = _first_dim(input_shape)
+            return _map_shapes(lambda s: (batch,) + tuple(s), self._output_shape)
+        inputs = _map_shapes(lambda s: KerasTensor(tuple(s), self.compute_dtype), input_shape)
+        try:
+            spec = run_symbolically(self, (inputs,), {})
+        except Exception as e:
+            raise NotImplementedError(
+                f"Lambda layer '{self.name}' could not infer its output shape for input shape "
+                f"{input_shape} by tracing its function ({type(e).__name__}: {e}). Pass "
+                "output_shape=... (the shape without the batch axis, or a function of the input shape)."
+            ) from e
+        return map_structure(lambda t: tuple(t.shape), spec)
+
+    def compute_output_spec(self, *args, **kwargs):
+        # symbolic calls trace the function itself (a Keras 1/2 output_shape may be inexact)
+        return run_symbolically(self, args, kwargs)
+
     def compute_mask(self, inputs, mask=None):
         if callable(self.mask):
             return self.mask(inputs, mask)
@@ -64,3 +88,21 @@ class Lambda(Layer):
         config["function"] = deserialize_function(config["function"], safe_mode=safe_mode)
         check_plain(config.get("arguments"), f"the arguments of Lambda {config.get('name')!r}")
         return cls(**config)
+
+
+def _is_shape(s):
+    return isinstance(s, (tuple, list)) and all(d is None or isinstance(d, int) for d in s)
+
+
+def _map_shapes(fn, shapes):
+    if _is_shape(shapes):
+        return fn(shapes)
+    if isinstance(shapes, dict):
+        return {k: _map_shapes(fn, v) for k, v in shapes.items()}
+    return type(shapes)(_map_shapes(fn, s) for s in shapes)
+
+
+def _first_dim(shapes):
+    while not _is_shape(shapes):
+        shapes = next(iter(shapes.values())) if isinstance(shapes, dict) else shapes[0]
+    return shapes[0] if shapes else None

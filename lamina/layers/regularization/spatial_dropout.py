@@ -48,7 +48,8 @@ class _SpatialDropout(Layer):
         config = super().get_config()
         # Keras's SpatialDropout constructors take no `trainable`: leave it out so Keras loads it.
         config.pop("trainable", None)
-        config.update({"rate": self.rate, "seed": self.seed})
+        # ... and, like Keras, it writes the dtype as a plain name.
+        config.update({"rate": self.rate, "seed": self.seed, "dtype": self.dtype})
         if self._rank > 1:
             config["data_format"] = self.data_format
         return config
@@ -85,8 +86,8 @@ class SpatialDropout1D(_SpatialDropout):
 
     _rank = 1
 
-    def __init__(self, rate, seed=None, **kwargs):
-        super().__init__(rate, data_format="channels_last", seed=seed, **kwargs)
+    def __init__(self, rate, seed=None, name=None, dtype=None, **kwargs):
+        super().__init__(rate, data_format="channels_last", seed=seed, name=name, dtype=dtype, **kwargs)
 
 
 class SpatialDropout2D(_SpatialDropout):
@@ -108,8 +109,8 @@ class SpatialDropout2D(_SpatialDropout):
 
     _rank = 2
 
-    def __init__(self, rate, data_format=None, seed=None, **kwargs):
-        super().__init__(rate, data_format=data_format, seed=seed, **kwargs)
+    def __init__(self, rate, data_format=None, seed=None, name=None, dtype=None, **kwargs):
+        super().__init__(rate, data_format=data_format, seed=seed, name=name, dtype=dtype, **kwargs)
 
 
 class SpatialDropout3D(_SpatialDropout):
@@ -129,5 +130,5 @@ class SpatialDropout3D(_SpatialDropout):
 
     _rank = 3
 
-    def __init__(self, rate, data_format=None, seed=None, **kwargs):
-        super().__init__(rate, data_format=data_format, seed=seed, **kwargs)
+    def __init__(self, rate, data_format=None, seed=None, name=None, dtype=None, **kwargs):
+        super().__init__(rate, data_format=data_format, seed=seed, name=name, dtype=dtype, **kwargs)

@@ -42,6 +42,7 @@ class Bidirectional(Layer):
             config: 'forward_<name>' and 'backward_<name>' (go_backwards flipped).
         merge_mode: 'concat' (default), 'sum', 'mul', 'ave', or None (return both outputs as
             a list).
+        weights: initial weights (forward layer's, then backward layer's), set when built.
         backward_layer: optional layer to use for the backward direction (it must have
             ``go_backwards`` opposite to ``layer``'s).
 
@@ -52,7 +53,7 @@ class Bidirectional(Layer):
         (2, 5, 8)
     """
 
-    def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
+    def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         if not isinstance(layer, Layer):
             raise ValueError(
                 f"Bidirectional needs a lamina layer instance (e.g. Bidirectional(LSTM(32))), "
@@ -65,6 +66,8 @@ class Bidirectional(Layer):
                 f"Bidirectional: merge_mode must be one of 'concat', 'sum', 'mul', 'ave' or None, "
                 f"received {merge_mode!r}."
             )
+        if weights is not None:
+            kwargs["weights"] = weights  # Keras 2: initial weights, forward then backward
         super().__init__(**kwargs)
         self.forward_layer = _renamed(layer, "forward_")
         if backward_layer is None:
@@ -128,8 +131,8 @@ class Bidirectional(Layer):
         if self.return_sequences:
             y_rev = ops.flip(y_rev, 1)
         out = self._merge(y, y_rev)
-        if self.return_state:
-            return (out if isinstance(out, list) else [out]) + states
+        if self.return_state:  # a tuple, as Keras 3
+            return (*out, *states) if isinstance(out, list) else (out, *states)
         return out
 
     def compute_output_shape(self, input_shape):
@@ -147,6 +150,10 @@ class Bidirectional(Layer):
         if self.return_state:
             return out + states + states
         return out if self.merge_mode is None else out[0]
+
+    def compute_output_spec(self, *args, **kwargs):
+        spec = super().compute_output_spec(*args, **kwargs)
+        return tuple(spec) if self.return_state else spec  # a tuple, as the eager call
 
     def compute_mask(self, inputs, mask=None):
         if isinstance(mask, (list, tuple)):

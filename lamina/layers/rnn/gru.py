@@ -22,7 +22,7 @@ class GRU(CellRNN):
         return_sequences, return_state, go_backwards, stateful, unroll, use_cudnn: as for LSTM.
 
     Input shape: (batch, time, features). Output shape: (batch, units), or
-    (batch, time, units) with return_sequences; with return_state ``[output, h]``.
+    (batch, time, units) with return_sequences; with return_state the tuple ``(output, h)``.
 
     Example:
         >>> import lamina
@@ -46,7 +46,7 @@ class GRU(CellRNN):
                  recurrent_constraint=None, bias_constraint=None, dropout=0.0,
                  recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, unroll=False, reset_after=True,
-                 zero_output_for_mask=False, **kwargs):
+                 zero_output_for_mask=False, use_cudnn="auto", **kwargs):
         self._setup(
             dict(units=units, activation=activation, recurrent_activation=recurrent_activation,
                  use_bias=use_bias, kernel_initializer=kernel_initializer,
@@ -60,7 +60,7 @@ class GRU(CellRNN):
                  go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                  zero_output_for_mask=zero_output_for_mask,
                  activity_regularizer=activity_regularizer),
-            kwargs)
+            dict(kwargs, use_cudnn=use_cudnn))
 
     def _fused_mode(self):
         c = self.cell

@@ -24,7 +24,7 @@ class RNN(Layer):
         cell: the cell, or a list of cells.
         return_sequences: return the output of every step (batch, time, units) instead of the
             last one (batch, units).
-        return_state: also return the final states: ``[output, *states]``.
+        return_state: also return the final states: the tuple ``(output, *states)`` (Keras 3).
         go_backwards: process the sequence in reverse (the returned sequence is reversed too).
         stateful: keep the final states of each call as the initial states of the next one
             (sample i of a batch continues sample i of the previous batch); clear them with
@@ -97,7 +97,7 @@ class RNN(Layer):
         shape = self.compute_output_shape(tuple(args[0].shape))
         if not self.return_state:
             return KerasTensor(shape, self.compute_dtype)
-        return [_spec_tree(s, self.compute_dtype) for s in shape]
+        return tuple(_spec_tree(s, self.compute_dtype) for s in shape)  # a tuple, as Keras 3
 
     def compute_mask(self, inputs, mask=None):
         if isinstance(mask, (list, tuple)):
@@ -195,7 +195,7 @@ class RNN(Layer):
                 for v, s in zip(flatten(self.states), flatten(states)):
                     v.assign(ops.stop_gradient(s))
         if self.return_state:
-            return [out] + list(states)
+            return (out, *states)  # Keras 3 returns a tuple (Keras 2 returned a list)
         return out
 
     def _fused(self, x, states, mask, training):

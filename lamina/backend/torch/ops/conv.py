@@ -171,20 +171,20 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     strides = _tuple(strides, rank)
     dilation = _tuple(dilation_rate, rank)
     outpad = (None,) * rank if output_padding is None else _tuple(output_padding, rank)
-    tpad, topad, rest = [], [], []
+    # torch's symmetric padding crops its full output on both sides; the rest is cropped (or
+    # zero-extended) here. torch's output_padding is never used: on one CPU thread its backward
+    # can corrupt the heap (Conv2DTranspose(kernel_size=1, strides=2, padding='same')), and Keras's
+    # torch backend avoids it the same way.
+    tpad, rest = [], []
     for i in range(rank):
         cb, ca = _conv_transpose_crops(kernel.shape[i], strides[i], padding, outpad[i], dilation[i])
         p = max(0, min(cb, ca))
-        op = p - ca
-        if not 0 <= op < max(strides[i], dilation[i]):
-            op = 0
         tpad.append(p)
-        topad.append(op)
-        rest.append((cb - p, ca - p + op))
+        rest.append((cb - p, ca - p))
     extend = any(b < 0 or a < 0 for b, a in rest)
     x = inputs.permute(_TO_TORCH[rank]) if channels_last else inputs
     y = _CONV_T[rank](x, kernel.permute(_KERNEL[rank]), None if extend else bias, strides, tpad,
-                      topad, 1, dilation)
+                      0, 1, dilation)
     if extend:  # zeros beyond what torch's output_padding can add (then the bias, as Keras)
         flat = []
         for b, a in reversed(rest):

@@ -166,6 +166,13 @@ def rms_norm(x, scale, axes, epsilon):
 
 def group_norm(x, groups, gamma, beta, axis, epsilon):
     """Normalise each of ``groups`` groups of features over the group and all non-batch axes."""
+    if (gamma is None) != (beta is None):
+        # torch's group_norm backward fails ("tensor does not have a device") when only one of
+        # weight/bias is given: pass the missing one as its identity value.
+        if gamma is None:
+            gamma = torch.ones_like(beta)
+        else:
+            beta = torch.zeros_like(gamma)
     nd = x.dim()
     axis = axis % nd
     if axis == 1:
@@ -179,6 +186,11 @@ def group_norm(x, groups, gamma, beta, axis, epsilon):
     # Features last: a (batch, features, positions, 1) view of the data is torch's channels_last
     # layout, which its group_norm kernel reads without a copy.
     view = x.reshape(shape[0], -1, 1, shape[-1]).permute(0, 3, 1, 2)
+    if not x.requires_grad and torch.is_grad_enabled() and any(
+            p is not None and p.requires_grad for p in (gamma, beta)):
+        # torch's channels_last group_norm backward segfaults when only gamma/beta need a
+        # gradient (a GroupNormalization first in a model): give it the contiguous layout.
+        view = view.contiguous()
     out = F.group_norm(view, groups, gamma, beta, epsilon)
     return out.permute(0, 2, 3, 1).reshape(shape)
 

@@ -1,0 +1,55 @@
+"""GroupNormalization trains with any of gamma/beta switched off, first in a model (issue 14).
+
+Two torch failures sat under it: group_norm's backward with a bias but no weight raises
+"tensor does not have a device", and its channels_last backward segfaults when only gamma/beta
+need a gradient (the layer's input is the model's input). Gradients are compared with Keras 3.
+"""
+
+import os
+
+import numpy as np
+import pytest
+import torch
+
+import lamina
+from lamina import layers
+
+os.environ["KERAS_BACKEND"] = "torch"
+keras = pytest.importorskip("keras")
+
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn.t accept a copy keyword")
+
+AFFINE = [dict(scale=False), dict(center=False), dict(scale=False, center=False), dict()]
+
+
+@pytest.mark.parametrize("axis,shape", [(-1, (3, 4, 6)), (1, (3, 6, 4)), (-1, (3, 6)), (-1, (2, 3, 3, 6))])
+@pytest.mark.parametrize("affine", [a for a in AFFINE if a.get("scale", True) or a.get("center", True)], ids=str)
+def test_weight_gradients_match_keras_when_the_input_needs_none(affine, axis, shape):
+    x = np.random.default_rng(0).standard_normal(shape).astype("float32")
+    upstream = np.random.default_rng(1).standard_normal(shape).astype("float32")
+    ll = layers.GroupNormalization(groups=2, axis=axis, **affine)
+    kl = keras.layers.GroupNormalization(groups=2, axis=axis, **affine)
+    ll(x), kl(x)
+    rng = np.random.default_rng(2)
+    weights = [rng.standard_normal(w.shape).astype("float32") for w in kl.get_weights()]
+    ll.set_weights(weights)
+    kl.set_weights(weights)
+    y = ll(torch.tensor(x))  # the input does not require a gradient, as a model's input
+    (y * torch.tensor(upstream)).sum().backward()
+    ky = kl(torch.tensor(x))
+    (ky * torch.tensor(upstream)).sum().backward()
+    np.testing.assert_allclose(y.detach().numpy(), ky.detach().cpu().numpy(), rtol=1e-5, atol=1e-5)
+    for lw, kw in zip(ll.trainable_weights, kl.trainable_weights):
+        np.testing.assert_allclose(lw.value.grad.numpy(), kw.value.grad.cpu().numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("affine", AFFINE[:3], ids=str)
+def test_fit_first_layer(affine):
+    lamina.utils.set_random_seed(0)
+    model = lamina.Sequential([lamina.Input((4, 6)), layers.GroupNormalization(2, **affine), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    rng = np.random.default_rng(0)
+    history = model.fit(rng.random((8, 4, 6)).astype("float32"), rng.random((8, 4, 1)).astype("float32"),
+                        epochs=3, verbose=0)
+    loss = history.history["loss"]
+    assert np.isfinite(loss).all() and loss[-1] < loss[0]
