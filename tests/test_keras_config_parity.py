@@ -216,6 +216,8 @@ def _plain(config, module):
         # Keras on torch writes its backend subclass's module ('...torch_sgd', registered 'SGD');
         # lamina writes the public one. Both load in both libraries (checked below).
         inner["module"], inner["registered_name"] = "keras.optimizers", None
+    if isinstance(inner, dict) and isinstance(inner.get("config", {}).get("name"), str):
+        inner["config"]["name"] = re.sub(r"_\d+$", "", inner["config"]["name"])
     if isinstance(config.get("name"), str):  # Keras numbers some default names per process ('auc_7')
         config["name"] = re.sub(r"_\d+$", "", config["name"])
     return config
