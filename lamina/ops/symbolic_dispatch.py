@@ -38,18 +38,32 @@ def install(symbolic_type, recorder) -> None:
 def _has_symbolic(values) -> bool:
     kt = _symbolic_type
     for v in values:
-        t = type(v)
-        if t is kt:
+        if type(v) is kt:
             return True
-        if (t is list or t is tuple) and v and _has_symbolic(v):
+        if isinstance(v, (list, tuple)) and v and _has_symbolic(v):
             return True
-        if t is dict and _has_symbolic(v.values()):
+        if isinstance(v, dict) and _has_symbolic(v.values()):
             return True
     return False
 
 
+def recording(name: str, fn):
+    """``fn`` wrapped to call the installed recorder with ``name`` when an argument (or a list,
+    tuple or dict inside one) is symbolic; otherwise ``fn`` itself runs."""
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        if _symbolic_type is not None and (
+                _has_symbolic(args) or (kwargs and _has_symbolic(kwargs.values()))):
+            return _recorder(name, args, kwargs)
+        return fn(*args, **kwargs)
+
+    return call
+
+
 def dispatching(qualname: str, fn):
-    """``fn`` wrapped to record a graph node when called on symbolic tensors.
+    """``fn`` wrapped to record a graph node when called on symbolic tensors, and registered
+    under ``qualname`` so that a saved model can name it.
 
     Args:
         qualname: the function's name for saved models, ``"<package>.<name>"``.
@@ -62,16 +76,7 @@ def dispatching(qualname: str, fn):
     if name in NOT_RECORDED:
         return fn
     FUNCTIONS[qualname] = fn
-
-    @functools.wraps(fn)
-    def call(*args, **kwargs):
-        if _symbolic_type is not None and (
-                _has_symbolic(args) or (kwargs and _has_symbolic(kwargs.values()))):
-            return _recorder(qualname, args, kwargs)
-        return fn(*args, **kwargs)
-
-    call.__wrapped_eager__ = fn
-    return call
+    return recording(qualname, fn)
 
 
 def shape_of(fn):

@@ -10,9 +10,8 @@ This module also holds the small graph evaluator that ``K.function`` and shape i
 
 from __future__ import annotations
 
-import functools
-
 from lamina import ops
+from lamina.ops import symbolic_dispatch
 from lamina.layers.core.backend_function import (  # noqa: F401  (shared with ops on symbolic tensors)
     BackendFunction,
     _Ref,
@@ -21,7 +20,7 @@ from lamina.layers.core.backend_function import (  # noqa: F401  (shared with op
     record,
     serialize_leaf,
 )
-from lamina.layers.keras_tensor import KerasTensor, any_symbolic, flatten, map_structure
+from lamina.layers.keras_tensor import KerasTensor, flatten, map_structure
 
 REGISTRY: dict = {}
 
@@ -29,14 +28,7 @@ REGISTRY: dict = {}
 def symbolic(fn):
     """Decorator: ``fn`` computes on tensors and records a graph node on KerasTensors."""
     REGISTRY[fn.__name__] = fn
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        if any_symbolic(args) or any_symbolic(kwargs):
-            return record(fn.__name__, args, kwargs)
-        return fn(*args, **kwargs)
-
-    return wrapper
+    return symbolic_dispatch.recording(fn.__name__, fn)
 
 
 # ------------------------------------------------------------------ graph evaluation
