@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
-__all__ = ["fused_rnn", "embedding_lookup"]
+__all__ = ["fused_rnn", "scan_rnn", "embedding_lookup"]
 
 _MODES = ("lstm", "gru", "rnn_tanh", "rnn_relu")
 
@@ -156,6 +156,13 @@ def fused_rnn(mode, inputs, initial_states, kernel, recurrent_kernel, bias=None,
         empty = (lengths == 0)[:, None]
         final = [torch.where(empty, s0.squeeze(0), s) for s0, s in zip(states, final)]
     return out, final
+
+
+def scan_rnn(step, inputs, states, mask=None, zero_output_for_mask=False, return_sequences=True,
+             name="rnn"):
+    """None: torch runs an RNN layer's time loop eagerly in Python (the JAX backend compiles it
+    into one ``lax.scan``, see lamina/backend/jax/ops/rnn.py)."""
+    return None
 
 
 def embedding_lookup(embeddings, ids):
