@@ -266,8 +266,8 @@ class Steps:
         fn = self._fns.get("test")
         if fn is None:
             def step(tv, ntv, mv, acc, x, y, sw):
-                loss, (y_pred, _, per_output) = self._forward_loss(tv, ntv, x, y, sw, False)
-                return self._track(mv, acc, loss, per_output, x, y, y_pred, sw)
+                loss, (y_pred, new_ntv, per_output) = self._forward_loss(tv, ntv, x, y, sw, False)
+                return self._track(mv, acc, loss, per_output, x, y, y_pred, sw), _updated(ntv, new_ntv)
 
             fn = self._fns["test"] = jax.jit(step, donate_argnums=(2, 3))
         return fn
@@ -277,8 +277,9 @@ class Steps:
         if fn is None:
             def step(tv, ntv, x):
                 htv, hntv = self.model.trainable_variables, self.model.non_trainable_variables
-                with StatelessScope(list(zip(htv, tv)) + list(zip(hntv, ntv))):
-                    return self.model(x, training=False)
+                with StatelessScope(list(zip(htv, tv)) + list(zip(hntv, ntv))) as scope:
+                    y = self.model(x, training=False)
+                return y, _updated(ntv, [scope.get_current_value(v) for v in hntv])
 
             fn = self._fns["predict"] = jax.jit(step)
         return fn
@@ -326,7 +327,8 @@ class Steps:
         tv, ntv = self._model_values()
         if model._compile_loss is None:
             raise NotImplementedError("evaluate() without a compiled loss is not supported under JAX yet.")
-        self._mv, self._acc = self._test_fn()(tv, ntv, self._mv, self._acc, x, y, sw)
+        (self._mv, self._acc), changed = self._test_fn()(tv, ntv, self._mv, self._acc, x, y, sw)
+        self._keep_state(changed)
         self._count += _batch_size(x)
 
     def predict(self, x):
@@ -335,7 +337,31 @@ class Steps:
             with StatelessScope():
                 model(x, training=False)
         tv, ntv = self._model_values()
-        return self._predict_fn()(tv, ntv, x)
+        y, changed = self._predict_fn()(tv, ntv, x)
+        self._keep_state(changed)
+        return y
+
+    def _keep_state(self, changed):
+        """Keep the non-trainable values an inference step changed (a stateful RNN's states),
+        as the same call under torch would."""
+        if not changed:
+            return
+        if self.state is not None:
+            tv, ntv, ov, rng = self.state
+            ntv = list(ntv)
+            for i, v in changed.items():
+                ntv[i] = v
+            self.state = (tv, ntv, ov, rng)
+            return
+        handles = self.model.non_trainable_variables
+        for i, v in changed.items():
+            handles[i].assign(v)
+
+
+def _updated(old, new) -> dict:
+    """{index: value} of the non-trainable values a traced inference step assigned (decided at
+    trace time: a stateful RNN's states; usually none, so nothing extra leaves the step)."""
+    return {i: b for i, (a, b) in enumerate(zip(old, new)) if a is not b}
 
 
 def apply_loss_gradients(loss, variables, optimizer):

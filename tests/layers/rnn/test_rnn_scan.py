@@ -188,3 +188,19 @@ def test_a_cell_returning_misshaped_states_is_a_lamina_error():
     x = jnp.zeros((2, 4, 2))
     with pytest.raises(ValueError, match=r"Layer 'bad_rnn': the cell's step returned states of shapes \[\(2, 2\)\]"):
         jax.jit(lambda x: layer(x))(x)
+
+
+def test_stateful_predict_and_evaluate_carry_the_states_between_batches(rng, h):
+    x = rng.normal(size=(4, 5, 3)).astype("float32")
+    model = lamina.Sequential([lamina.Input((5, 3), batch_size=2), layers.LSTM(3, stateful=True)])
+    lstm = model.layers[0]
+    model.compile(optimizer="sgd", loss="mse")
+    got = model.predict(x, batch_size=2, verbose=0)
+    after_predict = lstm.states[1].numpy()
+    lstm.reset_states()
+    want = np.concatenate([ops.convert_to_numpy(model(x[:2])), ops.convert_to_numpy(model(x[2:]))])
+    h.close(got, want)
+    h.close(after_predict, lstm.states[1].numpy())
+    lstm.reset_states()
+    model.evaluate(x, np.zeros((4, 3)), batch_size=2, verbose=0)
+    h.close(lstm.states[1].numpy(), after_predict)
