@@ -45,3 +45,14 @@ def test_under_a_users_own_jit_an_out_of_range_id_gives_nan_rows_not_a_clamped_r
     out = np.asarray(out)
     assert np.isnan(out[[0, 3]]).all()
     np.testing.assert_array_equal(out[[1, 2]], np.asarray(tv[0])[[0, 2]])
+
+
+def test_category_encoding_ids_out_of_range_in_predict_are_the_lamina_error():
+    model = lamina.Sequential([lamina.Input((3,), dtype="int32"), layers.CategoryEncoding(5, output_mode="multi_hot"),
+                               layers.Dense(1)])
+    ids = np.random.default_rng(0).integers(0, 5, size=(8, 3)).astype("int32")
+    model.predict(ids, batch_size=4, verbose=0)
+    ids[6, 0] = 7
+    with pytest.raises(ValueError, match=re.escape("CategoryEncoding: inputs must be in [0, 5) (num_tokens=5); "
+                                                   "received values in [0, 7]. Raise num_tokens.")):
+        model.predict(ids, batch_size=4, verbose=0)

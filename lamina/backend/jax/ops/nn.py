@@ -342,6 +342,16 @@ def embedding_lookup(embeddings, ids):
     return jnp.take(embeddings, jnp.asarray(ids).astype(jnp.int32), axis=0)
 
 
+def id_range(ids, n):
+    """(min, max) of integer ``ids`` as Python ints, or None when they are traced: then the ids
+    are noted for the host check before the compiled step (ids.py), as an embedding lookup's."""
+    if isinstance(ids, jax.core.Tracer):
+        _ids.note(ids, n)
+        return None
+    a = np.asarray(ids)
+    return (int(a.min()), int(a.max())) if a.size else (0, 0)
+
+
 def fused_rnn(mode, inputs, initial_states, kernel, recurrent_kernel, bias=None, mask=None,
               *args, **kwargs):
     """No fused kernel under JAX: None tells the layer to run its own step function."""
