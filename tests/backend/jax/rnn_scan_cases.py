@@ -1,4 +1,4 @@
-"""Recurrent-layer cases run under each backend by tests/backend/jax/test_rnn_scan.py.
+"""Recurrent-layer cases run under each backend by tests/backend/jax/test_rnn_scan_across_backends.py.
 
 ``python tests/backend/jax/rnn_scan_cases.py OUT.npz`` (with LAMINA_BACKEND set) builds every
 case as a small model with weights drawn from NumPy (the same under every backend), records the

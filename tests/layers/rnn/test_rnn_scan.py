@@ -1,6 +1,6 @@
 """Under the JAX backend a traced RNN call runs its time loop as one ``lax.scan``
 (lamina/backend/jax/ops/rnn.py). Runs in-process under ``LAMINA_BACKEND=jax``; the default
-(torch) run executes this file in a JAX subprocess (tests/backend/jax/test_rnn_scan.py).
+(torch) run executes this file in a JAX subprocess (tests/backend/jax/test_rnn_scan_across_backends.py).
 The scan is compared with NumPy, with the unrolled Python loop and (slow tier) with torch."""
 
 import numpy as np
