@@ -21,7 +21,6 @@ import jax
 import jax.numpy as jnp
 
 from lamina.backend import stateless_scope as _scope
-from lamina.backend.jax import random as _random
 
 __all__ = ["scan_rnn"]
 
@@ -98,6 +97,8 @@ def scan_rnn(step, inputs, states, mask=None, zero_output_for_mask=False, return
     """
     if not _is_traced(inputs, states, mask):
         return None
+    from lamina.backend.jax import random as _random  # it imports this package: imported on use
+
     steps = inputs.shape[1]
     xs = jnp.swapaxes(inputs, 0, 1)
     ms = None if mask is None else jnp.swapaxes(mask.astype(bool), 0, 1)[:, :, None]
