@@ -244,12 +244,12 @@ class Trainer(StepAPI):
             raise ValueError(f"predict() got unexpected arguments {sorted(kwargs)}.")
         from lamina.callbacks.progbar_logger import resolve_verbose
 
-        verbose = resolve_verbose(verbose)
+        verbose = 0 if verbose is False or type(verbose) is int and verbose == 0 else resolve_verbose(verbose)
         checks.check_eval_arguments(self, x, None, batch_size, steps, "predict")
         bs = batch_size or 32
         if verbose == 0 and callbacks is None and steps is None and isinstance(x, np.ndarray) and len(x) <= bs:
             # One batch, nothing to report: skip the loop machinery (one-sample latency).
-            return map_structure(ops.convert_to_numpy, self._get_steps().predict(ArrayData(x, batch_size=bs).x))
+            return map_structure(ops.convert_to_numpy, self._get_steps().predict(_one_batch(x)))
         from lamina.callbacks import CallbackList
 
         data = make_data(x, None, None, batch_size, False, None, steps, what="predict")
@@ -293,8 +293,7 @@ class Trainer(StepAPI):
         return _format(steps.logs(), return_dict)
 
     def predict_on_batch(self, x):
-        data = ArrayData(x, batch_size=None)
-        return map_structure(ops.convert_to_numpy, self._get_steps().predict(data.x))
+        return map_structure(ops.convert_to_numpy, self._get_steps().predict(_one_batch(x)))
 
     # ------------------------------------------------------------------ Keras 1/2 generator API
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, **kwargs):
@@ -315,6 +314,16 @@ class Trainer(StepAPI):
     def predict_generator(self, generator, steps=None, **kwargs):
         deprecated("model.predict_generator(gen, ...)", "model.predict(gen, ...)")
         return self.predict(generator, steps=steps, **_gen_kwargs(kwargs))
+
+
+def _one_batch(x):
+    """``x`` as one batch for the backend's predict step, kept on the host and moved the way the
+    predict loop moves its batches (under JAX the compiled step takes the NumPy array itself)."""
+    if isinstance(x, np.ndarray) and x.ndim and len(x) and x.dtype.kind not in "USO":
+        xb = backend.data.host_tensor(x)  # what ArrayData makes of one array, minus its checks
+    else:
+        xb = ArrayData(x, batch_size=None, host=True).x
+    return next(iter(backend.data.device_batches([(xb, None, None)])))[0]
 
 
 def _gen_kwargs(kwargs):

@@ -24,6 +24,7 @@ import numpy as np
 
 from lamina.backend import stateless_scope as _scope_mod
 from lamina.backend.jax import random as _random
+from lamina.backend.jax import variables as _variables
 from lamina.backend.jax.optimizers import Slot
 from lamina.backend.stateless_scope import StatelessScope
 
@@ -67,6 +68,7 @@ class Steps:
         self._count = 0
         self._fns = {}
         self._handles = None
+        self._pred = None  # (structure version, the model's variables, jitted predict) outside fit
 
     # -------------------------------------------------------------- bookkeeping
     def begin_fit(self):
@@ -104,15 +106,57 @@ class Steps:
         return out
 
     def _warm(self, x, y, sw, training):
-        """One eager pass under a throw-away StatelessScope: every lazy build (the model, the
-        compiled loss and metrics, their variables) happens outside any trace."""
+        """Before the first trace, every lazy build (the model, the compiled loss and metrics,
+        their variables) happens outside any trace, in a throw-away StatelessScope.
+
+        A model whose layers are all built (and hold no lazily created state, as a stateful RNN
+        does) runs its forward pass abstractly (``jax.eval_shape``): eagerly it would compile
+        each op once more before the step's own compile, most of the first epoch's overhead."""
         model, logic = self.model, self.logic
-        with StatelessScope():
-            y_pred = model(x, training=training)
-            if y is not None and model._compile_loss is not None:
-                logic.total_loss(y, y_pred, sw)
-            if y is not None and model._compile_metrics is not None:
-                model._compile_metrics.update_state(y, y_pred, sw)
+        if not _abstract_forward_ok(model):
+            with StatelessScope():
+                y_pred = model(x, training=training)
+                if y is not None and model._compile_loss is not None:
+                    logic.total_loss(y, y_pred, sw)
+                if y is not None and model._compile_metrics is not None:
+                    model._compile_metrics.update_state(y, y_pred, sw)
+            return
+
+        def forward(x):
+            with StatelessScope():
+                return model(x, training=training)
+
+        rng = _random.global_state()
+        try:
+            spec = jax.eval_shape(forward, x)
+        finally:
+            _random.swap_global_state(rng)  # a dropout drew from the global state while tracing
+        if y is None:
+            return
+        # The compiled loss and metrics build from the outputs' shapes alone; a loss or metric that
+        # may create state on its first update (not lamina's, or one with a lazy ``_build``) runs
+        # once eagerly on zeros shaped like the outputs.
+        cl, cm = model._compile_loss, model._compile_metrics
+        eager_loss = eager_metrics = False
+        if cl is not None:
+            if callable(getattr(cl, "check", None)) and hasattr(cl, "_checked"):
+                if not cl.built:
+                    cl.build(y, spec)
+                if not cl._checked:
+                    cl.check(y, spec)
+            else:
+                eager_loss = True
+        if cm is not None and not cm.built:
+            cm.build(y, spec)
+            eager_metrics = any(not type(m).__module__.startswith("lamina.") or getattr(m, "_built", True) is False
+                                for m in cm.metrics)
+        if eager_loss or eager_metrics:
+            y_pred = jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), spec)
+            with StatelessScope():
+                if eager_loss:
+                    logic.total_loss(y, y_pred, sw)
+                if eager_metrics:
+                    cm.update_state(y, y_pred, sw)
 
     def build(self, first_batch=None):
         """Before the first update: the model, loss and metrics built; the optimizer built on
@@ -185,14 +229,29 @@ class Steps:
                 out[k] = float(v) / self._count
         cm = self.model._compile_metrics
         if cm is not None:
-            if self._mv is not None:
-                with StatelessScope(list(zip(self._metric_handles(), self._mv))):
-                    res = cm.result()
-            else:
-                res = cm.result()
-            for k, v in res.items():
+            handles = self._metric_handles()
+            mv = self._mv if self._mv is not None else [h.value for h in handles]
+            for k, v in self._results(cm, handles, mv).items():
                 out[k] = float(v)
         return out
+
+    def _results(self, cm, handles, mv):
+        """The metrics' results for the values ``mv``: one jitted function (one compile, rather
+        than one per op of every ``result()``), or eagerly where a result() cannot be traced."""
+        fn = self._fns.get("results")
+        if fn is None or len(fn[0]) != len(handles) or not all(map(_same, fn[0], handles)):
+            def results(values):
+                with StatelessScope(list(zip(handles, values))):
+                    return cm.result()
+
+            fn = self._fns["results"] = (handles, jax.jit(results))
+        if fn[1] is not None:
+            try:
+                return fn[1](mv)
+            except (jax.errors.JAXTypeError, jax.errors.ConcretizationTypeError, TypeError):
+                self._fns["results"] = (handles, None)
+        with StatelessScope(list(zip(handles, mv))):
+            return cm.result()
 
     # -------------------------------------------------------------- the pure functions
     def _forward_loss(self, tv, ntv, x, y, sw, training):
@@ -273,6 +332,7 @@ class Steps:
         return fn
 
     def _predict_fn(self):
+        """The predict step while fit runs (a callback predicting): the weights are ``self.state``."""
         fn = self._fns.get("predict")
         if fn is None:
             def step(tv, ntv, x):
@@ -282,6 +342,28 @@ class Steps:
 
             fn = self._fns["predict"] = jax.jit(step)
         return fn
+
+    def _predict_cache(self):
+        """(version, variables, jitted predict) outside fit. The model's variables are listed
+        again only when ``variables.structure_version`` moved (a layer gained weights, a sub-layer
+        was attached, an attribute rebound...), and the jitted function (closed over that list) is
+        kept while the list holds the same Variables, so a one-sample predict costs one dispatch."""
+        cached = self._pred
+        version = _variables.structure_version
+        if cached is not None and cached[0] == version:
+            return cached
+        model = self.model
+        handles = list(model.trainable_variables) + list(model.non_trainable_variables)
+        if cached is not None and len(cached[1]) == len(handles) and all(map(_same, cached[1], handles)):
+            fn = cached[2]
+        else:
+            def step(values, x):
+                with StatelessScope(list(zip(handles, values))):
+                    return model(x, training=False)
+
+            fn = jax.jit(step)
+        self._pred = cached = (version, handles, fn)
+        return cached
 
     # -------------------------------------------------------------- steps
     def _new_acc(self):
@@ -334,8 +416,20 @@ class Steps:
         if not model.built:
             with StatelessScope():
                 model(x, training=False)
-        tv, ntv = self._model_values()
-        return self._predict_fn()(tv, ntv, x)
+        if self.state is not None:
+            return self._predict_fn()(self.state[0], self.state[1], x)
+        _, handles, fn = self._predict_cache()
+        return fn([h.value for h in handles], x)
+
+
+def _abstract_forward_ok(model) -> bool:
+    """Whether ``model``'s forward pass can be traced without building anything: every layer is
+    built and none creates state on its first call (stateful RNNs)."""
+    return all(layer.built and not getattr(layer, "stateful", False) for layer in model._flatten_layers())
+
+
+def _same(a, b):
+    return a is b
 
 
 def apply_loss_gradients(loss, variables, optimizer):
