@@ -244,11 +244,12 @@ class Trainer(StepAPI):
             raise ValueError(f"predict() got unexpected arguments {sorted(kwargs)}.")
         from lamina.callbacks.progbar_logger import resolve_verbose
 
-        verbose = 0 if verbose is False or type(verbose) is int and verbose == 0 else resolve_verbose(verbose)
+        verbose = resolve_verbose(verbose)
         checks.check_eval_arguments(self, x, None, batch_size, steps, "predict")
         bs = batch_size or 32
-        if verbose == 0 and callbacks is None and steps is None and isinstance(x, np.ndarray) and len(x) <= bs:
-            # One batch, nothing to report: skip the loop machinery (one-sample latency).
+        if (verbose == 0 and callbacks is None and steps is None and type(x) is np.ndarray
+                and 0 < len(x) <= bs and x.dtype.kind not in "USO"):
+            # One numeric batch, nothing to report: skip the loop machinery (one-sample latency).
             return map_structure(ops.convert_to_numpy, self._get_steps().predict(_one_batch(x)))
         from lamina.callbacks import CallbackList
 
