@@ -126,6 +126,7 @@ FIRST_FIT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_first_fit_compiles_few_programs_and_lazy_metrics_still_build():
     out = run("jax", FIRST_FIT)
     # the train step, the state copies, the optimizer's zero slots and the metrics' result: a
