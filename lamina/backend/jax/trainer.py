@@ -110,8 +110,11 @@ class Steps:
         their variables) happens outside any trace, in a throw-away StatelessScope.
 
         A model whose layers are all built (and hold no lazily created state, as a stateful RNN
-        does) runs its forward pass abstractly (``jax.eval_shape``): eagerly it would compile
-        each op once more before the step's own compile, most of the first epoch's overhead."""
+        does) is not run eagerly: that would compile each op once more before the step's own
+        compile, most of the first epoch's overhead. The compiled loss and metrics, if they still
+        have to be built, are built from the outputs of one compiled inference pass (the
+        predict function, kept for ``predict()``); a loss or metric that may create state on its
+        first update (not lamina's, or one with a lazy ``_build``) runs once on those outputs."""
         model, logic = self.model, self.logic
         if not _abstract_forward_ok(model):
             with StatelessScope():
@@ -121,37 +124,29 @@ class Steps:
                 if y is not None and model._compile_metrics is not None:
                     model._compile_metrics.update_state(y, y_pred, sw)
             return
-
-        def forward(x):
-            with StatelessScope():
-                return model(x, training=training)
-
-        rng = _random.global_state()
-        try:
-            spec = jax.eval_shape(forward, x)
-        finally:
-            _random.swap_global_state(rng)  # a dropout drew from the global state while tracing
         if y is None:
             return
-        # The compiled loss and metrics build from the outputs' shapes alone; a loss or metric that
-        # may create state on its first update (not lamina's, or one with a lazy ``_build``) runs
-        # once eagerly on zeros shaped like the outputs.
         cl, cm = model._compile_loss, model._compile_metrics
+        lamina_loss = cl is not None and callable(getattr(cl, "check", None)) and hasattr(cl, "_checked")
+        need_loss = cl is not None and not (lamina_loss and cl.built and cl._checked)
+        need_metrics = cm is not None and not cm.built
+        if not (need_loss or need_metrics):
+            return
+        y_pred = self.predict(x)
         eager_loss = eager_metrics = False
-        if cl is not None:
-            if callable(getattr(cl, "check", None)) and hasattr(cl, "_checked"):
+        if need_loss:
+            if lamina_loss:
                 if not cl.built:
-                    cl.build(y, spec)
+                    cl.build(y, y_pred)
                 if not cl._checked:
-                    cl.check(y, spec)
+                    cl.check(y, y_pred)
             else:
                 eager_loss = True
-        if cm is not None and not cm.built:
-            cm.build(y, spec)
+        if need_metrics:
+            cm.build(y, y_pred)
             eager_metrics = any(not type(m).__module__.startswith("lamina.") or getattr(m, "_built", True) is False
                                 for m in cm.metrics)
         if eager_loss or eager_metrics:
-            y_pred = jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), spec)
             with StatelessScope():
                 if eager_loss:
                     logic.total_loss(y, y_pred, sw)
