@@ -250,7 +250,7 @@ class Trainer(StepAPI):
         if (verbose == 0 and callbacks is None and steps is None and type(x) is np.ndarray
                 and 0 < len(x) <= bs and x.dtype.kind not in "USO"):
             # One numeric batch, nothing to report: skip the loop machinery (one-sample latency).
-            return map_structure(ops.convert_to_numpy, self._get_steps().predict(ops.convert_to_tensor(x)))
+            return map_structure(ops.convert_to_numpy, self._get_steps().predict(_one_batch(x)))
         from lamina.callbacks import CallbackList
 
         data = make_data(x, None, None, batch_size, False, None, steps, what="predict")
@@ -294,8 +294,7 @@ class Trainer(StepAPI):
         return _format(steps.logs(), return_dict)
 
     def predict_on_batch(self, x):
-        data = ArrayData(x, batch_size=None)
-        return map_structure(ops.convert_to_numpy, self._get_steps().predict(data.x))
+        return map_structure(ops.convert_to_numpy, self._get_steps().predict(_one_batch(x)))
 
     # ------------------------------------------------------------------ Keras 1/2 generator API
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, **kwargs):
@@ -316,6 +315,16 @@ class Trainer(StepAPI):
     def predict_generator(self, generator, steps=None, **kwargs):
         deprecated("model.predict_generator(gen, ...)", "model.predict(gen, ...)")
         return self.predict(generator, steps=steps, **_gen_kwargs(kwargs))
+
+
+def _one_batch(x):
+    """``x`` as one batch for the backend's predict step, kept on the host and moved the way the
+    predict loop moves its batches (under JAX the compiled step takes the NumPy array itself)."""
+    if isinstance(x, np.ndarray) and x.ndim and len(x) and x.dtype.kind not in "USO":
+        xb = backend.data.host_tensor(x)  # what ArrayData makes of one array, minus its checks
+    else:
+        xb = ArrayData(x, batch_size=None, host=True).x
+    return next(iter(backend.data.device_batches([(xb, None, None)])))[0]
 
 
 def _gen_kwargs(kwargs):
