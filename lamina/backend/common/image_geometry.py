@@ -11,7 +11,7 @@ def side_amounts(before, after, target, size, what, grow):
     if sum(given) != 2:
         raise ValueError(f"Give exactly two of the {what} arguments (the two sides and the target {what}); "
                          f"received before={before}, after={after}, target={target}.")
-    delta = (target - size) if grow else (size - target) if target is not None else None
+    delta = None if target is None else (target - size) if grow else (size - target)
     if before is None:
         before = delta - after
     if after is None:

@@ -144,7 +144,7 @@ X1 = rng.standard_normal((2, 11, 3)).astype("float32")
 X2 = rng.standard_normal((2, 7, 6, 4)).astype("float32")
 X3 = rng.standard_normal((1, 5, 6, 7, 2)).astype("float32")
 LOGITS = rng.standard_normal((3, 9, 5)).astype("float32")
-LABELS = np.array([[1, 2, 2, 0], [3, 3, 1, 4], [4, 0, 0, 0]], "int32")
+LABELS = np.array([[1, 2, 2, 3], [3, 3, 1, 4], [4, 0, 0, 0]], "int32")  # padded past each length
 
 
 def _nn_cases():

@@ -9,6 +9,8 @@ hold a large finite negative number instead of -inf, so that gradients stay fini
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 
@@ -26,9 +28,13 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     """CTC negative log-likelihood per sample; ``output`` holds (batch, time, classes) logits and
     ``target`` (batch, max_label_length) labels, padded past each ``target_length``."""
     logits, dtype = at_least_float32(output)
-    labels = _t(target).astype(jnp.int32)
-    label_len = _t(target_length).astype(jnp.int32)
-    frames = _t(output_length).astype(jnp.int32)
+    loss = _ctc_loss(_t(target).astype(jnp.int32), logits, _t(target_length).astype(jnp.int32),
+                     _t(output_length).astype(jnp.int32), int(mask_index))
+    return loss.astype(dtype)
+
+
+@functools.partial(jax.jit, static_argnums=4)  # one XLA program, also when called eagerly
+def _ctc_loss(labels, logits, label_len, frames, mask_index):
     batch, time = logits.shape[:2]
     n_labels = labels.shape[1]
     states = 2 * n_labels + 1
@@ -58,8 +64,7 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     before = jnp.take_along_axis(alpha, jnp.maximum(last - 1, 0)[:, None], axis=1)[:, 0]
     before = jnp.where(last > 0, before, neg)
     loglik = jnp.logaddexp(at_end, before)
-    loss = jnp.where(loglik < _UNREACHABLE / 2, jnp.inf, -loglik)
-    return loss.astype(dtype)
+    return jnp.where(loglik < _UNREACHABLE / 2, jnp.inf, -loglik)
 
 
 def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1, merge_repeated=True,
