@@ -76,3 +76,9 @@ def data_parallel_active() -> bool:
     """Whether fit/evaluate/predict should run data-parallel steps (a distribution over >1 process)."""
     current = distribution()
     return current is not None and current.num_processes > 1
+
+
+def _synchronized_batch_norm_train(x, gamma, beta, moving_mean, moving_variance, axis, momentum, epsilon):
+    """``BatchNormalization(synchronized=True)`` in training: the moments of every rank's rows."""
+    return backend.distributed.sync_batch_norm_train(x, gamma, beta, moving_mean, moving_variance,
+                                                     axis, momentum, epsilon)
