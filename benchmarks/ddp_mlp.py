@@ -8,7 +8,10 @@ torchrun sets (RANK, WORLD_SIZE, MASTER_ADDR/PORT). On a CPU machine the target 
 2 processes when 2 cores are free for them; on a machine whose cores are shared the ratio says
 how much CPU the processes actually got.
 
-Run: python benchmarks/ddp_mlp.py [--procs 2] [--samples 12800] [--batch 128] [--epochs 4]
+The N-process run is done twice: with the gradient all-reduce in buckets overlapped with backward
+(the default) and with one all-reduce after backward (``LAMINA_DDP_BUCKET_MB=0``).
+
+Run: python benchmarks/ddp_mlp.py [--procs 2] [--samples 12800] [--batch 128] [--epochs 4] [--rounds 1]
 """
 
 from __future__ import annotations
@@ -58,13 +61,13 @@ def worker(args):
         print("RESULT " + json.dumps(result))
 
 
-def launch(n, args):
+def launch(n, args, **extra_env):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     procs = []
     for rank in range(n):
-        env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", **extra_env)
         if n > 1:
             env.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(n), MASTER_ADDR="127.0.0.1",
                        MASTER_PORT=str(port))
@@ -84,19 +87,31 @@ def main():
     p.add_argument("--samples", type=int, default=12800)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--epochs", type=int, default=4)
+    p.add_argument("--rounds", type=int, default=1)
     p.add_argument("--worker", action="store_true")
     args = p.parse_args()
     if args.worker:
         return worker(args)
     print(f"{os.cpu_count()} CPU cores, 1 thread per process; load average {os.getloadavg()[0]:.1f}")
     one = launch(1, args)
-    many = launch(args.procs, args)
+    # Gradients all-reduced in buckets during backward (the default) against one all-reduce after
+    # backward, alternated over --rounds so that both see the same load; medians.
+    runs = {"many": [], "flat": []}
+    for _ in range(args.rounds):
+        runs["many"].append(launch(args.procs, args))
+        runs["flat"].append(launch(args.procs, args, LAMINA_DDP_BUCKET_MB="0"))
+    many, flat = ({k: statistics.median(r[k] for r in runs[mode]) for k in runs[mode][0]}
+                  for mode in ("many", "flat"))
     print(f"1 process : {one['samples_per_s']:8.0f} samples/s (batch {args.batch}), "
           f"{one['step_ms']:.1f} ms per step")
-    print(f"{args.procs} processes: {many['samples_per_s']:8.0f} samples/s (batch {args.batch} each, global "
-          f"{args.batch * args.procs}), {many['step_ms']:.1f} ms per step, of which the all-reduce of "
-          f"{many['grad_mb']:.1f} MB of gradients takes {many['allreduce_ms']:.1f} ms")
-    print(f"ratio {args.procs} / 1: {many['samples_per_s'] / one['samples_per_s']:.2f}x")
+    for name, run in (("overlapped buckets", many), ("one all-reduce after backward", flat)):
+        print(f"{args.procs} processes, {name}: {run['samples_per_s']:8.0f} samples/s (batch {args.batch} "
+              f"each, global {args.batch * args.procs}), {run['step_ms']:.1f} ms per step; the all-reduce "
+              f"of {run['grad_mb']:.1f} MB of gradients alone takes {run['allreduce_ms']:.1f} ms")
+    print(f"ratio {args.procs} / 1: {many['samples_per_s'] / one['samples_per_s']:.2f}x overlapped, "
+          f"{flat['samples_per_s'] / one['samples_per_s']:.2f}x not overlapped; overlapped / not: "
+          f"{many['samples_per_s'] / flat['samples_per_s']:.2f}x")
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
