@@ -31,6 +31,8 @@ CASES = {
     "`BatchNormalization(renorm=True)`": (
         NotImplementedError, "not supported by lamina",
         lambda tmp: layers.BatchNormalization(renorm=True)),
+    "`ModelParallel`": (NotImplementedError, "FSDP2",
+                        lambda tmp: lamina.distribution.ModelParallel(layout_map=None)),
     "`IterableDataset` passed to `fit` directly": (
         ValueError, "Wrap it in a DataLoader", lambda tmp: _fit_iterable()),
 }

@@ -68,7 +68,7 @@ class GradReducer:
         self.active = False
         ref = weakref.ref(self)  # the hooks must not keep a discarded reducer's buffers alive
         self._handles = [p.register_post_accumulate_grad_hook(_hook(ref, i))
-                         for i, p in enumerate(self.params)]
+                         for i, p in enumerate(self.params) if p.requires_grad]
 
     def _on_grad(self, i, p):
         if not self.active or self._filled[i]:
