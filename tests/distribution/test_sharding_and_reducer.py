@@ -191,3 +191,24 @@ def test_sync_batch_norm_op_matches_torch_batch_norm_and_keras_moving_update(gro
     want = torch.autograd.grad(ref.reshape(x.shape), (x, gamma, beta), g)
     for a, b in zip(got, want):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_generator_batches_stay_on_the_host_until_the_loop_moves_them():
+    """So that under data parallelism only a rank's rows reach its device (and, on one GPU, the
+    copy is pinned and one batch ahead like array batches), not the whole batch in the adapter."""
+    from lamina.training.data_adapter import make_data
+
+    def gen():
+        for i in range(2):
+            yield np.full((4, 3), i, "float64"), np.arange(4)
+
+    with keras.device("meta"):  # stands for a GPU: new tensors would be created there
+        batches = list(make_data(gen()).epoch())
+        on_device = keras.ops.ones((2,))
+        kept = make_data(iter([(on_device, on_device)])).epoch()
+        x_dev, _, _ = next(kept)
+    assert len(batches) == 2
+    for xb, yb, swb in batches:
+        assert xb.device.type == "cpu" and yb.device.type == "cpu" and swb is None
+        assert xb.dtype == torch.float32  # floatx, as on the device
+    assert x_dev.device.type == "meta"  # a tensor already on the device is left there
