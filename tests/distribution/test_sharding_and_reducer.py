@@ -212,3 +212,17 @@ def test_generator_batches_stay_on_the_host_until_the_loop_moves_them():
         assert xb.device.type == "cpu" and yb.device.type == "cpu" and swb is None
         assert xb.dtype == torch.float32  # floatx, as on the device
     assert x_dev.device.type == "meta"  # a tensor already on the device is left there
+
+
+def test_an_empty_shard_with_synchronized_batchnorm_is_a_clear_error(group):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.layers.Input((3,)), keras.layers.Dense(4),
+                              keras.layers.BatchNormalization(synchronized=True, name="bn"),
+                              keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    steps = model._steps = DataParallelSteps(model, StepLogic(model))
+    steps.rank, steps.world = 1, 2  # rank 1 of 2 gets no row of a 1-row batch
+    with pytest.raises(ValueError, match=r"a batch of 1 rows over 2 processes leaves process 1 no "
+                                         r"rows, and the synchronized BatchNormalization layer\(s\) "
+                                         r"\['bn'\]"):
+        model.train_on_batch(np.ones((1, 3), "float32"), np.ones((1, 1), "float32"))

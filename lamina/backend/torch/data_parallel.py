@@ -92,6 +92,7 @@ class DataParallelSteps(Steps):
             parts = tuple(_map(lambda t: t[lo:hi], p) for p in parts)
         n = _rows(parts[0])
         self._weight = n / max(m, 1)
+        self._global_rows_seen = m
         return n, parts
 
     # -------------------------------------------------------------- bookkeeping
@@ -166,6 +167,16 @@ class DataParallelSteps(Steps):
             return super().train(x, y, sw)
         # An empty shard (a last batch smaller than the number of ranks): no forward pass, but
         # this rank still takes part in the all-reduce and applies the same update.
+        synced = [m.name for m in self.model.modules()
+                  if getattr(m, "synchronized", False) is True and hasattr(m, "moving_mean")]
+        if synced:
+            raise ValueError(
+                f"Model '{self.model.name}': a batch of {self._global_rows_seen} rows over "
+                f"{self.world} processes leaves process {self.rank} no rows, and the synchronized "
+                f"BatchNormalization layer(s) {synced} need every process in their all-reduce. "
+                "Use a batch_size (and data size) that leaves every process at least one row of "
+                "every batch, or steps_per_epoch to drop the short last batch."
+            )
         params = self._params if self._params is not None else self.build()
         self.logic._layers()  # the constraints to apply
         with torch.no_grad():
