@@ -148,7 +148,7 @@ class Trainer(StepAPI):
                 resume = None
                 self.train(True)
                 try:
-                    for i, (xb, yb, swb) in enumerate(backend.data.device_batches(batches), first):
+                    for i, (xb, yb, swb) in enumerate(_device_batches(steps, batches), first):
                         cbs.on_train_batch_begin(i)
                         steps.train(xb, yb, swb)
                         cbs.on_train_batch_end(i, getattr(steps, "batch_logs", steps.logs))
@@ -226,7 +226,7 @@ class Trainer(StepAPI):
         if not in_fit:
             steps.begin_evaluate()
         cbs.on_test_begin()
-        for i, (xb, yb, swb) in enumerate(backend.data.device_batches(data.epoch())):
+        for i, (xb, yb, swb) in enumerate(_device_batches(steps, data.epoch())):
             cbs.on_test_batch_begin(i)
             steps.test(xb, yb, swb)
             cbs.on_test_batch_end(i, getattr(steps, "batch_logs", steps.logs))
@@ -261,7 +261,7 @@ class Trainer(StepAPI):
         step_fn = self._get_steps()
         with backend.compute_scope():
             cbs.on_predict_begin()
-            for i, (xb, _, _) in enumerate(backend.data.device_batches(data.epoch())):
+            for i, (xb, _, _) in enumerate(_device_batches(step_fn, data.epoch())):
                 cbs.on_predict_batch_begin(i)
                 outs.append(map_structure(ops.convert_to_numpy, step_fn.predict(xb)))
                 cbs.on_predict_batch_end(i, {"outputs": outs[-1]})
@@ -325,6 +325,12 @@ def _one_batch(x):
     else:
         xb = ArrayData(x, batch_size=None, host=True).x
     return next(iter(backend.data.device_batches([(xb, None, None)])))[0]
+
+
+def _device_batches(steps, batches):
+    """The batches moved to the device; data-parallel steps keep only their rank's rows first."""
+    own = getattr(steps, "device_batches", None)
+    return own(batches) if own is not None else backend.data.device_batches(batches)
 
 
 def _gen_kwargs(kwargs):
