@@ -315,10 +315,18 @@ class Steps:
         return self._predict_fn()(tv, ntv, x)
 
 
+def custom_steps(custom):
+    """The model's own train/test/predict steps, run as Keras 3 runs them on JAX."""
+    from lamina.backend.jax.custom_steps import CustomSteps
+
+    return CustomSteps(custom)
+
+
 def apply_loss_gradients(loss, variables, optimizer):
     raise NotImplementedError(
-        "A custom train_step that computes gradients eagerly is not supported under the JAX "
-        "backend yet. Use the built-in fit(), or the torch backend."
+        "Gradients of a loss computed eagerly cannot be taken under the JAX backend (there is no "
+        "gradient tape). Write train_step(self, state, data) in Keras 3's JAX form, or use the "
+        "torch backend."
     )
 
 
