@@ -164,15 +164,19 @@ class CustomSteps:
 
     def sync(self):
         """Write the optimizer's host-side state (iteration, Nadam's product...) back."""
+        self._flush_host()
+        self._fallback.sync()
+
+    def _flush_host(self):
         opt = self.model.optimizer
         if self._host is not None:
             for h, v in zip(_host_handles(opt), self._host):
                 if h is not opt._learning_rate_handle:
                     h.assign(np.asarray(v))
             self._host = None
-        self._fallback.sync()
 
     def logs(self) -> dict:
+        self._flush_host()  # logs read the device anyway
         self._custom._logs = self._logs
         return self._custom.logs()
 
