@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import sys as _sys
+
 import jax
 import jax.numpy as jnp
 
 from lamina import config
-from lamina.backend.jax.ops import conv as _conv
+import lamina.backend.jax.ops.conv  # noqa: F401  (the module; the package's `conv` is the function)
 from lamina.backend.jax.ops import core as _core
 from lamina.backend.jax.ops import nn as _nn
 from lamina.backend.jax.ops._names import NN as _NAMES
 from lamina.backend.jax.ops._stubs import fill as _fill
+
+_conv = _sys.modules["lamina.backend.jax.ops.conv"]
 
 
 def _f(x):
