@@ -335,6 +335,94 @@ def all_finite(grads):
     return jnp.all(jnp.stack(flags)) if flags else jnp.asarray(True)
 
 
+def lion_update(variables, grads, momentums, lr, beta_1, beta_2) -> tuple:
+    """Keras Lion: ``w -= lr * sign(b1*m + (1-b1)*g)``; then ``m = b2*m + (1-b2)*g``."""
+    _set(variables, [_a(w) - lr * jnp.sign(beta_1 * _a(m) + (1.0 - beta_1) * g)
+                     for w, m, g in zip(variables, momentums, grads)])
+    _set(momentums, [_a(m) + (g - _a(m)) * (1.0 - beta_2) for m, g in zip(momentums, grads)])
+    return variables, momentums
+
+
+def lamb_update(variables, grads, m, v, lr, beta_1, beta_2, epsilon, step) -> tuple:
+    """Keras Lamb: Adam's direction rescaled per variable by the trust ratio ``||w|| / ||r||``."""
+    step = jnp.asarray(step, jnp.float32)
+    new_m = [_a(mi) + (g - _a(mi)) * (1.0 - beta_1) for mi, g in zip(m, grads)]
+    new_v = [beta_2 * _a(vi) + (1.0 - beta_2) * g * g for vi, g in zip(v, grads)]
+    _set(m, new_m)
+    _set(v, new_v)
+    out = []
+    for w, mi, vi in zip(variables, new_m, new_v):
+        r = mi / (jnp.sqrt(vi / (1.0 - beta_2**step)) + epsilon) / (1.0 - beta_1**step)
+        wn, rn = jnp.linalg.norm(_a(w).ravel()), jnp.linalg.norm(r.ravel())
+        ratio = jnp.where((wn > 0) & (rn > 0), wn / jnp.where(rn > 0, rn, 1.0), 1.0)
+        out.append(_a(w) - lr * ratio * r)
+    _set(variables, out)
+    return variables, m, v
+
+
+def ftrl_update(variables, grads, accumulators, linears, lr, lr_power, l1, l2, l2_shrinkage) -> tuple:
+    """Keras Ftrl (McMahan et al., 2013); ``l2`` already includes ``beta / (2 lr)``."""
+    for w, g, acc, lin in zip(variables, grads, accumulators, linears):
+        a, wv = _a(acc), _a(w)
+        new_acc = a + g * g
+        g_used = g + (2.0 * l2_shrinkage) * wv if l2_shrinkage else g
+        sigma = (new_acc ** -lr_power - a ** -lr_power) / lr
+        new_lin = _a(lin) + g_used - sigma * wv
+        quadratic = new_acc ** -lr_power / lr + 2.0 * l2
+        _set([lin, w, acc], [new_lin, (jnp.clip(new_lin, -l1, l1) - new_lin) / quadratic, new_acc])
+    return variables, accumulators, linears
+
+
+def adafactor_update(variables, grads, rows, cols, velocities, lr, step, beta_2_decay, epsilon_1,
+                     epsilon_2, clip_threshold) -> tuple:
+    """Keras Adafactor: factored second moments for rank >= 2 variables, full ones otherwise."""
+    beta_2_t = 1.0 - jnp.asarray(step, jnp.float32) ** beta_2_decay
+    for w, g, r, c, v in zip(variables, grads, rows, cols, velocities):
+        wv = _a(w)
+        alpha = jnp.maximum(jnp.sqrt(jnp.mean(wv * wv)), epsilon_2) * lr
+        g2 = g * g + epsilon_1
+        if wv.ndim >= 2:
+            new_r = beta_2_t * _a(r) + (1.0 - beta_2_t) * jnp.mean(g2, axis=-1)
+            new_c = beta_2_t * _a(c) + (1.0 - beta_2_t) * jnp.mean(g2, axis=-2)
+            _set([r, c], [new_r, new_c])
+            new_v = (new_r / jnp.mean(new_r, axis=-1, keepdims=True))[..., None] * new_c[..., None, :]
+        else:
+            new_v = beta_2_t * _a(v) + (1.0 - beta_2_t) * g2
+        _set([v], [new_v])
+        u = g / jnp.sqrt(new_v)
+        u = u / jnp.maximum(jnp.sqrt(jnp.mean(u * u)) / clip_threshold, 1.0)
+        _set([w], [wv - alpha * u])
+    return variables, rows, cols, velocities
+
+
+def zeros_like_shape(reference, shape):
+    """A zero state Slot of ``shape`` with ``reference``'s dtype."""
+    return Slot(jnp.zeros(tuple(shape), _a(reference).dtype))
+
+
+def muon_update(variables, grads, momentums, lr, momentum, nesterov, ns_steps, a, b, c, rms_rate) -> tuple:
+    """Keras Muon for 2-D variables: momentum, then ``ns_steps`` quintic Newton-Schulz
+    iterations orthogonalising the update, scaled by ``sqrt(max(rows, cols)) * rms_rate``."""
+    for w, g, m in zip(variables, grads, momentums):
+        new_m = momentum * _a(m) + g
+        _set([m], [new_m])
+        x = g + momentum * new_m if nesterov else new_m
+        tall = x.shape[-2] > x.shape[-1]
+        if tall:
+            x = jnp.swapaxes(x, -2, -1)
+        x = x / (jnp.linalg.norm(x, axis=(-2, -1), keepdims=True) + 1e-7)
+        for _ in range(ns_steps):
+            gram = x @ jnp.swapaxes(x, -2, -1)
+            x = a * x + (b * gram + c * gram @ gram) @ x
+        if tall:
+            x = jnp.swapaxes(x, -2, -1)
+        update = lr * x
+        if rms_rate is not None:
+            update = update * (max(w.shape[0], w.shape[1]) ** 0.5 * rms_rate)
+        _set([w], [_a(w) - update])
+    return variables, momentums
+
+
 # ---------------------------------------------------------------- the optimizer as a pure function
 def state_value(handle):
     """The array for one optimizer state handle (a host scalar becomes a 0-d array)."""
