@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 import torch
-from optimizer_cases import import_keras, param
+from optimizer_cases import import_keras
 
 from lamina import optimizers
 
@@ -55,7 +55,7 @@ def test_get_errors(identifier, match):
 
 
 def test_torch_optimizer_is_refused_with_the_fix():
-    torch_opt = torch.optim.SGD([param(np.zeros((1,)))], lr=0.1)
+    torch_opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
     with pytest.raises(ValueError, match=r"Use the lamina equivalent, e\.g\. lamina\.optimizers\.Adam"):
         optimizers.get(torch_opt)
 
