@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-from lamina import ops
+from lamina import backend, ops
 from lamina.layers.keras_tensor import KerasTensor, map_structure
 from lamina.layers.layer import Layer
 from lamina.ops import symbolic_dispatch
@@ -114,6 +114,8 @@ class BackendFunction(Layer):
         (None, 1)
     """
 
+    _is_operation = True  # a graph operation: model.operations lists it, model.layers not
+
     def __init__(self, function, arguments=None, **kwargs):
         if kwargs.get("name") is None:
             kwargs["name"] = naming.auto_name(function.rpartition(".")[2])
@@ -147,3 +149,4 @@ class BackendFunction(Layer):
 
 
 symbolic_dispatch.install(KerasTensor, record)
+symbolic_dispatch.add_leaf_type(backend.Tensor)
