@@ -99,7 +99,7 @@ class Trainer(StepAPI):
             if self._custom_steps():  # the user's train_step/test_step/... run per batch
                 from lamina.training.custom_steps import CustomSteps
 
-                self._steps = CustomSteps(self, self._steps)
+                self._steps = backend.trainer.custom_steps(CustomSteps(self, self._steps))
         return self._steps
 
     # ------------------------------------------------------------------ fit

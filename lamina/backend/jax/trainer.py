@@ -26,7 +26,7 @@ from lamina.backend import stateless_scope as _scope_mod
 from lamina.backend.jax import ids as _ids
 from lamina.backend.jax import random as _random
 from lamina.backend.jax import variables as _variables
-from lamina.backend.jax.optimizers import Slot
+from lamina.backend.jax.optimizers import Slot, _set_cell, run_optimizer, state_value as _state_value
 from lamina.backend.stateless_scope import StatelessScope
 
 warnings.filterwarnings("ignore", message="Some donated buffers were not usable")
@@ -169,21 +169,16 @@ class Steps:
             )
         opt = model.optimizer
         if not getattr(opt, "built", False):
-            opt.build([Slot(v.value) for v in tv], paths=[v.path for v in tv])
+            opt.build(tv)  # on the Variables: an eager optimizer.apply(grads, weights) works too
         elif not all(isinstance(b, Slot) for b in opt._trainable_variables):
-            # built outside fit (loading a saved optimizer): its variables become Slots
+            # built outside fit on raw arrays (loading a saved optimizer): its variables become Slots
             opt._trainable_variables = [b if isinstance(b, Slot) else Slot(getattr(b, "value", b))
                                         for b in opt._trainable_variables]
             opt._index = {id(b): i for i, b in enumerate(opt._trainable_variables)}
-        host = [h.name for h in opt._state_handles if h.value is None]
-        if host:
-            raise NotImplementedError(
-                f"{type(opt).__name__} keeps optimizer state on the host ({host}), which the compiled "
-                "JAX train step cannot update yet. Use another optimizer (Adam, AdamW, RMSprop, SGD, "
-                "Adagrad, Adadelta, Adamax) under JAX, or the torch backend."
-            )
+        # Every piece of optimizer state, on the device (slots) or the host (Nadam's running
+        # product): the compiled step carries them all as arrays.
         self._handles = (tv, list(model.non_trainable_variables), opt._trainable_variables,
-                         [h.value for h in opt._state_handles])
+                         list(opt._state_handles))
         self._fns.pop("train", None)
         self._id_checks.pop("train", None)
         return tv
@@ -192,7 +187,7 @@ class Steps:
         tv, ntv, boxes, slots = self._handles
         for b, v in zip(boxes, tv):  # the optimizer's copy of the variables follows the model's
             b.value = v.value
-        self.state = _copy_tree(([v.value for v in tv], [v.value for v in ntv], [s.value for s in slots],
+        self.state = _copy_tree(([v.value for v in tv], [v.value for v in ntv], [_state_value(s) for s in slots],
                                  _random.global_state()))
 
     def _load_metrics(self):
@@ -210,7 +205,7 @@ class Steps:
             for b, v in zip(boxes, tv):
                 b.value = v
             for s, v in zip(slots, ov):
-                s.value = v
+                _set_cell(s, v)
             _random.swap_global_state(rng)
             self.state = None
         if self._mv is not None:
@@ -294,25 +289,7 @@ class Steps:
                 rng = _random.global_state()
             finally:
                 _random.swap_global_state(prev_rng)
-            boxes, slots = self._handles[2], self._handles[3]
-            saved = ([b.value for b in boxes], [s.value for s in slots], opt._iterations)
-            try:
-                for b, v in zip(boxes, tv):
-                    b.value = v
-                for s, v in zip(slots, ov):
-                    s.value = v
-                opt._iterations = it
-                opt._step_lr = lr
-                opt.apply(grads)
-                tv = [b.value for b in boxes]
-                ov = [s.value for s in slots]
-            finally:
-                for b, v in zip(boxes, saved[0]):
-                    b.value = v
-                for s, v in zip(slots, saved[1]):
-                    s.value = v
-                opt._iterations = saved[2]
-                opt._step_lr = None
+            tv, ov = run_optimizer(opt, self._handles[3], grads, tv, ov, it, lr)
             if logic._constrained:
                 with StatelessScope(list(zip(self._handles[0], tv))) as scope:
                     logic.apply_constraints()
@@ -490,10 +467,18 @@ def _same(a, b):
     return a is b
 
 
+def custom_steps(custom):
+    """The model's own train/test/predict steps, run as Keras 3 runs them on JAX."""
+    from lamina.backend.jax.custom_steps import CustomSteps
+
+    return CustomSteps(custom)
+
+
 def apply_loss_gradients(loss, variables, optimizer):
     raise NotImplementedError(
-        "A custom train_step that computes gradients eagerly is not supported under the JAX "
-        "backend yet. Use the built-in fit(), or the torch backend."
+        "Gradients of a loss computed eagerly cannot be taken under the JAX backend (there is no "
+        "gradient tape). Write train_step(self, state, data) in Keras 3's JAX form, or use the "
+        "torch backend."
     )
 
 
