@@ -16,6 +16,8 @@ Modules:
 - ``random``: keyed kernels behind ``lamina.random`` (``key=None``: the backend's global generator).
 - ``optimizers`` (lazy): the optimizer kernels; each returns the updated values.
 - ``trainer`` (lazy): ``Steps(model, logic)``, the backend's half of a train/test/predict step.
+- ``data`` (lazy): host arrays for the data adapter (``host_tensor``), rows of a batch
+  (``take_rows``), batches moved to the device (``device_batches``), framework datasets.
 - ``export`` (lazy, optional): model export (ONNX under torch).
 """
 
@@ -68,6 +70,7 @@ MODULES = {
                    "decay_weights", "ema_update", "copy", "sgd_update", "rmsprop_update", "adam_update",
                    "adagrad_update", "adadelta_update", "adamax_update", "nadam_update"),
     "trainer": ("Steps",),
+    "data": ("host_tensor", "take_rows", "device_batches", "batch_dataset"),
 }
 # What the trainer's ``Steps(model, logic)`` offers the one loop in lamina/training/trainer.py.
 STEPS_METHODS = ("build", "sync", "train", "test", "predict", "logs", "reset_metrics", "begin_fit",

@@ -27,6 +27,8 @@ def resolve_verbose(verbose) -> int:
     >>> resolve_verbose(False)
     0
     """
+    if verbose == 0 and not isinstance(verbose, str):  # silent everywhere (0, False, 0.0)
+        return 0
     if isinstance(verbose, str):
         if verbose == "auto":
             return (1 if _interactive() else 2) if _chief() else 0

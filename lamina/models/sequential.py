@@ -174,7 +174,9 @@ class Sequential(Model):
     def call(self, inputs, training=None, mask=None):
         x = inputs
         if self._input_layer is not None and not isinstance(x, (list, tuple, dict)):
-            x = adjust_input_rank(self, [x], [self._input_layer.batch_shape])[0]
+            shape = self._input_layer.batch_shape
+            if shape is not None and getattr(x, "ndim", None) != len(shape):  # (N,) into Input((1,))
+                x = adjust_input_rank(self, [x], [shape])[0]
         if mask is not None and ops.is_tensor(x):
             backend.set_mask(x, mask)  # the first layer reads it like any incoming mask
         if training is None:

@@ -27,12 +27,20 @@ NOT_RECORDED = frozenset({"is_tensor", "dtype", "convert_to_numpy", "convert_to_
 
 _symbolic_type = None
 _recorder = None
+# Argument types that can never hold a symbolic tensor; the backend adds its tensor type.
+_LEAVES = {int, float, bool, str, type(None)}
 
 
 def install(symbolic_type, recorder) -> None:
     """Make calls with ``symbolic_type`` arguments go to ``recorder(qualname, args, kwargs)``."""
     global _symbolic_type, _recorder
     _symbolic_type, _recorder = symbolic_type, recorder
+
+
+def add_leaf_type(tensor_type) -> None:
+    """Declare ``tensor_type`` (a backend's concrete tensor) as never symbolic: the wrappers then
+    skip it without a further check."""
+    _LEAVES.add(tensor_type)
 
 
 def _has_symbolic(values) -> bool:
@@ -53,9 +61,16 @@ def recording(name: str, fn):
 
     @functools.wraps(fn)
     def call(*args, **kwargs):
-        if _symbolic_type is not None and (
-                _has_symbolic(args) or (kwargs and _has_symbolic(kwargs.values()))):
-            return _recorder(name, args, kwargs)
+        kt = _symbolic_type
+        if kt is not None:
+            # Inline first pass (this wrapper runs on every op call): a symbolic argument ends it,
+            # a container sends the call through the full recursive check.
+            for v in args:
+                t = type(v)
+                if t is kt or (t not in _LEAVES and _has_symbolic((v,))):
+                    return _recorder(name, args, kwargs)
+            if kwargs and _has_symbolic(kwargs.values()):
+                return _recorder(name, args, kwargs)
         return fn(*args, **kwargs)
 
     return call

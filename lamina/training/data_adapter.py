@@ -126,7 +126,7 @@ class ArrayData:
                 idx = perm[start:stop]
 
                 def sl(t, idx=idx):
-                    return t[ops.convert_to_numpy(idx)] if isinstance(t, np.ndarray) else t[idx]
+                    return backend.data.take_rows(t, idx)
             else:
                 def sl(t, start=start, stop=stop):
                     return t[start:stop]

@@ -247,9 +247,10 @@ class Trainer(StepAPI):
         verbose = resolve_verbose(verbose)
         checks.check_eval_arguments(self, x, None, batch_size, steps, "predict")
         bs = batch_size or 32
-        if verbose == 0 and callbacks is None and steps is None and isinstance(x, np.ndarray) and len(x) <= bs:
-            # One batch, nothing to report: skip the loop machinery (one-sample latency).
-            return map_structure(ops.convert_to_numpy, self._get_steps().predict(ArrayData(x, batch_size=bs).x))
+        if (verbose == 0 and callbacks is None and steps is None and type(x) is np.ndarray
+                and 0 < len(x) <= bs and x.dtype.kind not in "USO"):
+            # One numeric batch, nothing to report: skip the loop machinery (one-sample latency).
+            return map_structure(ops.convert_to_numpy, self._get_steps().predict(ops.convert_to_tensor(x)))
         from lamina.callbacks import CallbackList
 
         data = make_data(x, None, None, batch_size, False, None, steps, what="predict")

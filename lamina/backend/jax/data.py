@@ -20,6 +20,11 @@ def host_tensor(x, dtype=None):
     return batch_source(x)
 
 
+def take_rows(x, idx):
+    """Rows ``idx`` (a 1-D integer NumPy array) of a host array."""
+    return x[np.asarray(idx)]
+
+
 def device_batches(batches, device=None):
     """The batches as they are: the compiled step takes NumPy batches and moves them itself."""
     yield from batches

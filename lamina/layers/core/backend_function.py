@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-from lamina import ops
+from lamina import backend, ops
 from lamina.layers.keras_tensor import KerasTensor, map_structure
 from lamina.layers.layer import Layer
 from lamina.ops import symbolic_dispatch
@@ -147,3 +147,4 @@ class BackendFunction(Layer):
 
 
 symbolic_dispatch.install(KerasTensor, record)
+symbolic_dispatch.add_leaf_type(backend.Tensor)
