@@ -123,7 +123,7 @@ class Functional(Model):
                 "Pass distinct name= arguments to the layers."
             )
         self.__dict__["_graph_layers"] = layers
-        for i, layer in enumerate(layers):  # by position in model.layers: stable state_dict keys
+        for i, layer in enumerate(layers):  # by position in model.operations: stable state_dict keys
             self.add_module(str(i), layer)
         self.__dict__["_plan"] = plan
         self.__dict__["_n_inputs"] = len(flat_in)
@@ -135,6 +135,15 @@ class Functional(Model):
 
     @property
     def layers(self):
+        """The model's layers, in Keras's order. As in Keras 3, the operations recorded by
+        arithmetic, indexing and ``ops.*`` calls on symbolic tensors (``x / 255.0``, ``x[:, 0]``,
+        ``ops.mean(x)``) are not layers: :attr:`operations` lists them too."""
+        return [l for l in self._graph_layers if not getattr(l, "_is_operation", False)]
+
+    @property
+    def operations(self):
+        """Every node of the graph, layers and operations, in Keras's order (Keras 3's
+        ``Functional.operations``): what ``summary()`` and ``plot_model`` show."""
         return list(self._graph_layers)
 
     @property

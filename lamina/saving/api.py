@@ -219,7 +219,7 @@ def clone_model(model, input_tensors=None, clone_function=None):
             clone.add(layer)
         return clone
     if isinstance(model, Functional):
-        by_name = {l.name: l for l in model.layers}
+        by_name = {l.name: l for l in model.operations}
 
         def make(layer_config):
             original = by_name[layer_config.get("name") or layer_config["config"]["name"]]

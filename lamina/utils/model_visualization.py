@@ -219,7 +219,7 @@ class _Graph:
             group.nodes.append(prefix + model.name)
             return
         member = _model_nodes(model)
-        layers = model.layers
+        layers = getattr(model, "operations", model.layers)  # a graph's operations are drawn too
         hidden = None  # a nested Sequential's input layer is not drawn (Keras 3): arrows enter its first layer
         if getattr(model, "_input_layer", None) is not None and model._input_layer not in layers:
             if prefix:

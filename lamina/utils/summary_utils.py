@@ -78,10 +78,10 @@ def print_summary(model, line_length=None, print_fn=None, expand_nested=False, s
             row.append("Y" if layer.trainable else "N")
         rows.append(row)
         if expand_nested and getattr(layer, "layers", None):
-            for sub in layer.layers:
+            for sub in getattr(layer, "operations", layer.layers):
                 add(sub, level + 1)
 
-    for layer in model.layers:
+    for layer in getattr(model, "operations", model.layers):  # a graph's operations show too (Keras 3)
         add(layer, 0)
 
     def fmt(row):

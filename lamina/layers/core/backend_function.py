@@ -114,6 +114,8 @@ class BackendFunction(Layer):
         (None, 1)
     """
 
+    _is_operation = True  # a graph operation: model.operations lists it, model.layers not
+
     def __init__(self, function, arguments=None, **kwargs):
         if kwargs.get("name") is None:
             kwargs["name"] = naming.auto_name(function.rpartition(".")[2])

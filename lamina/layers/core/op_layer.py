@@ -15,6 +15,7 @@ class OpLayer(Layer):
     """
 
     _casts_integer_inputs = False  # integer inputs are indices/values to keep
+    _is_operation = True  # a graph operation, not a layer: model.operations lists it, model.layers not
 
     def __init__(self, op_name, reverse=False, **kwargs):
         if kwargs.get("name") is None:
@@ -45,6 +46,7 @@ class GetItem(Layer):
     """``x[key]`` on a symbolic tensor."""
 
     _casts_integer_inputs = False  # integer inputs are indices/values to keep
+    _is_operation = True
 
     def __init__(self, key, **kwargs):
         super().__init__(**kwargs)
