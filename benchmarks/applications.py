@@ -118,13 +118,14 @@ def build(name, keras):
 
 
 def run_once(kind, model, x_nhwc, x_nchw):
-    t = time.perf_counter()
+    """(wall seconds, CPU seconds of this process) of one batch."""
+    t, c = time.perf_counter(), time.process_time()
     if kind == "torch":
         with torch.inference_mode():
             model(x_nchw)
     else:
         model.predict_on_batch(x_nhwc)
-    return time.perf_counter() - t
+    return time.perf_counter() - t, time.process_time() - c
 
 
 def main():
@@ -139,6 +140,8 @@ def main():
     except Exception as e:  # noqa: BLE001
         print(f"Keras 3 unavailable ({e}); comparing lamina with torch only")
         keras = None
+    if "OMP_NUM_THREADS" in os.environ:  # the same thread count in every arm
+        torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), batch {args.batch_size}, 224x224x3")
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (args.batch_size, 224, 224, 3)).astype("float32")
@@ -148,14 +151,18 @@ def main():
         for kind, model in variants.items():  # warm-up (first-call work, allocator)
             run_once(kind, model, x, x_nchw)
         times = {k: [] for k in variants}
-        for _ in range(args.rounds):
-            for kind, model in variants.items():
+        for r in range(args.rounds):
+            order = list(variants.items())
+            for kind, model in order if r % 2 == 0 else order[::-1]:
                 times[kind].append(run_once(kind, model, x, x_nchw))
-        med = {k: statistics.median(v) for k, v in times.items()}
-        print(f"\n{name}: median of {args.rounds} batches (torch = {label})")
+        med = {k: statistics.median(w for w, _ in v) for k, v in times.items()}
+        cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
+        print(f"\n{name}: median of {args.rounds} batches (torch = {label}); load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (on a shared machine, trust the CPU-time ratio)")
         for kind in variants:
             print(f"  {kind:7s} {med[kind] * 1e3:9.1f} ms/batch  {args.batch_size / med[kind]:7.1f} images/s"
-                  f"  lamina/{kind} time ratio {med['lamina'] / med[kind]:.3f}")
+                  f"  lamina/{kind} time ratio {med['lamina'] / med[kind]:.3f}"
+                  f"  CPU-time ratio {cpu['lamina'] / cpu[kind]:.3f}")
 
 
 if __name__ == "__main__":

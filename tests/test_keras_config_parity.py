@@ -53,8 +53,7 @@ KNOWN_MISSING = {
     "optimizers.schedules": {},
     "losses": {},
     "metrics": {},
-    "initializers": {n: "STFT kernels come with the spectrogram layers (issue 14 item 2)"
-                     for n in ("STFT", "STFTInitializer", "stft")},
+    "initializers": {},
     "regularizers": {"l1_l2": "Keras 3 exports a function here, not a class (lamina has it too)",
                      "orthogonal_regularizer": "OrthogonalRegularizer not written yet"},
     "constraints": {},

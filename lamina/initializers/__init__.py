@@ -246,3 +246,8 @@ glorot_uniform, glorot_normal, he_uniform, he_normal = GlorotUniform, GlorotNorm
 lecun_uniform, lecun_normal, orthogonal, identity = LecunUniform, LecunNormal, Orthogonal, Identity
 variance_scaling, OrthogonalInitializer, IdentityInitializer = VarianceScaling, Orthogonal, Identity
 random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
+
+from lamina.initializers.stft import STFT  # noqa: E402
+
+_TABLE.update({"STFT": STFT, "stft": STFT, "STFTInitializer": STFT})
+stft = STFTInitializer = STFT

@@ -81,6 +81,9 @@ def enable_tensor_float_32_execution(enabled: bool) -> None:
 
 
 def clear_caches() -> None:
+    from lamina.backend.torch.ops.conv import clear_kernel_cache
+
+    clear_kernel_cache()
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
 

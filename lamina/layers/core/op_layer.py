@@ -43,21 +43,31 @@ class OpLayer(Layer):
 
 
 class GetItem(Layer):
-    """``x[key]`` on a symbolic tensor."""
+    """``x[key]`` on a symbolic tensor.
+
+    The key is an int, a slice, None, Ellipsis, a list of ints (fancy indexing) or a tuple of
+    those. lamina stores it in the config, tuples as ``{"class_name": "__tuple__", "items": [...]}``
+    (Keras's own record for tuples) so that ``x[0, 1]`` and ``x[[0, 1]]`` stay apart. Keras 3
+    writes no key in the config and passes it as the call's second argument, a list standing for
+    a tuple (Keras 3's ``GetItem`` indexes with ``tuple(key)``); those files load the same way.
+    """
 
     _casts_integer_inputs = False  # integer inputs are indices/values to keep
     _is_operation = True
 
-    def __init__(self, key, **kwargs):
+    def __init__(self, key=None, **kwargs):
         super().__init__(**kwargs)
         self.key = key
 
-    def call(self, x):
-        return x[self.key]
+    def call(self, x, *key):
+        if not key:
+            return x[self.key]
+        key = key[0]  # Keras 3's node form: GetItem()(x, key)
+        return x[tuple(key) if isinstance(key, list) else key]
 
     def get_config(self):
         config = super().get_config()
-        config["key"] = self.key
+        config["key"] = _encode_key(self.key)
         return config
 
     @classmethod
@@ -67,20 +77,37 @@ class GetItem(Layer):
         return cls(**config)
 
 
+def _encode_key(key):
+    """An index as JSON-ready records: tuples, slices and Ellipsis tagged, lists kept as lists."""
+    if isinstance(key, tuple):
+        return {"class_name": "__tuple__", "items": [_encode_key(k) for k in key]}
+    if isinstance(key, list):
+        return [_encode_key(k) for k in key]
+    if isinstance(key, slice):
+        return {"class_name": "__slice__", "config": {"start": key.start, "stop": key.stop, "step": key.step}}
+    if key is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
+    return key
+
+
 def _decode_key(key):
-    """A saved index back as Python: slices from their ``__slice__`` records, a list of several
-    parts as the tuple it was (``x[:, None]``); a list of integers stays a list (``x[[0, 2]]``)."""
+    """A saved index back as Python: ``__tuple__``, ``__slice__`` and ``__ellipsis__`` records to
+    their objects. An untagged list (files of lamina before tuples were tagged) is a tuple when it
+    holds anything but integers (``x[:, None]``) and stays a list of indices otherwise."""
     if isinstance(key, dict):
-        if key.get("class_name") == "__slice__":
+        name = key.get("class_name")
+        if name == "__tuple__" and isinstance(key.get("items"), list):
+            return tuple(_decode_key(k) for k in key["items"])
+        if name == "__slice__":
             c = key.get("config") or {}
             parts = [c.get(k) for k in ("start", "stop", "step")]
             if not all(p is None or isinstance(p, int) for p in parts):
                 raise ValueError(f"GetItem: a saved slice must hold integers or None, got {c!r}.")
             return slice(*parts)
-        if key.get("class_name") == "__ellipsis__":
+        if name == "__ellipsis__":
             return Ellipsis
         raise ValueError(f"GetItem: cannot read the saved index part {key!r}: expected an integer, "
-                         "None, a slice record or Ellipsis.")
+                         "None, a list, or a __tuple__, __slice__ or __ellipsis__ record.")
     if isinstance(key, list):
         if key and all(isinstance(k, int) and not isinstance(k, bool) for k in key):
             return key

@@ -5,39 +5,15 @@ from __future__ import annotations
 import math
 import warnings
 
-import numpy as np
 
 from lamina import config as _config
 from lamina import ops
+from lamina.initializers.stft import STFT
 from lamina.layers.convolutional import conv_utils as cu
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
-from lamina.layers.preprocessing._windows import get_window
 
 _MODES = ("log", "magnitude", "psd", "real", "imag", "angle", "stft")
-
-
-def dft_kernel(side, window, scaling, periodic):
-    """Initializer of a (frame_length, 1, bins) windowed DFT kernel (Keras 3's ``STFT``)."""
-
-    def init(shape, dtype=None):
-        frame_length, _, bins = shape
-        fft_length = (bins - 1) * 2
-        t = np.arange(frame_length, dtype="float64").reshape(-1, 1, 1)
-        f = np.arange(bins, dtype="float64").reshape(1, 1, -1) / fft_length
-        args = -2.0 * t * f * np.pi
-        kernel = np.cos(args) if side == "real" else np.sin(args)
-        if window is not None:
-            win = get_window(window, frame_length, periodic).reshape(-1, 1, 1)
-            scale = 1.0
-            if scaling == "density":
-                scale = np.sqrt(np.sum(win ** 2))
-            elif scaling == "spectrum":
-                scale = np.sum(np.abs(win))
-            kernel = kernel * win / scale
-        return ops.convert_to_tensor(kernel.astype(dtype or "float32"))
-
-    return init
 
 
 class STFTSpectrogram(Layer):
@@ -107,11 +83,11 @@ class STFTSpectrogram(Layer):
         if self.mode != "imag":
             self.real_kernel = self.add_weight(
                 name="real_kernel", shape=shape,
-                initializer=dft_kernel("real", self.window, self.scaling, self.periodic))
+                initializer=STFT("real", self.window, self.scaling, self.periodic))
         if self.mode != "real":
             self.imag_kernel = self.add_weight(
                 name="imag_kernel", shape=shape,
-                initializer=dft_kernel("imag", self.window, self.scaling, self.periodic))
+                initializer=STFT("imag", self.window, self.scaling, self.periodic))
 
     def _transform(self, x, kernel):
         """(batch, channels, bins, frames) for one kernel."""

@@ -1,5 +1,7 @@
 """The inference-time kernel layout cache never serves a stale kernel."""
 
+import importlib
+
 import numpy as np
 
 import lamina
@@ -42,3 +44,35 @@ def test_gradients_still_flow_to_the_kernel():
     model.compile(optimizer="sgd", loss="mse")
     model.fit(x, np.zeros((4, 6, 6, 2), "float32"), epochs=1, verbose=0)
     assert not np.allclose(model.layers[0].get_weights()[0], before)
+
+
+def _kernel_bytes(model):
+    return sum(layer.get_weights()[0].nbytes for layer in model.layers)
+
+
+def test_cached_copies_hold_memory_only_while_they_can_serve():
+    import gc
+
+    torch_conv = importlib.import_module("lamina.backend.torch.ops.conv")  # (ops.conv is the op)
+
+    lamina.backend.clear_session()
+    assert torch_conv.kernel_cache_bytes() == 0
+    model = _model()
+    x = np.random.default_rng(0).random((2, 8, 8, 3)).astype("float32")
+    model.predict(x, verbose=0)
+    assert torch_conv.kernel_cache_bytes() == _kernel_bytes(model)  # one copy per kernel, no more
+    model.set_weights(model.get_weights())
+    model.predict(x, verbose=0)
+    assert torch_conv.kernel_cache_bytes() == _kernel_bytes(model)  # stale copies replaced, not kept
+    # training: the copies go at the kernels' first training use
+    model.compile(optimizer="sgd", loss="mse")
+    model.train_on_batch(x, np.ones((2, 6, 6, 2), "float32"))
+    assert torch_conv.kernel_cache_bytes() == 0
+    model.predict(x, verbose=0)
+    assert torch_conv.kernel_cache_bytes() == _kernel_bytes(model)
+    lamina.backend.clear_session()
+    assert torch_conv.kernel_cache_bytes() == 0
+    model.predict(x, verbose=0)
+    del model
+    gc.collect()
+    assert torch_conv.kernel_cache_bytes() == 0  # and with their kernels

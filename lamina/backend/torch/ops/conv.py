@@ -99,18 +99,27 @@ def _padded_input(x, pads, channels_last):
 # by the kernel tensor and valid while its version (bumped by every in-place update) and storage
 # are unchanged. Without it torch reorders the permuted Keras (HWIO) view on every call: for
 # ResNet50 inference that is ~9% of the time. Never used when autograd must see the permute.
+# A copy costs as much memory as its kernel, so it lives only as long as it can serve: it goes
+# with its kernel (weak reference), at the kernel's next training use (the weights are about to
+# change), when the kernel was updated (replaced by a fresh copy), and on clear_kernel_cache()
+# (``lamina.backend.clear_session()``).
 _KERNEL_CACHE: dict = {}  # id(kernel) -> (weak reference, (version, storage, device), copy)
 _FORMAT = {2: torch.channels_last, 3: torch.channels_last_3d}
 
 
 def _torch_kernel(kernel, rank, channels_last):
     w = kernel.permute(_KERNEL[rank])
-    if not channels_last or rank not in _FORMAT or (kernel.requires_grad and torch.is_grad_enabled()):
+    if not channels_last or rank not in _FORMAT:
+        return w
+    if kernel.requires_grad and torch.is_grad_enabled():
+        if _KERNEL_CACHE:  # training: the copy would only hold memory until it goes stale
+            _KERNEL_CACHE.pop(id(kernel), None)
         return w
     key = (kernel._version, kernel.data_ptr(), kernel.device)
     hit = _KERNEL_CACHE.get(id(kernel))
     if hit is not None and hit[0]() is kernel and hit[1] == key:
         return hit[2]
+    _KERNEL_CACHE.pop(id(kernel), None)  # a stale copy goes before its replacement is made
     w = w.contiguous(memory_format=_FORMAT[rank])
     try:
         ref = weakref.ref(kernel, lambda _, k=id(kernel): _KERNEL_CACHE.pop(k, None))
@@ -118,6 +127,16 @@ def _torch_kernel(kernel, rank, channels_last):
         return w
     _KERNEL_CACHE[id(kernel)] = (ref, key, w)
     return w
+
+
+def clear_kernel_cache() -> None:
+    """Drop every cached inference copy of a convolution kernel."""
+    _KERNEL_CACHE.clear()
+
+
+def kernel_cache_bytes() -> int:
+    """Bytes held by cached inference copies of convolution kernels."""
+    return sum(c.numel() * c.element_size() for _, _, c in list(_KERNEL_CACHE.values()))
 
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, groups=None,
