@@ -320,11 +320,12 @@ class Trainer(StepAPI):
 def _one_batch(x):
     """``x`` as one batch for the backend's predict step, kept on the host and moved the way the
     predict loop moves its batches (under JAX the compiled step takes the NumPy array itself)."""
+    data = backend.data
     if isinstance(x, np.ndarray) and x.ndim and len(x) and x.dtype.kind not in "USO":
-        xb = backend.data.host_tensor(x)  # what ArrayData makes of one array, minus its checks
+        xb = data.host_tensor(x)  # what ArrayData makes of one array, minus its checks
     else:
         xb = ArrayData(x, batch_size=None, host=True).x
-    return next(iter(backend.data.device_batches([(xb, None, None)])))[0]
+    return next(data.device_batches(((xb, None, None),)))[0]
 
 
 def _device_batches(steps, batches):

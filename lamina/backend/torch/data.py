@@ -11,6 +11,9 @@ from __future__ import annotations
 import torch
 from torch.utils.data import DataLoader, Dataset, IterableDataset
 
+from lamina.backend.torch.core import device_scope
+from lamina.backend.torch.ops import core
+
 
 class _Batches(torch.utils.data.IterableDataset):
     def __init__(self, dataset):
@@ -53,9 +56,6 @@ def host_tensor(x, dtype=None):
     fit/evaluate/predict keep array data here and move it to the device one batch at a time
     (:func:`device_batches`), so data larger than the device's memory trains.
     """
-    from lamina.backend.torch.core import device_scope
-    from lamina.backend.torch.ops import core
-
     if core.DEVICE.type == "cpu" or (isinstance(x, torch.Tensor) and x.device.type != "cpu"):
         return core.convert_to_tensor(x, dtype)  # (a tensor already on a device is not brought back)
     with device_scope("cpu"):
@@ -107,8 +107,6 @@ def device_batches(batches, device=None):
         batches: an iterable of batches (tuples/lists/dicts of tensors, None allowed).
         device: the target ``torch.device`` (default: lamina's device).
     """
-    from lamina.backend.torch.ops import core
-
     device = torch.device(device) if device is not None else core.DEVICE
     if device.type == "cpu":
         yield from batches
