@@ -16,7 +16,7 @@ from collections import deque
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.keras_tensor import KerasTensor, flatten
 from lamina.errors import UnsafeLoadError
-from lamina.saving import legacy_config
+from lamina.saving import keras_ops_nodes, legacy_config
 from lamina.saving.safe_names import check_plain
 from lamina.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
@@ -163,8 +163,11 @@ def functional_from_config(cls, config, custom_objects=None, make_layer=None, in
             outputs[(name, 0)] = [replaced[name]]
             names.append(name)
             continue
-        layer = make_layer(lc) if make_layer is not None else deserialize_keras_object(
-            lc, custom_objects, kind="layer")
+        if keras_ops_nodes.is_op_config(lc):  # a Keras 3 operation (x + 1, ops.mean(x))
+            layer = keras_ops_nodes.op_from_config(lc)
+        else:
+            layer = make_layer(lc) if make_layer is not None else deserialize_keras_object(
+                lc, custom_objects, kind="layer")
         created[name] = layer
         names.append(name)
         if isinstance(layer, InputLayer):

@@ -1,0 +1,175 @@
+"""Keras 3 operation nodes (``x + 1``, ``x[:, 0]``, ``ops.mean``) in functional model files.
+
+Keras 3 (the reference, torch backend) writes the files here; lamina loads them and must
+predict the same numbers. Crafted files show that an op entry is resolved only through lamina's
+table of functions.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+from saving_helpers import run
+
+import lamina
+from lamina.errors import UnsafeLoadError
+
+X = np.random.default_rng(3).standard_normal((5, 4)).astype("float32")
+
+
+def _outputs(keras, x):
+    ops = keras.ops
+    r3 = ops.reshape(x, (-1, 3, 1))
+    return {
+        "add_const": x[:, 0:2] + 1.0,
+        "rsub_const": 2.0 - x,
+        "rdiv_const": 1.5 / (ops.abs(x) + 1.0),
+        "div_const": x / 2.0,
+        "pow_const": x ** 2,
+        "neg": -x,
+        "item_int": x[:, 1],
+        "item_none_ellipsis": x[..., None, 1],
+        "item_step": x[:, ::2],
+        "mean": ops.mean(x, axis=-1),
+        "sum_keepdims": ops.sum(x, axis=1, keepdims=True),
+        "max": ops.max(x, axis=0),
+        "concat": ops.concatenate([x, x * 2.0], axis=-1),
+        "stack": ops.stack([x, x], axis=1),
+        "expand_dims": ops.expand_dims(x, 1),
+        "squeeze": ops.squeeze(ops.expand_dims(x, -1), axis=-1),
+        "reshape_transpose": ops.transpose(r3, (0, 2, 1)),
+        "softmax": ops.softmax(x, axis=0),
+        "log_softmax": ops.log_softmax(x),
+        "relu": ops.relu(x),
+        "exp_tanh": ops.exp(ops.tanh(x)),
+        "cast": ops.cast(x, "float16"),
+        "matmul": ops.matmul(x, ops.transpose(x)),
+        "compare": ops.cast(ops.greater(x, 0.0), "float32"),
+        "maximum": ops.maximum(x, 0.5),
+        "image_resize": ops.image.resize(ops.reshape(x, (-1, 3, 1, 1)), (2, 2)),
+    }
+
+
+@pytest.fixture(scope="module")
+def keras_ops_file(keras, tmp_path_factory):
+    inputs = keras.Input((4,))
+    x = keras.layers.Dense(3)(inputs)
+    model = keras.Model(inputs, _outputs(keras, x))
+    path = tmp_path_factory.mktemp("ops") / "ops.keras"
+    model.save(path)
+    want = {k: np.asarray(v) for k, v in model.predict(X, verbose=0).items()}
+    return path, want
+
+
+def _config(path):
+    with zipfile.ZipFile(path) as z:
+        return json.loads(z.read("config.json"))
+
+
+def test_the_file_holds_keras_op_entries(keras_ops_file):
+    path, _ = keras_ops_file
+    layers = _config(path)["config"]["layers"]
+    modules = {l["module"] for l in layers}
+    assert {"keras.src.ops.numpy", "keras.src.ops.nn", "keras.src.ops.core",
+            "keras.src.ops.image"} <= modules
+    assert {"Mean", "Add", "Concatenate", "GetItem", "Softmax"} <= {l["class_name"] for l in layers}
+
+
+def test_lamina_loads_keras_ops_and_predicts_the_same(keras_ops_file):
+    path, want = keras_ops_file
+    model = lamina.models.load_model(path, compile=False)
+    got = run(model, X)
+    assert set(got) == set(want)
+    for key in want:
+        assert got[key].shape == want[key].shape, key
+        assert str(got[key].dtype) == str(want[key].dtype), key
+        tol = 2e-3 if want[key].dtype == np.float16 else 2e-5
+        np.testing.assert_allclose(got[key], want[key], rtol=tol, atol=tol, err_msg=key)
+
+
+def test_op_nodes_become_backend_functions_not_merge_layers_or_metrics(keras_ops_file):
+    from lamina.layers.core.backend_function import BackendFunction
+    from lamina.layers.core.op_layer import GetItem
+
+    model = lamina.models.load_model(keras_ops_file[0], compile=False)
+    by_name = {op.name: op for op in model.operations}
+    assert isinstance(by_name["mean"], BackendFunction) and by_name["mean"].function == "ops.mean"
+    assert by_name["concatenate"].function == "ops.concatenate"
+    assert by_name["add"].function == "ops.add"
+    assert by_name["softmax"].function == "ops.softmax"
+    assert by_name["resize"].function == "ops.image.resize"
+    assert isinstance(by_name["get_item"], GetItem)
+
+
+def test_lamina_reloads_its_own_save_of_a_keras_ops_model(keras_ops_file, tmp_path):
+    path, want = keras_ops_file
+    model = lamina.models.load_model(path, compile=False)
+    model.save(tmp_path / "again.keras")
+    again = lamina.models.load_model(tmp_path / "again.keras", compile=False)
+    got = run(again, X)
+    for key in want:
+        tol = 2e-3 if want[key].dtype == np.float16 else 2e-5
+        np.testing.assert_allclose(got[key], want[key], rtol=tol, atol=tol, err_msg=key)
+
+
+# ----------------------------------------------------------------------------- crafted files
+def _crafted(module, class_name, config=None, args_extra=()):
+    tensor = {"class_name": "__keras_tensor__",
+              "config": {"shape": [None, 3], "dtype": "float32", "keras_history": ["x", 0, 0]}}
+    return {"module": "keras", "class_name": "Functional", "registered_name": None, "config": {
+        "name": "m", "trainable": True,
+        "layers": [
+            {"module": "keras.layers", "class_name": "InputLayer", "name": "x",
+             "config": {"batch_shape": [None, 3], "dtype": "float32", "name": "x"}, "inbound_nodes": []},
+            {"module": module, "class_name": class_name, "name": "op", "registered_name": class_name,
+             "config": dict({"name": "op"}, **(config or {})),
+             "inbound_nodes": [{"args": [tensor, *args_extra], "kwargs": {}}]},
+        ],
+        "input_layers": [["x", 0, 0]], "output_layers": [["op", 0, 0]]}}
+
+
+def _load(cfg):
+    return lamina.models.model_from_json(json.dumps(cfg))
+
+
+@pytest.mark.parametrize("class_name", ["__Loader__", "_Private", "os.system", "Mean;rm", "a b"])
+def test_malformed_op_class_names_are_refused(class_name):
+    with pytest.raises(UnsafeLoadError, match="operation class"):
+        _load(_crafted("keras.src.ops.numpy", class_name))
+
+
+@pytest.mark.parametrize("module,class_name", [
+    ("keras.src.ops.numpy", "System"), ("keras.src.ops.core", "LoadModel"),
+    ("keras.src.ops.os", "Popen"), ("keras.src.ops.numpy", "Eval"),
+])
+def test_ops_outside_the_table_are_refused_by_name(module, class_name):
+    with pytest.raises(ValueError, match=rf"Unknown Keras operation '{class_name}' \(module '{module}'\)"):
+        _load(_crafted(module, class_name))
+
+
+def test_an_op_config_may_not_smuggle_objects():
+    evil = {"module": "keras.layers", "class_name": "Dense", "config": {"units": 1}}
+    with pytest.raises(UnsafeLoadError, match="config of Keras operation 'Mean'"):
+        _load(_crafted("keras.src.ops.numpy", "Mean", {"axis": evil}))
+
+
+def test_an_op_config_key_lamina_does_not_take_is_named():
+    with pytest.raises(ValueError, match=r"'Mean'.*saved with weird=1"):
+        _load(_crafted("keras.src.ops.numpy", "Mean", {"weird": 1}))
+
+
+def test_an_op_entry_outside_a_functional_graph_is_not_a_layer():
+    from lamina.saving import deserialize_keras_object
+
+    with pytest.raises(ValueError, match="'Mean' of module 'keras.src.ops.numpy' is a Keras 3 operation"):
+        deserialize_keras_object({"module": "keras.src.ops.numpy", "class_name": "Mean",
+                                  "config": {"axis": -1}})
+
+
+def test_crafted_mean_entry_computes_the_mean():
+    model = _load(_crafted("keras.src.ops.numpy", "Mean", {"axis": -1, "keepdims": True}))
+    x = np.arange(6, dtype="float32").reshape(2, 3)
+    np.testing.assert_allclose(run(model, x), x.mean(-1, keepdims=True))
