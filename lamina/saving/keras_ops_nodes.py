@@ -158,3 +158,104 @@ def _fit_signature(fn, init, class_name, module):
                 f"The Keras operation '{class_name}' (module '{module}') was saved with {k}={v!r}, "
                 f"which lamina's {fn.__name__}() does not take (it takes {list(params)}).")
     return out
+
+
+# =============================================================================================
+# Saving: lamina's op nodes in Keras 3's form
+# =============================================================================================
+_BINARY = ("add", "subtract", "multiply", "divide", "true_divide", "power", "matmul", "maximum",
+           "minimum", "greater", "greater_equal", "less", "less_equal", "equal", "not_equal")
+_UNARY = ("negative", "abs", "absolute", "exp", "log", "sqrt", "square", "tanh", "sin", "cos",
+          "floor", "ceil", "sign", "reciprocal")
+_NN_UNARY = ("relu", "sigmoid", "relu6", "silu", "softplus")
+# lamina function -> (Keras module family, Keras class, call parameters, constructor parameters).
+# Parameter names are lamina's (they match Keras's); anything else a call sets to a non-default
+# value keeps the node in lamina's own form.
+_INIT_ARGS = {}
+for _n in _BINARY:
+    _INIT_ARGS[_n] = ("numpy", None, ("x1", "x2"), ())
+for _n in _UNARY:
+    _INIT_ARGS[_n] = ("numpy", None, ("x",), ())
+for _n in _NN_UNARY:
+    _INIT_ARGS[_n] = ("nn", None, ("x",), ())
+for _n in ("mean", "sum", "max", "min"):
+    _INIT_ARGS[_n] = ("numpy", None, ("x",), ("axis", "keepdims"))
+_INIT_ARGS.update({
+    "abs": ("numpy", "Absolute", ("x",), ()),
+    "concatenate": ("numpy", None, ("xs",), ("axis",)),
+    "stack": ("numpy", None, ("x",), ("axis",)),
+    "expand_dims": ("numpy", None, ("x",), ("axis",)),
+    "squeeze": ("numpy", None, ("x",), ("axis",)),
+    "reshape": ("numpy", None, ("x",), ("newshape",)),
+    "transpose": ("numpy", None, ("x",), ("axes",)),
+    "softmax": ("nn", None, ("x",), ("axis",)),
+    "log_softmax": ("nn", None, ("x",), ("axis",)),
+    "cast": ("core", None, ("x",), ("dtype",)),
+})
+
+
+def _camel(snake):
+    return "".join(part[:1].upper() + part[1:] for part in snake.split("_"))
+
+
+def _entry(family, class_name, name, init):
+    return {"module": f"{_OPS_MODULE}{family}", "class_name": class_name,
+            "config": dict({"name": name}, **init), "registered_name": class_name}
+
+
+def to_keras_config(layer, node):
+    """``(entry, args)``: ``layer``'s node as a Keras 3 operation entry (without
+    ``inbound_nodes``) and the node's call arguments in Keras's order; None when lamina does not
+    know Keras's constructor/call split for it (the node is then saved in lamina's own form)."""
+    from lamina.layers.core.backend_function import BackendFunction, fill
+    from lamina.layers.core.op_layer import GetItem, OpLayer
+
+    if type(layer) is GetItem:
+        return _getitem(layer, node)
+    if type(layer) is OpLayer:
+        spec = _INIT_ARGS.get(layer.op_name)
+        args = list(node.call_args)
+        if spec is None or node.call_kwargs or len(args) != len(spec[2]):
+            return None
+        if layer.reverse:
+            args = args[::-1]
+        family, cls, _, _ = spec
+        return _entry(family, cls or _camel(layer.op_name), layer.name, {}), args
+    if type(layer) is BackendFunction and layer.function.startswith("ops.") \
+            and layer.function.count(".") == 1:
+        fname = layer.function[4:]
+        spec = _INIT_ARGS.get(fname)
+        if spec is None or len(node.call_args) != 1 or node.call_kwargs:
+            return None
+        filled = fill(layer.arguments, list(node.call_args[0]))
+        try:
+            sig = inspect.signature(layer._fn)
+            bound = sig.bind(*filled["args"], **filled["kwargs"])
+        except (TypeError, ValueError):
+            return None
+        family, cls, call_params, init_params = spec
+        values = bound.arguments
+        for k, v in values.items():
+            if k not in call_params and k not in init_params and v != sig.parameters[k].default:
+                return None  # an argument Keras's op does not take (max(initial=...))
+        if any(p not in values for p in call_params):
+            return None
+        init = {}
+        for p in init_params:
+            v = values.get(p, sig.parameters[p].default)
+            if v is inspect.Parameter.empty:
+                return None
+            init[p] = list(v) if isinstance(v, tuple) else v
+        return _entry(family, cls or _camel(fname), layer.name, init), [values[p] for p in call_params]
+    return None
+
+
+def _getitem(layer, node):
+    if len(node.call_args) != 1 or node.call_kwargs:
+        return None  # already in Keras's (x, key) form: lamina's general writer keeps it
+    key = layer.key
+    if isinstance(key, list) or (isinstance(key, tuple) and any(isinstance(k, list) for k in key)):
+        return None  # fancy indexing: Keras's GetItem would read a list as a tuple
+    if isinstance(key, tuple):
+        key = list(key)
+    return _entry("numpy", "GetItem", layer.name, {}), [node.call_args[0], key]

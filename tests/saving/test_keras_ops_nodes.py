@@ -173,3 +173,78 @@ def test_crafted_mean_entry_computes_the_mean():
     model = _load(_crafted("keras.src.ops.numpy", "Mean", {"axis": -1, "keepdims": True}))
     x = np.arange(6, dtype="float32").reshape(2, 3)
     np.testing.assert_allclose(run(model, x), x.mean(-1, keepdims=True))
+
+
+# ----------------------------------------------------------------------------- lamina writes
+def _lamina_ops_model():
+    ops = lamina.ops
+    inputs = lamina.Input((4,))
+    x = lamina.layers.Dense(3)(inputs)
+    outputs = {
+        "add_const": x[:, 0:2] + 1.0,
+        "rsub_const": 2.0 - x,
+        "rdiv_const": 1.5 / (ops.abs(x) + 1.0),
+        "pow_const": x ** 2,
+        "neg": -x,
+        "item_int": x[:, 1],
+        "item_none_ellipsis": x[..., None, 1],
+        "mean": ops.mean(x, axis=-1),
+        "sum_keepdims": ops.sum(x, axis=1, keepdims=True),
+        "concat": ops.concatenate([x, x * 2.0], axis=-1),
+        "stack": ops.stack([x, x], axis=1),
+        "expand_squeeze": ops.squeeze(ops.expand_dims(x, -1), axis=-1),
+        "reshape_transpose": ops.transpose(ops.reshape(x, (-1, 3, 1)), (0, 2, 1)),
+        "softmax": ops.softmax(x, axis=0),
+        "log_softmax": ops.log_softmax(x),
+        "relu": ops.relu(x),
+        "cast": ops.cast(x, "float16"),
+        "matmul": x @ ops.transpose(x),
+        "compare": ops.cast(ops.greater(x, 0.0), "float32"),
+    }
+    return lamina.Model(inputs, outputs)
+
+
+def test_lamina_writes_op_nodes_in_keras_form(tmp_path):
+    _lamina_ops_model().save(tmp_path / "l.keras")
+    layers = {l["name"]: l for l in _config(tmp_path / "l.keras")["config"]["layers"]}
+    mean = layers["mean"]
+    assert (mean["module"], mean["class_name"]) == ("keras.src.ops.numpy", "Mean")
+    assert mean["config"] == {"name": "mean", "axis": -1, "keepdims": False}
+    assert layers["concatenate"]["config"]["axis"] == -1
+    assert layers["cast"]["module"] == "keras.src.ops.core"
+    assert layers["softmax"]["module"] == "keras.src.ops.nn"
+    sub = layers["subtract"]
+    assert sub["class_name"] == "Subtract" and sub["inbound_nodes"][0]["args"][0] == 2.0
+
+
+def test_keras3_loads_lamina_op_nodes_and_predicts_the_same(keras, tmp_path):
+    model = _lamina_ops_model()
+    want = run(model, X)
+    model.save(tmp_path / "l.keras")
+    back = keras.saving.load_model(str(tmp_path / "l.keras"), compile=False)
+    got = {k: np.asarray(v) for k, v in back.predict(X, verbose=0).items()}
+    assert set(got) == set(want)
+    for key in want:
+        assert got[key].shape == want[key].shape, key
+        tol = 2e-3 if want[key].dtype == np.float16 else 2e-5
+        np.testing.assert_allclose(got[key], want[key], rtol=tol, atol=tol, err_msg=key)
+    again = lamina.models.load_model(tmp_path / "l.keras", compile=False)
+    for key, value in run(again, X).items():
+        np.testing.assert_allclose(value, want[key], rtol=1e-6, atol=1e-6, err_msg=key)
+
+
+def test_ops_outside_the_table_keep_lamina_form_and_reload(tmp_path):
+    inputs = lamina.Input((4,))
+    out = lamina.ops.cumsum(inputs, axis=1) + inputs[[0, 1]].shape[0]
+    fancy = inputs[[0, 1]]
+    model = lamina.Model(inputs, [out, fancy])
+    model.save(tmp_path / "m.keras")
+    layers = {l["name"]: l for l in _config(tmp_path / "m.keras")["config"]["layers"]}
+    assert layers["cumsum"]["class_name"] == "BackendFunction"
+    assert [l["class_name"] for l in layers.values() if "get_item" in l["name"]] == ["GetItem"]
+    assert [l["module"] for l in layers.values() if "get_item" in l["name"]] == ["keras.layers"]
+    again = lamina.models.load_model(tmp_path / "m.keras", compile=False)
+    x = np.arange(8, dtype="float32").reshape(2, 4)
+    got = run(again, x)
+    np.testing.assert_allclose(got[0], np.cumsum(x, 1) + 2)
+    np.testing.assert_allclose(got[1], x[[0, 1]])
