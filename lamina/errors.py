@@ -57,6 +57,10 @@ class ShapeError(ValueError):
     """An input's shape does not fit what a layer or model expects."""
 
 
+class DataDependentShapeError(ValueError):
+    """A layer computes a shape from the data inside a compiled (JAX) step, which XLA cannot do."""
+
+
 class NotCompiledError(RuntimeError):
     """fit/evaluate/train_on_batch was called on a model that was never compiled."""
 

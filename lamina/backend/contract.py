@@ -45,7 +45,7 @@ OPS = (
     "conv", "conv_transpose", "depthwise_conv", "separable_conv", "max_pool", "average_pool",
     "upsample", "batch_norm_inference", "batch_norm_train", "batch_norm_train_masked", "layer_norm",
     "rms_norm", "group_norm", "l2_normalize", "variance_scaling_norm", "dot_product_attention",
-    "causal_mask", "sliding_window_mask", "embedding_lookup", "fused_rnn", "dropout",
+    "causal_mask", "sliding_window_mask", "embedding_lookup", "id_range", "fused_rnn", "scan_rnn", "dropout",
     "bernoulli_like", "normal_like",
     # random (initializers)
     "random_normal", "random_uniform", "truncated_normal", "set_seed",

@@ -161,13 +161,37 @@ class LayerBase:
         return x
 
     def _module_call(self, *args, **kwargs):
-        return self.call(*args, **kwargs)
+        try:
+            return self.call(*args, **kwargs)
+        except _DATA_DEPENDENT as e:
+            raise _data_dependent_error(self, e) from None
 
     def __hash__(self):
         return id(self)
 
     def __eq__(self, other):
         return self is other
+
+
+_DATA_DEPENDENT = (jax.errors.ConcretizationTypeError, jax.errors.NonConcreteBooleanIndexError,
+                   jax.errors.TracerBoolConversionError, jax.errors.TracerIntegerConversionError,
+                   jax.errors.TracerArrayConversionError)
+
+
+def _data_dependent_error(layer, e):
+    """JAX's error for a value-dependent shape or branch in a traced call, as a lamina error
+    naming the layer and the way out (the innermost layer names itself; outer ones pass it on)."""
+    from lamina.errors import DataDependentShapeError
+
+    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return DataDependentShapeError(
+        f"Layer '{layer.name}' ({type(layer).__name__}) computes a shape or a Python branch from "
+        f"the values of a tensor ({type(e).__name__}: {first}), which JAX cannot compile: in "
+        "fit/evaluate/predict and under jax.jit every shape must follow from the input shapes. "
+        "Use a static-size op in call(): ops.where(mask, x, 0) instead of x[mask], "
+        "ops.nonzero/ops.unique only outside the model, ops.cond/ops.where instead of `if tensor:`; "
+        "or run this model on the torch backend."
+    )
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend import stateless_scope as _scope_mod
+from lamina.backend.jax import ids as _ids
 from lamina.backend.jax import random as _random
 from lamina.backend.jax.optimizers import Slot
 from lamina.backend.stateless_scope import StatelessScope
@@ -67,6 +68,7 @@ class Steps:
         self._count = 0
         self._fns = {}
         self._handles = None
+        self._id_checks = {}  # per step kind: the (input leaf, input_dim) of embedding lookups
 
     # -------------------------------------------------------------- bookkeeping
     def begin_fit(self):
@@ -144,6 +146,7 @@ class Steps:
         self._handles = (tv, list(model.non_trainable_variables), opt._trainable_variables,
                          [h.value for h in opt._state_handles])
         self._fns.pop("train", None)
+        self._id_checks.pop("train", None)
         return tv
 
     def _load_state(self):
@@ -225,6 +228,10 @@ class Steps:
         opt = model.optimizer
 
         def step(state, mv, acc, x, y, sw, lr, it):
+            with _ids.watching(x, self._id_checks.setdefault("train", [])):
+                return train_step(state, mv, acc, x, y, sw, lr, it)
+
+        def train_step(state, mv, acc, x, y, sw, lr, it):
             tv, ntv, ov, rng = state
             prev_rng = _random.swap_global_state(rng)
             try:
@@ -266,8 +273,9 @@ class Steps:
         fn = self._fns.get("test")
         if fn is None:
             def step(tv, ntv, mv, acc, x, y, sw):
-                loss, (y_pred, _, per_output) = self._forward_loss(tv, ntv, x, y, sw, False)
-                return self._track(mv, acc, loss, per_output, x, y, y_pred, sw)
+                with _ids.watching(x, self._id_checks.setdefault("test", [])):
+                    loss, (y_pred, new_ntv, per_output) = self._forward_loss(tv, ntv, x, y, sw, False)
+                return self._track(mv, acc, loss, per_output, x, y, y_pred, sw), _updated(ntv, new_ntv)
 
             fn = self._fns["test"] = jax.jit(step, donate_argnums=(2, 3))
         return fn
@@ -277,8 +285,10 @@ class Steps:
         if fn is None:
             def step(tv, ntv, x):
                 htv, hntv = self.model.trainable_variables, self.model.non_trainable_variables
-                with StatelessScope(list(zip(htv, tv)) + list(zip(hntv, ntv))):
-                    return self.model(x, training=False)
+                with StatelessScope(list(zip(htv, tv)) + list(zip(hntv, ntv))) as scope, \
+                        _ids.watching(x, self._id_checks.setdefault("predict", [])):
+                    y = self.model(x, training=False)
+                return y, _updated(ntv, [scope.get_current_value(v) for v in hntv])
 
             fn = self._fns["predict"] = jax.jit(step)
         return fn
@@ -299,7 +309,9 @@ class Steps:
         opt = self.model.optimizer
         lr = np.float32(opt._current_learning_rate())
         it = np.int32(opt._iterations)
-        self.state, self._mv, self._acc = self._train_fn()(self.state, self._mv, self._acc, x, y, sw, lr, it)
+        args = (self.state, self._mv, self._acc, x, y, sw, lr, it)
+        self._guard_ids("train", self._train_fn(), args, x)
+        self.state, self._mv, self._acc = self._train_fn()(*args)
         opt._iterations += 1
         self._count += _batch_size(x)
 
@@ -326,7 +338,10 @@ class Steps:
         tv, ntv = self._model_values()
         if model._compile_loss is None:
             raise NotImplementedError("evaluate() without a compiled loss is not supported under JAX yet.")
-        self._mv, self._acc = self._test_fn()(tv, ntv, self._mv, self._acc, x, y, sw)
+        args = (tv, ntv, self._mv, self._acc, x, y, sw)
+        self._guard_ids("test", self._test_fn(), args, x)
+        (self._mv, self._acc), changed = self._test_fn()(*args)
+        self._keep_state(changed)
         self._count += _batch_size(x)
 
     def predict(self, x):
@@ -335,7 +350,45 @@ class Steps:
             with StatelessScope():
                 model(x, training=False)
         tv, ntv = self._model_values()
-        return self._predict_fn()(tv, ntv, x)
+        self._guard_ids("predict", self._predict_fn(), (tv, ntv, x), x)
+        y, changed = self._predict_fn()(tv, ntv, x)
+        self._keep_state(changed)
+        return y
+
+    def _guard_ids(self, kind, fn, args, x):
+        """Check on the host the ids of ``x`` that the step gathers by (see ids.py); a bad batch
+        runs eagerly, which raises the lamina error naming the layer."""
+        checks = self._id_checks.get(kind)
+        if checks is None:
+            fn.trace(*args)  # records the checks; the call that follows reuses this trace
+            checks = self._id_checks.setdefault(kind, [])
+        if checks and _ids.out_of_range(x, checks):
+            with StatelessScope():
+                self.model(x, training=False)
+            raise ValueError(f"Model '{self.model.name}' received ids out of the range of an "
+                             "Embedding layer's input_dim. Fix the ids or increase input_dim.")
+
+    def _keep_state(self, changed):
+        """Keep the non-trainable values an inference step changed (a stateful RNN's states),
+        as the same call under torch would."""
+        if not changed:
+            return
+        if self.state is not None:
+            tv, ntv, ov, rng = self.state
+            ntv = list(ntv)
+            for i, v in changed.items():
+                ntv[i] = v
+            self.state = (tv, ntv, ov, rng)
+            return
+        handles = self.model.non_trainable_variables
+        for i, v in changed.items():
+            handles[i].assign(v)
+
+
+def _updated(old, new) -> dict:
+    """{index: value} of the non-trainable values a traced inference step assigned (decided at
+    trace time: a stateful RNN's states; usually none, so nothing extra leaves the step)."""
+    return {i: b for i, (a, b) in enumerate(zip(old, new)) if a is not b}
 
 
 def apply_loss_gradients(loss, variables, optimizer):

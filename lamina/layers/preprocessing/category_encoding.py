@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import ops
+from lamina.ops import _internal
 from lamina.layers.layer import Layer
 from lamina.layers.preprocessing._utils import check_choice, encode
 
@@ -44,7 +45,8 @@ class CategoryEncoding(Layer):
             raise ValueError("CategoryEncoding: count_weights is only used when output_mode='count'; "
                              f"received output_mode={self.output_mode!r}.")
         x = ops.convert_to_tensor(inputs)
-        lo, hi = int(ops.convert_to_numpy(ops.min(x))), int(ops.convert_to_numpy(ops.max(x)))
+        seen = _internal.id_range(x, self.num_tokens)  # None when traced: checked on the host first
+        lo, hi = seen if seen is not None else (0, 0)
         if lo < 0 or hi >= self.num_tokens:
             raise ValueError(
                 f"CategoryEncoding: inputs must be in [0, {self.num_tokens}) (num_tokens="

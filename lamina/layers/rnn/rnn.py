@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import backend, ops
+from lamina.ops import _internal
 from lamina.layers.input_spec import InputSpec, check_input
 from lamina.layers.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer
@@ -29,7 +30,9 @@ class RNN(Layer):
         stateful: keep the final states of each call as the initial states of the next one
             (sample i of a batch continues sample i of the previous batch); clear them with
             ``reset_states()``. The batch size is taken from the first input.
-        unroll: accepted for Keras compatibility (lamina runs the same computation either way).
+        unroll: run the time loop as a Python loop. By default the JAX backend compiles it
+            into one ``lax.scan`` (compile time independent of the sequence length); torch
+            always loops in Python (or runs its fused kernel). Same numbers either way.
         zero_output_for_mask: with a mask and ``return_sequences``, output zeros at masked
             steps instead of repeating the previous output.
 
@@ -231,17 +234,20 @@ class RNN(Layer):
         return self.get_initial_state(batch)
 
     def _loop(self, x, states, mask, training):
-        """Step through time with the cell: (output(s), final states)."""
+        """Step through time with the cell: (output(s), final states).
+
+        Unless ``unroll=True``, the backend may run the loop as one compiled scan
+        (``scan_rnn``: JAX under a trace); otherwise it is a Python loop over the steps.
+        """
         cell = self.cell
-        steps = x.shape[1]
         fast_cell = isinstance(cell, RNNCellBase) and type(cell).call is RNNCellBase.call
         if fast_cell:
-            inputs = ops.unstack(cell.sequence_inputs(x, training), axis=1)
+            seq = cell.sequence_inputs(x, training)
 
             def step(xt, s):
                 return cell.step(xt, s, training)
         else:
-            inputs = ops.unstack(x, axis=1)
+            seq = x
             kw = {"training": training} if getattr(cell, "_call_has_training", False) else {}
             call = cell.call
 
@@ -249,24 +255,32 @@ class RNN(Layer):
                 out, new = call(xt, s, **kw)
                 return out, (list(new) if isinstance(new, (list, tuple)) else [new])
 
+        try:
+            if not self.unroll:
+                result = _internal.scan_rnn(step, seq, states, mask, self.zero_output_for_mask,
+                                            self.return_sequences, self.name)
+                if result is not None:
+                    return result
+            return self._python_loop(step, ops.unstack(seq, axis=1), states, mask)
+        finally:
+            _reset_dropout(cell)
+
+    def _python_loop(self, step, inputs, states, mask):
         masks = ops.unstack(ops.expand_dims(mask, -1), axis=1) if mask is not None else None
         outputs = []
         prev = None
-        try:
-            for t in range(steps):
-                out, new = step(inputs[t], states)
-                if masks is not None:
-                    m = masks[t]
-                    if prev is None:
-                        prev = ops.zeros_like(out)
-                    out = ops.where(fit(m, out), out, ops.zeros_like(out) if self.zero_output_for_mask else prev)
-                    new = map2(lambda a, b, m=m: ops.where(fit(m, a), a, b), new, states)
-                    prev = out
-                states = new
-                if self.return_sequences:
-                    outputs.append(out)
-        finally:
-            _reset_dropout(cell)
+        for t in range(len(inputs)):
+            out, new = step(inputs[t], states)
+            if masks is not None:
+                m = masks[t]
+                if prev is None:
+                    prev = ops.zeros_like(out)
+                out = ops.where(fit(m, out), out, ops.zeros_like(out) if self.zero_output_for_mask else prev)
+                new = map2(lambda a, b, m=m: ops.where(fit(m, a), a, b), new, states)
+                prev = out
+            states = new
+            if self.return_sequences:
+                outputs.append(out)
         if self.return_sequences:
             return ops.stack(outputs, axis=1), states
         return out, states

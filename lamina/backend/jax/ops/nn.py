@@ -10,6 +10,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from lamina.backend.jax import ids as _ids
+
 
 
 
@@ -319,19 +321,35 @@ def sliding_window_mask(q_length, kv_length, window, like=None):
 
 # ---------------------------------------------------------------- embedding, RNN
 def embedding_lookup(embeddings, ids):
-    """Rows of ``embeddings`` for ``ids``. Concrete ids are checked on the host (under ``jit``
-    ``jnp.take`` would clamp an out-of-range id silently)."""
+    """Rows of ``embeddings`` for ``ids``. Concrete ids are checked on the host. Traced ids
+    cannot raise: fit/evaluate/predict check them on the host before each compiled step
+    (lamina/backend/jax/ids.py); elsewhere (a user's own ``jax.jit``) an out-of-range id gets a
+    row of NaN (``jnp.take`` alone would clamp it to a valid row silently)."""
     n = embeddings.shape[0]
-    if not isinstance(ids, jax.core.Tracer):
-        arr = np.asarray(ids)
-        if arr.size and (arr.min() < 0 or arr.max() >= n):
-            lo, hi = int(arr.min()), int(arr.max())
-            raise IndexError(
-                f"Embedding lookup received ids in [{lo}, {hi}], but the layer's input_dim is {n}, so "
-                f"valid ids are 0 to {n - 1}. Increase input_dim to the vocabulary size (largest id + 1) "
-                "or fix the ids."
-            )
+    if isinstance(ids, jax.core.Tracer):
+        _ids.note(ids, n)
+        fill = jnp.nan if jnp.issubdtype(embeddings.dtype, jnp.floating) else None
+        i = ids.astype(jnp.int32)
+        return jnp.take(embeddings, jnp.where(i < 0, n, i), axis=0, mode="fill", fill_value=fill)
+    arr = np.asarray(ids)
+    if arr.size and (arr.min() < 0 or arr.max() >= n):
+        lo, hi = int(arr.min()), int(arr.max())
+        raise IndexError(
+            f"Embedding lookup received ids in [{lo}, {hi}], but the layer's input_dim is {n}, so "
+            f"valid ids are 0 to {n - 1}. Increase input_dim to the vocabulary size (largest id + 1) "
+            "or fix the ids."
+        )
     return jnp.take(embeddings, jnp.asarray(ids).astype(jnp.int32), axis=0)
+
+
+def id_range(ids, n):
+    """(min, max) of integer ``ids`` as Python ints, or None when they are traced: then the ids
+    are noted for the host check before the compiled step (ids.py), as an embedding lookup's."""
+    if isinstance(ids, jax.core.Tracer):
+        _ids.note(ids, n)
+        return None
+    a = np.asarray(ids)
+    return (int(a.min()), int(a.max())) if a.size else (0, 0)
 
 
 def fused_rnn(mode, inputs, initial_states, kernel, recurrent_kernel, bias=None, mask=None,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
-__all__ = ["fused_rnn", "embedding_lookup"]
+__all__ = ["fused_rnn", "scan_rnn", "embedding_lookup", "id_range"]
 
 _MODES = ("lstm", "gru", "rnn_tanh", "rnn_relu")
 
@@ -156,6 +156,22 @@ def fused_rnn(mode, inputs, initial_states, kernel, recurrent_kernel, bias=None,
         empty = (lengths == 0)[:, None]
         final = [torch.where(empty, s0.squeeze(0), s) for s0, s in zip(states, final)]
     return out, final
+
+
+def scan_rnn(step, inputs, states, mask=None, zero_output_for_mask=False, return_sequences=True,
+             name="rnn"):
+    """None: torch runs an RNN layer's time loop eagerly in Python (the JAX backend compiles it
+    into one ``lax.scan``, see lamina/backend/jax/ops/rnn.py)."""
+    return None
+
+
+def id_range(ids, n):
+    """(min, max) of integer ``ids`` as Python ints (one host transfer); ``n`` is the table size
+    (the JAX backend uses it to check traced ids on the host before a compiled step)."""
+    if ids.numel() == 0:
+        return 0, 0
+    both = torch.stack([ids.min(), ids.max()]).tolist()
+    return int(both[0]), int(both[1])
 
 
 def embedding_lookup(embeddings, ids):
