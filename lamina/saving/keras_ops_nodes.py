@@ -37,7 +37,10 @@ _CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 # Keras op classes whose function name is not the snake_case of the class name, or that lamina
 # spells differently.
 _RENAMED = {"Absolute": "absolute", "Arctan2": "arctan2", "Log10": "log10", "Log1p": "log1p",
-            "Log2": "log2", "Exp2": "exp2", "Logaddexp2": "logaddexp2"}
+            "Log2": "log2", "Exp2": "exp2", "Logaddexp2": "logaddexp2", "AllClose": "allclose",
+            "IsIn": "isin", "SearchSorted": "searchsorted", "CDist": "cdist",
+            "BatchNorm": "batch_normalization", "LayerNorm": "layer_normalization",
+            "RMSNorm": "rms_normalization"}
 _FALLBACKS = {"true_divide": "divide", "absolute": "abs"}
 
 
