@@ -288,3 +288,17 @@ def test_ops_outside_the_table_keep_lamina_form_and_reload(tmp_path):
     got = run(again, x)
     np.testing.assert_allclose(got[0], np.cumsum(x, 1) + 2)
     np.testing.assert_allclose(got[1], x[[0, 1]])
+
+
+def test_lamina_files_written_before_keras_form_still_load():
+    x = np.arange(6, dtype="float32").reshape(2, 3)
+    sub = _crafted("keras.layers", "OpLayer", {"op_name": "subtract", "reverse": True}, [2.0])
+    np.testing.assert_allclose(run(_load(sub), x), 2.0 - x)
+    item = _crafted("keras.layers", "GetItem",
+                    {"key": {"class_name": "__tuple__", "items": [
+                        {"class_name": "__slice__", "config": {"start": None, "stop": None, "step": None}}, 1]}})
+    np.testing.assert_allclose(run(_load(item), x), x[:, 1])
+    mean = _crafted("keras.layers", "BackendFunction",
+                    {"function": "ops.mean", "arguments": {"args": [{"__tensor__": 0}], "kwargs": {"axis": -1}}})
+    mean["config"]["layers"][1]["inbound_nodes"][0]["args"] = [mean["config"]["layers"][1]["inbound_nodes"][0]["args"]]
+    np.testing.assert_allclose(run(_load(mean), x), x.mean(-1), rtol=1e-6)
