@@ -28,9 +28,11 @@ CASES = {
                                lambda tmp: layers.Dense(1, lora_rank=4)),
     "`quantization_config=`": (NotImplementedError, "not supported by lamina yet",
                                lambda tmp: layers.Dense(1, quantization_config={"mode": "int8"})),
-    "`BatchNormalization(renorm=True / synchronized=True)`": (
+    "`BatchNormalization(renorm=True)`": (
         NotImplementedError, "not supported by lamina",
         lambda tmp: layers.BatchNormalization(renorm=True)),
+    "`ModelParallel`": (NotImplementedError, "FSDP2",
+                        lambda tmp: lamina.distribution.ModelParallel(layout_map=None)),
     "`IterableDataset` passed to `fit` directly": (
         ValueError, "Wrap it in a DataLoader", lambda tmp: _fit_iterable()),
 }
@@ -54,10 +56,8 @@ def test_each_listed_item_is_refused(item, tmp_path):
         action(tmp_path)
 
 
-def test_float16_autocast_and_synchronized_batchnorm_are_refused():
+def test_float16_autocast_is_refused():
     assert "float16 is refused" in SECTION
-    with pytest.raises(ValueError, match="not supported by lamina"):
-        layers.BatchNormalization(synchronized=True)
     model = _model()
     model.compile("sgd", "mse")
     with pytest.raises(ValueError, match="float16 training needs loss scaling"):

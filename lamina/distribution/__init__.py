@@ -10,8 +10,9 @@ from __future__ import annotations
 from lamina import backend
 from lamina.distribution.data_parallel import DataParallel
 from lamina.distribution.device_mesh import DeviceMesh
+from lamina.distribution.model_parallel import LayoutMap, ModelParallel
 
-__all__ = ["DataParallel", "DeviceMesh", "list_devices", "initialize", "set_distribution",
+__all__ = ["DataParallel", "DeviceMesh", "LayoutMap", "ModelParallel", "list_devices", "initialize", "set_distribution",
            "distribution", "process_rank", "num_processes", "is_chief", "chief_writes"]
 
 _CURRENT = None
@@ -35,7 +36,8 @@ def set_distribution(value) -> None:
     if value is not None and not isinstance(value, DataParallel):
         raise TypeError(
             f"set_distribution() expects a lamina.distribution.DataParallel or None, received "
-            f"{type(value).__name__}. ModelParallel is not implemented (see the README for FSDP2)."
+            f"{type(value).__name__}. ModelParallel is not implemented: shard the model with "
+            "FSDP2's fully_shard (see the README's 'GPUs and several processes')."
         )
     global _CURRENT
     _CURRENT = value
@@ -76,3 +78,9 @@ def data_parallel_active() -> bool:
     """Whether fit/evaluate/predict should run data-parallel steps (a distribution over >1 process)."""
     current = distribution()
     return current is not None and current.num_processes > 1
+
+
+def _synchronized_batch_norm_train(x, gamma, beta, moving_mean, moving_variance, axis, momentum, epsilon):
+    """``BatchNormalization(synchronized=True)`` in training: the moments of every rank's rows."""
+    return backend.distributed.sync_batch_norm_train(x, gamma, beta, moving_mean, moving_variance,
+                                                     axis, momentum, epsilon)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lamina import ops
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.optimizer_variable import OptimizerVariable
 
@@ -141,10 +142,38 @@ class LossScaleOptimizer(Optimizer):
         self.inner_optimizer.finalize_variable_values(var_list)
 
     def stateless_apply(self, optimizer_variables, grads, trainable_variables):
-        raise NotImplementedError(
-            "LossScaleOptimizer.stateless_apply is not supported by lamina yet: call apply(), or "
-            "use the inner optimizer's stateless_apply with gradients you unscale yourself."
-        )
+        """Keras 3's stateless step: ``(new_trainable_values, new_optimizer_values)``.
+
+        ``optimizer_variables`` follow :attr:`variables`: ``step_counter``, ``dynamic_scale``, then
+        the inner optimizer's. With finite gradients the inner optimizer steps on the gradients
+        divided by the scale, and the counter (and, every ``dynamic_growth_steps``, the scale)
+        grows; otherwise the variables are returned unchanged, the scale halves and the counter
+        restarts. Under JAX it traces (both outcomes are computed and one is selected).
+        """
+        if not self.built:
+            raise ValueError(
+                f"LossScaleOptimizer '{self.name}' must be built before stateless_apply: call "
+                "optimizer.build(trainable_variables) first."
+            )
+        values = list(optimizer_variables)
+        if len(values) != len(self.variables):
+            raise ValueError(
+                f"LossScaleOptimizer '{self.name}'.stateless_apply expects {len(self.variables)} "
+                f"optimizer values (optimizer.variables), received {len(values)}."
+            )
+        k = self._kernels
+        counter, scale = ops.convert_to_tensor(values[0], "int32"), ops.convert_to_tensor(values[1], "float32")
+        grads, trainable_variables = list(grads), list(trainable_variables)
+        with k.no_grad():
+            finite = k.choose(k.all_finite([g for g in grads if g is not None]), True, False)
+            unscaled = [None if g is None else g / ops.cast(scale, g.dtype) for g in grads]
+        new_tv, new_inner = self.inner_optimizer.stateless_apply(values[2:], unscaled, trainable_variables)
+        grow = k.choose(counter == self.dynamic_growth_steps - 1, True, False)
+        new_counter = k.choose(finite, k.choose(grow, 0 * counter, counter + 1), 0 * counter)
+        new_scale = k.choose(finite, k.choose(grow, scale * 2.0, scale), scale * 0.5)
+        new_tv = [k.choose(finite, n, ops.convert_to_tensor(o)) for n, o in zip(new_tv, trainable_variables)]
+        new_inner = [k.choose(finite, n, ops.convert_to_tensor(o)) for n, o in zip(new_inner, values[2:])]
+        return new_tv, [new_counter, new_scale] + new_inner
 
     def get_config(self) -> dict:
         from lamina.optimizers.serialization import serialize

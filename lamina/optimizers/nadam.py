@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lamina import ops
 from lamina.optimizers import _checks
 from lamina.optimizers.optimizer import Optimizer, _pick
 
@@ -64,7 +65,8 @@ class Nadam(Optimizer):
         self._add_scalar_state("variable", lambda: self._u_product, self._set_u_product)
 
     def _set_u_product(self, value) -> None:
-        self._u_product = float(value)
+        # A backend tensor stays one (inside a compiled JAX step it is a traced value).
+        self._u_product = value if ops.is_tensor(value) else float(value)
 
     def _update(self, grads, variables, learning_rate, index) -> None:
         step = self.iterations + 1

@@ -289,10 +289,15 @@ class Optimizer(OptimizerState):
         steps = self.gradient_accumulation_steps
         accumulators = _pick(self._accumulators, index)
         self._kernels.accumulate(accumulators, grads)
-        if (self._iterations + 1) % steps:
-            return
-        self._step(self._kernels.scale(accumulators, 1.0 / steps), variables, index, lr)
-        self._kernels.reset(self._accumulators)
+
+        def update():
+            self._step(self._kernels.scale(accumulators, 1.0 / steps), variables, index, lr)
+            self._kernels.reset(self._accumulators)
+
+        # A Python branch on the step number, except inside a compiled JAX step where the step
+        # number is traced: there the kernels keep the update only where the condition holds.
+        self._kernels.when((self._iterations + 1) % steps == 0, update,
+                           list(variables) + self._state_handles)
 
     # ------------------------------------------------------------ stateless apply (Keras 3)
     def stateless_apply(self, optimizer_variables, grads, trainable_variables):
@@ -327,6 +332,9 @@ class Optimizer(OptimizerState):
                 f"values (optimizer.variables) and {len(self._trainable_variables)} trainable values, "
                 f"received {len(values)} and {len(tv)}."
             )
+        traceable = getattr(self._kernels, "stateless_apply", None)
+        if traceable is not None:  # JAX: a pure function of the values, usable under jax.jit
+            return traceable(self, values, grads, tv)
         saved = [h.numpy() for h in handles]
         work = self._kernels.make_slots(self._trainable_variables, 0.0)
         with self._kernels.no_grad():
@@ -412,7 +420,7 @@ class Optimizer(OptimizerState):
                 f"{type(self).__name__} '{self.name}': exclude_from_weight_decay() must be called "
                 "before the optimizer is built (before the first training step)."
             )
-        self._exclude_ids = {id(v) for v in (var_list or ())}
+        self._exclude_ids = {id(v) for v in _unwrap(var_list or ())[0]}
         self._exclude_pattern = re.compile("|".join(var_names)) if var_names else None
         self._decay_mask = None
 
@@ -439,17 +447,19 @@ class Optimizer(OptimizerState):
         return True
 
     def _update_moving_averages(self) -> None:
-        momentum = self.ema_momentum if self.iterations != 0 else 0.0
+        momentum = self._kernels.choose(self.iterations != 0, self.ema_momentum, 0.0)
         self._kernels.ema_update(self._averages, self._trainable_variables, momentum)
         freq = self.ema_overwrite_frequency
-        if freq and (self.iterations + 1) % freq == 0:
-            self._kernels.copy(self._trainable_variables, self._averages)
+        if freq:
+            self._kernels.when((self.iterations + 1) % freq == 0,
+                               lambda: self._kernels.copy(self._trainable_variables, self._averages),
+                               self._trainable_variables)
 
     def finalize_variable_values(self, var_list) -> None:
         """With ``use_ema=True``, overwrite ``var_list`` with their moving averages (fit() calls
         this after the last epoch); otherwise do nothing."""
         if self.use_ema and self.built:
-            var_list = list(var_list)
+            var_list = _unwrap(var_list)[0]
             if len(var_list) != len(self._averages):
                 raise ValueError(
                     f"{type(self).__name__} '{self.name}' keeps averages of "
@@ -518,6 +528,7 @@ def _unwrap(variables):
     """Backend tensors (and Keras paths) for ``variables``, which may be lamina Variable handles
     (``model.trainable_weights``) or the tensors themselves."""
     variables = list(variables)
+    cell = backend.optimizers.cell  # torch: the Parameter; JAX: a write-through Slot
     if variables and all(isinstance(v, backend.Variable) for v in variables):
-        return [v.value for v in variables], [v.path for v in variables]
-    return [v.value if isinstance(v, backend.Variable) else v for v in variables], None
+        return [cell(v) for v in variables], [v.path for v in variables]
+    return [cell(v) if isinstance(v, backend.Variable) else v for v in variables], None

@@ -419,3 +419,23 @@ class CompileMetrics:
     def reset_state(self) -> None:
         for _, m in self._log_names:
             m.reset_state()
+
+    @property
+    def variables(self) -> list:
+        """The variables of every metric, in order (empty until the first update builds them)."""
+        return [v for m in self.metrics for v in m.variables]
+
+    def stateless_update_state(self, metric_variables, y_true, y_pred, sample_weight=None) -> list:
+        """:meth:`update_state` as a pure function of the metrics' values (Keras 3)."""
+        from lamina.backend import StatelessScope
+
+        with StatelessScope(list(zip(self.variables, metric_variables))) as scope:
+            self.update_state(y_true, y_pred, sample_weight)
+        return [scope.get_current_value(v) for v in self.variables]
+
+    def stateless_result(self, metric_variables) -> dict:
+        """:meth:`result` computed from the given values of the metrics' variables."""
+        from lamina.backend import StatelessScope
+
+        with StatelessScope(list(zip(self.variables, metric_variables))):
+            return self.result()

@@ -207,16 +207,19 @@ class IterableData:
 
 
 def _unpack(batch):
+    # Host tensors: the loop moves each batch to the device (one ahead, pinned; under data
+    # parallelism only this rank's rows), as it moves array batches.
+    conv = backend.data.host_tensor
     if isinstance(batch, dict) or not isinstance(batch, (tuple, list)):
-        return map_structure(ops.convert_to_tensor, batch), None, None
+        return map_structure(conv, batch), None, None
     if len(batch) == 1:
-        return map_structure(ops.convert_to_tensor, batch[0]), None, None
+        return map_structure(conv, batch[0]), None, None
     if len(batch) == 2:
-        return map_structure(ops.convert_to_tensor, batch[0]), map_structure(ops.convert_to_tensor, batch[1]), None
+        return map_structure(conv, batch[0]), map_structure(conv, batch[1]), None
     if len(batch) == 3:
         x, y, sw = batch
-        return (map_structure(ops.convert_to_tensor, x), map_structure(ops.convert_to_tensor, y),
-                map_structure(ops.convert_to_tensor, sw) if sw is not None else None)
+        return (map_structure(conv, x), map_structure(conv, y),
+                map_structure(conv, sw) if sw is not None else None)
     raise ValueError(
         f"A data generator must yield (x,), (x, y) or (x, y, sample_weight); it yielded a "
         f"{type(batch).__name__} of length {len(batch)}."

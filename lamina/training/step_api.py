@@ -64,6 +64,11 @@ class StepAPI:
         return unique
 
     @property
+    def metrics_variables(self) -> list:
+        """The variables of every metric in ``self.metrics``, in order (Keras 3)."""
+        return [v for m in self.metrics for v in m.variables]
+
+    @property
     def _loss_tracker(self):
         tracker = self.__dict__.get("_loss_tracker_metric")
         if tracker is None:

@@ -99,7 +99,7 @@ class Trainer(StepAPI):
             if self._custom_steps():  # the user's train_step/test_step/... run per batch
                 from lamina.training.custom_steps import CustomSteps
 
-                self._steps = CustomSteps(self, self._steps)
+                self._steps = backend.trainer.custom_steps(CustomSteps(self, self._steps))
         return self._steps
 
     # ------------------------------------------------------------------ fit
@@ -148,7 +148,7 @@ class Trainer(StepAPI):
                 resume = None
                 self.train(True)
                 try:
-                    for i, (xb, yb, swb) in enumerate(backend.data.device_batches(batches), first):
+                    for i, (xb, yb, swb) in enumerate(_device_batches(steps, batches), first):
                         cbs.on_train_batch_begin(i)
                         steps.train(xb, yb, swb)
                         cbs.on_train_batch_end(i, getattr(steps, "batch_logs", steps.logs))
@@ -226,7 +226,7 @@ class Trainer(StepAPI):
         if not in_fit:
             steps.begin_evaluate()
         cbs.on_test_begin()
-        for i, (xb, yb, swb) in enumerate(backend.data.device_batches(data.epoch())):
+        for i, (xb, yb, swb) in enumerate(_device_batches(steps, data.epoch())):
             cbs.on_test_batch_begin(i)
             steps.test(xb, yb, swb)
             cbs.on_test_batch_end(i, getattr(steps, "batch_logs", steps.logs))
@@ -250,7 +250,7 @@ class Trainer(StepAPI):
         if (verbose == 0 and callbacks is None and steps is None and type(x) is np.ndarray
                 and 0 < len(x) <= bs and x.dtype.kind not in "USO"):
             # One numeric batch, nothing to report: skip the loop machinery (one-sample latency).
-            return map_structure(ops.convert_to_numpy, self._get_steps().predict(ops.convert_to_tensor(x)))
+            return map_structure(ops.convert_to_numpy, self._get_steps().predict(_one_batch(x)))
         from lamina.callbacks import CallbackList
 
         data = make_data(x, None, None, batch_size, False, None, steps, what="predict")
@@ -261,7 +261,7 @@ class Trainer(StepAPI):
         step_fn = self._get_steps()
         with backend.compute_scope():
             cbs.on_predict_begin()
-            for i, (xb, _, _) in enumerate(backend.data.device_batches(data.epoch())):
+            for i, (xb, _, _) in enumerate(_device_batches(step_fn, data.epoch())):
                 cbs.on_predict_batch_begin(i)
                 outs.append(map_structure(ops.convert_to_numpy, step_fn.predict(xb)))
                 cbs.on_predict_batch_end(i, {"outputs": outs[-1]})
@@ -294,8 +294,7 @@ class Trainer(StepAPI):
         return _format(steps.logs(), return_dict)
 
     def predict_on_batch(self, x):
-        data = ArrayData(x, batch_size=None)
-        return map_structure(ops.convert_to_numpy, self._get_steps().predict(data.x))
+        return map_structure(ops.convert_to_numpy, self._get_steps().predict(_one_batch(x)))
 
     # ------------------------------------------------------------------ Keras 1/2 generator API
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, **kwargs):
@@ -316,6 +315,22 @@ class Trainer(StepAPI):
     def predict_generator(self, generator, steps=None, **kwargs):
         deprecated("model.predict_generator(gen, ...)", "model.predict(gen, ...)")
         return self.predict(generator, steps=steps, **_gen_kwargs(kwargs))
+
+
+def _one_batch(x):
+    """``x`` as one batch for the backend's predict step, kept on the host and moved the way the
+    predict loop moves its batches (under JAX the compiled step takes the NumPy array itself)."""
+    if isinstance(x, np.ndarray) and x.ndim and len(x) and x.dtype.kind not in "USO":
+        xb = backend.data.host_tensor(x)  # what ArrayData makes of one array, minus its checks
+    else:
+        xb = ArrayData(x, batch_size=None, host=True).x
+    return next(iter(backend.data.device_batches([(xb, None, None)])))[0]
+
+
+def _device_batches(steps, batches):
+    """The batches moved to the device; data-parallel steps keep only their rank's rows first."""
+    own = getattr(steps, "device_batches", None)
+    return own(batches) if own is not None else backend.data.device_batches(batches)
 
 
 def _gen_kwargs(kwargs):

@@ -22,11 +22,21 @@ labels = (x[:, 0] + x[:, 1] > 0).astype("int64") + (x[:, 2] > 1).astype("int64")
 y = np.eye(3, dtype="float32")[labels]
 x_val, y_val = x[:31] * 0.5, y[:31]
 
-model = keras.Sequential([
-    keras.layers.Input((6,)),
-    keras.layers.Dense(16, activation="tanh", kernel_regularizer=keras.regularizers.l2(1e-3)),
-    keras.layers.Dense(3, activation="softmax"),
-])
+if mode == "syncbn":  # batch moments over every rank's rows; one bucket per gradient tensor
+    os.environ["LAMINA_DDP_BUCKET_MB"] = "0.00001"
+    model = keras.Sequential([
+        keras.layers.Input((6,)),
+        keras.layers.Dense(16, use_bias=False),  # (a bias before BN gets only rounding noise)
+        keras.layers.BatchNormalization(synchronized=True, momentum=0.8),
+        keras.layers.Activation("tanh"),
+        keras.layers.Dense(3, activation="softmax"),
+    ])
+else:
+    model = keras.Sequential([
+        keras.layers.Input((6,)),
+        keras.layers.Dense(16, activation="tanh", kernel_regularizer=keras.regularizers.l2(1e-3)),
+        keras.layers.Dense(3, activation="softmax"),
+    ])
 model.compile(keras.optimizers.Adam(0.01), "categorical_crossentropy", metrics=["accuracy"])
 callbacks = [keras.callbacks.CSVLogger(os.path.join(files, "log.csv")),
              keras.callbacks.ModelCheckpoint(os.path.join(files, "ckpt.weights.h5"), save_weights_only=True),

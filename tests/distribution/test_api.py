@@ -51,3 +51,21 @@ def test_only_rank_zero_prints_and_logs(monkeypatch, tmp_path):
     assert not distribution.is_chief()
     assert resolve_verbose(1) == 0 and resolve_verbose("auto") == 0
     assert CallbackList([csv, stop]).callbacks == [stop]
+
+
+def test_layout_map_and_model_parallel_points_to_fsdp2():
+    mesh = distribution.DeviceMesh((2, 4), ["batch", "model"])
+    layouts = distribution.LayoutMap(mesh)
+    layouts["dense.*kernel"] = (None, "model")
+    layouts["dense.*bias"] = ["model"]
+    assert layouts["dense_1/kernel"] == (None, "model") and layouts["dense/bias"] == ("model",)
+    assert layouts["conv2d/kernel"] is None and len(layouts) == 2
+    with pytest.raises(ValueError, match=r"axis 'modle' is not an axis of the mesh \['batch', 'model'\]"):
+        layouts["x"] = ("modle",)
+    layouts["dense_1.*"] = (None, None)
+    with pytest.raises(ValueError, match="matches several keys"):
+        layouts["dense_1/kernel"]
+    with pytest.raises(NotImplementedError, match=r"ModelParallel is not implemented.*fully_shard"):
+        distribution.ModelParallel(layout_map=layouts, batch_dim_name="batch")
+    with pytest.raises(TypeError, match="ModelParallel is not implemented: shard the model with FSDP2"):
+        distribution.set_distribution(layouts)

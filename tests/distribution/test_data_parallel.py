@@ -51,7 +51,9 @@ def _load(results, rank):
 
 
 @pytest.mark.slow  # a job of one process and one of two: ~30 s on an idle 2-core machine
-@pytest.mark.parametrize("mode", ["train", "generator"])  # arrays (shuffled) / a generator
+# arrays (shuffled) / a generator / BatchNormalization(synchronized=True) with one all-reduce
+# bucket per gradient tensor (launched during backward, in order)
+@pytest.mark.parametrize("mode", ["train", "generator", "syncbn"])
 def test_two_processes_train_like_one(tmp_path, mode):
     one, r1, f1 = _run(tmp_path, "one", 1, mode)
     assert one.returncode == 0, one.stderr[-3000:]
@@ -60,7 +62,7 @@ def test_two_processes_train_like_one(tmp_path, mode):
     (w1, j1), (w20, j20), (w21, j21) = _load(r1, 0), _load(r2, 0), _load(r2, 1)
     assert j1["world"] == 1 and j20["world"] == 2 == j21["world"]
     weights = [k for k in w1.files if k.startswith("w")]
-    assert len(weights) == 4
+    assert len(weights) == (7 if mode == "syncbn" else 4)  # kernel, BN gamma beta + 2 moving, Dense
     for k in weights:
         np.testing.assert_array_equal(w20[k], w21[k])  # identical on every rank
         np.testing.assert_allclose(w20[k], w1[k], rtol=1e-5, atol=1e-6)  # == one process

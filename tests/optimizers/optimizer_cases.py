@@ -22,19 +22,45 @@ def problem(steps=5, seed=0, scale=1.0):
     return init, grads
 
 
-def parameters(init):
-    return [torch.nn.Parameter(torch.tensor(x)) for x in init]
+def parameters(init, names=None):
+    """What lamina's optimizers update: torch Parameters under torch, lamina Variables under JAX
+    (whose arrays are immutable). A Parameter has no name, so the optimizer labels its slots
+    'variable', 'variable_1'...; the Variables are named the same way."""
+    import lamina
+
+    if lamina.backend.backend() == "torch":
+        params = [torch.nn.Parameter(torch.tensor(x)) for x in init]
+        for p, n in zip(params, names or ()):
+            p.path = n
+        return params
+    names = names or ["variable" if i == 0 else f"variable_{i}" for i in range(len(init))]
+    return [lamina.backend.Variable(x, name=n) for x, n in zip(init, names)]
+
+
+def tensors(arrays):
+    """NumPy arrays as tensors of the backend in use."""
+    import lamina
+
+    return [lamina.ops.convert_to_tensor(x) for x in arrays]
+
+
+def values(params):
+    """float64 NumPy copies of what :func:`parameters` returned."""
+    import lamina
+
+    return [np.array(lamina.ops.convert_to_numpy(p.value if hasattr(p, "assign") else p.detach()),
+                     dtype=np.float64) for p in params]
 
 
 def run_lamina(optimizer, init, grads):
     params = parameters(init)
     for g in grads:
-        optimizer.apply([torch.tensor(x) for x in g], params)
-    return [p.detach().numpy().astype(np.float64) for p in params]
+        optimizer.apply(tensors(g), params)
+    return values(params)
 
 
 def run_torch(cls, kwargs, init, grads):
-    params = parameters(init)
+    params = [torch.nn.Parameter(torch.tensor(x)) for x in init]
     opt = cls(params, **kwargs)
     for g in grads:
         for p, x in zip(params, g):
@@ -82,3 +108,18 @@ def assert_close(actual, expected, atol=5e-6, rtol=1e-5):
 def assert_moved(actual, init):
     """Guard against a vacuous comparison: the variables must have changed."""
     assert max(np.abs(a - x).max() for a, x in zip(actual, init)) > 1e-4
+
+
+def param(array, name=None):
+    """One variable for lamina's optimizers (see :func:`parameters`)."""
+    return parameters([np.asarray(array, dtype="float32")], None if name is None else [name])[0]
+
+
+def tensor(array):
+    """A float32 tensor of the backend in use."""
+    return tensors([np.asarray(array, dtype="float32")])[0]
+
+
+def value(p):
+    """A NumPy copy of a variable made by :func:`param` / :func:`parameters`."""
+    return values([p])[0].astype(np.float32)

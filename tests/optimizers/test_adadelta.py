@@ -1,7 +1,16 @@
 import numpy as np
 import pytest
 import torch
-from optimizer_cases import assert_close, assert_moved, problem, run_keras, run_lamina, run_numpy, run_torch
+from optimizer_cases import (
+    assert_close,
+    assert_moved,
+    param,
+    problem,
+    run_keras,
+    run_lamina,
+    run_numpy,
+    run_torch,
+)
 
 from lamina import optimizers
 
@@ -32,7 +41,7 @@ def test_matches_formula_torch_and_keras():
 
 def test_slot_order_is_keras():
     opt = optimizers.Adadelta()
-    opt.build([torch.nn.Parameter(torch.zeros(2)), torch.nn.Parameter(torch.zeros(3))], paths=["a/w", "b/w"])
+    opt.build([param(np.zeros((2,))), param(np.zeros((3,)))], paths=["a/w", "b/w"])
     assert [v.name for v in opt.variables][2:] == [
         "a_w_accumulated_grad", "a_w_accumulated_delta_var", "b_w_accumulated_grad", "b_w_accumulated_delta_var"]
 

@@ -1,7 +1,16 @@
 import numpy as np
 import pytest
 import torch
-from optimizer_cases import assert_close, assert_moved, problem, run_keras, run_lamina, run_numpy, run_torch
+from optimizer_cases import (
+    assert_close,
+    assert_moved,
+    param,
+    problem,
+    run_keras,
+    run_lamina,
+    run_numpy,
+    run_torch,
+)
 
 from lamina import optimizers
 
@@ -37,7 +46,7 @@ def test_matches_torch_when_epsilon_is_zero():
 
 def test_accumulator_starts_at_initial_value():
     opt = optimizers.Adagrad(initial_accumulator_value=0.25)
-    opt.build([torch.nn.Parameter(torch.zeros(2, 3))])
+    opt.build([param(np.zeros((2, 3)))])
     assert opt.variables[2].name == "variable_accumulator"
     np.testing.assert_array_equal(opt.variables[2].numpy(), np.full((2, 3), 0.25, "float32"))
 

@@ -1,7 +1,16 @@
 import numpy as np
 import pytest
 import torch
-from optimizer_cases import assert_close, assert_moved, problem, run_keras, run_lamina, run_numpy, run_torch
+from optimizer_cases import (
+    assert_close,
+    assert_moved,
+    param,
+    problem,
+    run_keras,
+    run_lamina,
+    run_numpy,
+    run_torch,
+)
 
 from lamina import optimizers
 
@@ -59,7 +68,7 @@ def test_with_weight_decay_matches_formula_and_keras():
 def test_slot_order_is_keras():
     init, _ = problem()
     opt = optimizers.Adam(amsgrad=True)
-    opt.build([torch.nn.Parameter(torch.tensor(x)) for x in init[:2]], paths=["seq/d/kernel", "seq/d/bias"])
+    opt.build([param(x) for x in init[:2]], paths=["seq/d/kernel", "seq/d/bias"])
     assert [v.path for v in opt.variables] == [
         "adam/iteration", "adam/learning_rate", "adam/seq_d_kernel_momentum", "adam/seq_d_kernel_velocity",
         "adam/seq_d_bias_momentum", "adam/seq_d_bias_velocity", "adam/seq_d_kernel_velocity_hat",

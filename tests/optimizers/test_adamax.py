@@ -1,7 +1,16 @@
 import numpy as np
 import pytest
 import torch
-from optimizer_cases import assert_close, assert_moved, problem, run_keras, run_lamina, run_numpy, run_torch
+from optimizer_cases import (
+    assert_close,
+    assert_moved,
+    param,
+    problem,
+    run_keras,
+    run_lamina,
+    run_numpy,
+    run_torch,
+)
 
 from lamina import optimizers
 
@@ -37,7 +46,7 @@ def test_matches_torch_when_epsilon_is_zero():
 
 def test_slot_names():
     opt = optimizers.Adamax()
-    opt.build([torch.nn.Parameter(torch.zeros(2))], paths=["d/b"])
+    opt.build([param(np.zeros((2,)))], paths=["d/b"])
     assert [v.name for v in opt.variables] == ["iteration", "learning_rate", "d_b_momentum", "d_b_norm"]
 
 

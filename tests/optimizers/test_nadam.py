@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 import torch
-from optimizer_cases import assert_close, assert_moved, problem, run_keras, run_lamina, run_torch
+from optimizer_cases import assert_close, assert_moved, param, problem, run_keras, run_lamina, run_torch
 
 from lamina import optimizers
 
@@ -51,7 +51,7 @@ def test_u_product_survives_a_save_and_load():
     a = optimizers.Nadam(learning_rate=0.05)
     run_lamina(a, init, grads[:2])
     b = optimizers.Nadam(learning_rate=0.05)
-    params = [torch.nn.Parameter(torch.tensor(x)) for x in init]
+    params = [param(x) for x in init]
     b.build(params)
     b.set_weights(a.get_weights())
     assert b.iterations == 2 and np.isclose(b._u_product, a._u_product)

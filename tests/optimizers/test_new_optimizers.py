@@ -4,7 +4,17 @@ gradients), against NumPy formulas, and their configs both ways."""
 import numpy as np
 import pytest
 import torch
-from optimizer_cases import assert_close, assert_moved, import_keras, parameters, problem, run_numpy
+from optimizer_cases import (
+    assert_close,
+    assert_moved,
+    import_keras,
+    param,
+    parameters,
+    problem,
+    run_numpy,
+    tensor,
+    value,
+)
 
 from lamina import optimizers
 
@@ -36,11 +46,11 @@ def _step_by_step(name, kwargs, steps=6):
     theirs_vars = [keras.Variable(torch.tensor(x)) for x in init]
     theirs = getattr(keras.optimizers, name)(**kwargs)
     for g in grads:
-        ours.apply([torch.tensor(x) for x in g], ours_params)
+        ours.apply([tensor(x) for x in g], ours_params)
         theirs.apply([torch.tensor(x) for x in g], theirs_vars)
-        assert_close([p.detach().numpy() for p in ours_params],
+        assert_close([value(p) for p in ours_params],
                      [v.value.detach().cpu().numpy() for v in theirs_vars], atol=2e-6, rtol=2e-5)
-    return init, [p.detach().numpy().astype(np.float64) for p in ours_params]
+    return init, [value(p).astype(np.float64) for p in ours_params]
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -81,8 +91,8 @@ def test_lion_formula():
     params = parameters(init)
     opt = optimizers.Lion(learning_rate=0.01)
     for g in grads:
-        opt.apply([torch.tensor(x) for x in g], params)
-    assert_close([p.detach().numpy() for p in params], run_numpy(step, {"m": 0.0}, init, grads))
+        opt.apply([tensor(x) for x in g], params)
+    assert_close([value(p) for p in params], run_numpy(step, {"m": 0.0}, init, grads))
 
 
 def test_lamb_trust_ratio_formula():
@@ -98,8 +108,8 @@ def test_lamb_trust_ratio_formula():
     params = parameters(init)
     opt = optimizers.Lamb(learning_rate=lr)
     for g in grads:
-        opt.apply([torch.tensor(x) for x in g], params)
-    assert_close([p.detach().numpy() for p in params], run_numpy(step, {"m": 0.0, "v": 0.0}, init, grads))
+        opt.apply([tensor(x) for x in g], params)
+    assert_close([value(p) for p in params], run_numpy(step, {"m": 0.0, "v": 0.0}, init, grads))
 
 
 def test_ftrl_l1_gives_exact_zeros():
@@ -107,13 +117,13 @@ def test_ftrl_l1_gives_exact_zeros():
     params = parameters(init)
     opt = optimizers.Ftrl(learning_rate=0.1, l1_regularization_strength=10.0)
     for g in grads:
-        opt.apply([torch.tensor(x) for x in g], params)
-    assert all((p.detach().numpy() == 0).all() for p in params)
+        opt.apply([tensor(x) for x in g], params)
+    assert all((value(p) == 0).all() for p in params)
 
 
 def test_adafactor_keeps_factored_state_for_matrices():
     opt = optimizers.Adafactor()
-    opt.build([torch.nn.Parameter(torch.zeros(5, 4)), torch.nn.Parameter(torch.zeros(4))], paths=["d/k", "d/b"])
+    opt.build([param(np.zeros((5, 4))), param(np.zeros((4,)))], paths=["d/k", "d/b"])
     shapes = {v.name: tuple(v.numpy().shape) for v in opt.variables}
     assert shapes["d_k_row"] == (5,) and shapes["d_k_col"] == (4,) and shapes["d_b_velocity"] == (4,)
 
@@ -131,9 +141,9 @@ def test_muon_orthogonalises_the_matrix_update():
     # One step from zero momentum with rms_rate=None: w moves by lr * NS5(g), whose singular
     # values are all close to 1 (the point of Muon).
     g = np.random.default_rng(1).normal(size=(6, 4)).astype("float32")
-    w = torch.nn.Parameter(torch.zeros(6, 4))
-    optimizers.Muon(learning_rate=1.0, rms_rate=None, weight_decay=None, nesterov=False).apply([torch.tensor(g)], [w])
-    s = np.linalg.svd(-w.detach().numpy(), compute_uv=False)
+    w = param(np.zeros((6, 4)))
+    optimizers.Muon(learning_rate=1.0, rms_rate=None, weight_decay=None, nesterov=False).apply([tensor(g)], [w])
+    s = np.linalg.svd(-value(w), compute_uv=False)
     assert s.min() > 0.6 and s.max() < 1.25, s
 
 

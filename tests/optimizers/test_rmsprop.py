@@ -1,6 +1,15 @@
 import pytest
 import torch
-from optimizer_cases import assert_close, assert_moved, problem, run_keras, run_lamina, run_numpy, run_torch
+from optimizer_cases import (
+    assert_close,
+    assert_moved,
+    param,
+    problem,
+    run_keras,
+    run_lamina,
+    run_numpy,
+    run_torch,
+)
 
 from lamina import optimizers
 
@@ -61,7 +70,7 @@ def test_epsilon_sits_inside_the_square_root():
 def test_slot_order_is_keras():
     init, _ = problem()
     opt = optimizers.RMSprop(momentum=0.5, centered=True)
-    opt.build([torch.nn.Parameter(torch.tensor(x)) for x in init[:2]], paths=["d/kernel", "d/bias"])
+    opt.build([param(x) for x in init[:2]], paths=["d/kernel", "d/bias"])
     assert [v.name for v in opt.variables] == [
         "iteration", "learning_rate", "d_kernel_velocity", "d_bias_velocity", "d_kernel_momentum",
         "d_bias_momentum", "d_kernel_average_gradient", "d_bias_average_gradient"]

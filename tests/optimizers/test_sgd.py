@@ -1,7 +1,16 @@
 import numpy as np
 import pytest
 import torch
-from optimizer_cases import assert_close, assert_moved, problem, run_keras, run_lamina, run_numpy, run_torch
+from optimizer_cases import (
+    assert_close,
+    assert_moved,
+    param,
+    problem,
+    run_keras,
+    run_lamina,
+    run_numpy,
+    run_torch,
+)
 
 from lamina import optimizers
 
@@ -50,7 +59,7 @@ def test_matches_keras(kwargs):
 
 def test_slots_only_with_momentum():
     init, _ = problem()
-    params = [torch.nn.Parameter(torch.tensor(x)) for x in init]
+    params = [param(x) for x in init]
     plain, heavy = optimizers.SGD(), optimizers.SGD(momentum=0.9)
     plain.build(params)
     heavy.build(params, paths=["dense/kernel", "dense/bias", "conv/kernel"])

@@ -16,7 +16,7 @@ def test_stateless_apply_matches_apply_and_changes_nothing(name):
     cls = getattr(lamina.optimizers, name)
     kw = {"momentum": 0.9} if name in ("SGD", "RMSprop") else {}
     ref, opt = cls(**kw), cls(**kw)
-    ref_w = [ops.convert_to_tensor(w.copy()) for w in W]
+    ref_w = [lamina.backend.Variable(w.copy()) for w in W]  # apply() updates these
     w = [ops.convert_to_tensor(x.copy()) for x in W]
     ref.build(ref_w)
     opt.build(w)
@@ -27,7 +27,7 @@ def test_stateless_apply_matches_apply_and_changes_nothing(name):
         ref.apply([ops.convert_to_tensor(x) for x in g], ref_w)
         values, state = opt.stateless_apply(state, [ops.convert_to_tensor(x) for x in g], values)
     for a, b in zip(values, ref_w):
-        np.testing.assert_allclose(ops.convert_to_numpy(a), ops.convert_to_numpy(b), rtol=1e-6)
+        np.testing.assert_allclose(ops.convert_to_numpy(a), b.numpy(), rtol=1e-6)
     for a, b in zip(state, ref.variables):
         np.testing.assert_allclose(np.asarray(ops.convert_to_numpy(a) if ops.is_tensor(a) else a), b.numpy(),
                                    rtol=1e-6)
@@ -45,3 +45,71 @@ def test_stateless_apply_checks_its_arguments():
     opt.build([ops.ones((2,))])
     with pytest.raises(ValueError, match=r"expects 4 optimizer values \(optimizer.variables\) and 1 trainable"):
         opt.stateless_apply([0], [ops.ones((2,))], [ops.ones((2,))])
+
+
+def test_loss_scale_optimizer_stateless_apply_matches_apply_and_keras():
+    """Finite steps grow the counter (and, every dynamic_growth_steps, double the scale); a
+    non-finite gradient skips the update and halves the scale. Same as apply() and Keras 3."""
+    import os
+
+    def make():
+        return lamina.optimizers.LossScaleOptimizer(lamina.optimizers.Adam(0.1), initial_scale=4.0,
+                                                    dynamic_growth_steps=2)
+
+    grads = [[g * 4.0 for g in G[0]], [np.full_like(W[0], np.inf), G[1][1] * 4.0]] + [
+        [g * 4.0 for g in gs] for gs in G[1:]] + [[g * 8.0 for g in G[0]]]
+    ref, opt = make(), make()
+    ref_w = [lamina.backend.Variable(w.copy()) for w in W]
+    w = [ops.convert_to_tensor(x.copy()) for x in W]
+    ref.build(ref_w)
+    opt.build(w)
+    state = [v.numpy() for v in opt.variables]
+    values = [ops.convert_to_tensor(x.copy()) for x in W]
+    for g in grads:
+        ref.apply([ops.convert_to_tensor(x) for x in g], ref_w)
+        values, state = opt.stateless_apply(state, [ops.convert_to_tensor(x) for x in g], values)
+    for a, b in zip(values, ref_w):
+        np.testing.assert_allclose(ops.convert_to_numpy(a), b.numpy(), rtol=1e-6)
+    for a, b in zip(state, ref.variables):
+        np.testing.assert_allclose(np.asarray(ops.convert_to_numpy(a) if ops.is_tensor(a) else a), b.numpy(),
+                                   rtol=1e-6)
+    # 5 steps: finite (counter 1), inf (scale 2, counter 0), finite, finite (scale 4), finite
+    assert float(np.asarray(ops.convert_to_numpy(state[1]))) == 4.0 == ref.dynamic_scale
+    assert int(np.asarray(ops.convert_to_numpy(state[0]))) == 1 and opt.dynamic_scale == 4.0
+    assert not np.allclose(ops.convert_to_numpy(values[0]), W[0])
+
+    os.environ["KERAS_BACKEND"] = "torch"
+    keras = pytest.importorskip("keras")
+    import torch
+
+    kopt = keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(0.1), initial_scale=4.0,
+                                               dynamic_growth_steps=2)
+    kvars = [keras.Variable(torch.tensor(x.copy())) for x in W]
+    for g in grads:
+        kopt.apply([torch.tensor(x) for x in g], kvars)
+    for a, b in zip(values, kvars):
+        np.testing.assert_allclose(ops.convert_to_numpy(a), b.value.detach().numpy(), rtol=1e-5, atol=1e-6)
+    assert float(kopt.dynamic_scale.value) == 4.0
+
+
+@pytest.mark.skipif(lamina.backend.backend() != "jax", reason="jax.jit of stateless_apply")
+def test_stateless_apply_traces_under_jax_jit():
+    """Inside jax.jit the step number, the learning rate and the state are traced: Nadam's running
+    product, gradient accumulation and the loss scale's finite check still match eager steps."""
+    import jax
+
+    opt = lamina.optimizers.LossScaleOptimizer(
+        lamina.optimizers.Nadam(0.1, gradient_accumulation_steps=2), initial_scale=4.0, dynamic_growth_steps=2)
+    opt.build([ops.convert_to_tensor(W[0])])
+    jitted = jax.jit(opt.stateless_apply)
+    state_j = state_e = [ops.convert_to_tensor(v.numpy()) for v in opt.variables]
+    w_j = w_e = [ops.convert_to_tensor(W[0])]
+    for g in ([4.0, 8.0], [np.inf, 1.0], [4.0, 4.0], [1.0, 2.0], [2.0, 2.0]):
+        g = [ops.convert_to_tensor(np.tile(np.array(g, "float32"), 3).reshape(3, 2))]
+        w_j, state_j = jitted(state_j, g, w_j)
+        w_e, state_e = opt.stateless_apply(state_e, g, w_e)
+    np.testing.assert_allclose(np.asarray(w_j[0]), np.asarray(w_e[0]), rtol=1e-6)
+    assert not np.allclose(np.asarray(w_j[0]), W[0])
+    for a, b in zip(state_j, state_e):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6)
+    assert int(state_j[2]) == 4 and float(state_j[1]) == 4.0  # inner iteration; the scale

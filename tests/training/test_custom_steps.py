@@ -8,6 +8,12 @@ from lamina import layers, ops
 from lamina.errors import LaminaDeprecationWarning
 
 
+# A train_step(self, data) override takes gradients eagerly (loss.backward()); under JAX a step is
+# written in Keras 3's JAX form instead (tests/training/test_custom_steps_jax.py).
+TORCH_FORM = pytest.mark.skipif(keras.backend.backend() != "torch",
+                                reason="train_step(self, data) needs a gradient tape: torch form")
+
+
 def _data(n=32):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(n, 4)).astype("float32")
@@ -45,6 +51,7 @@ def test_a_model_subclass_called_functionally_keeps_its_class_and_methods():
     assert model.output_shape == (None, 1)
 
 
+@TORCH_FORM
 def test_train_step_override_runs_and_matches_the_builtin_step_exactly():
     x, y = _data()
     custom, plain = _functional(TorchGuideModel), _functional()
@@ -61,6 +68,7 @@ def test_train_step_override_runs_and_matches_the_builtin_step_exactly():
     assert hc["loss"][-1] < hc["loss"][0]
 
 
+@TORCH_FORM
 def test_a_train_step_override_is_called_once_per_batch():
     calls = []
 
@@ -77,6 +85,7 @@ def test_a_train_step_override_is_called_once_per_batch():
     assert isinstance(calls[0], tuple) and len(calls[0]) == 2 and tuple(calls[0][0].shape) == (8, 4)
 
 
+@TORCH_FORM
 def test_low_level_pattern_with_own_metrics_and_no_compiled_loss():
     class LowLevel(keras.Model):
         def __init__(self, *args, **kwargs):
@@ -166,6 +175,7 @@ def test_test_step_and_predict_step_overrides():
     np.testing.assert_allclose(logs["double_mae"], 2 * np.abs(y - out["y"]).mean(), rtol=1e-5)
 
 
+@TORCH_FORM
 def test_gan_style_compile_override_with_two_optimizers():
     class Pair(keras.Model):
         def __init__(self):
@@ -247,6 +257,7 @@ def test_fit_without_any_loss_says_how_to_fix_it():
         model.fit(*_data(), verbose=0)
 
 
+@TORCH_FORM
 def test_train_step_must_return_a_dict():
     class Bad(keras.Model):
         def train_step(self, data):
@@ -258,6 +269,7 @@ def test_train_step_must_return_a_dict():
         model.fit(*_data(), verbose=0)
 
 
+@TORCH_FORM
 def test_keras2_compiled_loss_and_metrics_warn_and_work():
     class K2(keras.Model):
         def train_step(self, data):

@@ -6,10 +6,11 @@ _CHOICES = (True, False, "auto")
 
 
 def resolve(jit_compile, run_eagerly=False) -> bool:
-    """``compile()``'s ``jit_compile`` as a yes/no. The JAX steps are jitted in every case; with
-    ``run_eagerly=True`` they still are (an eager JAX step is not written yet)."""
+    """``compile()``'s ``jit_compile`` as a yes/no. lamina's own JAX steps are jitted in every
+    case; a model's own ``train_step``/``test_step``/``predict_step`` runs un-jitted with
+    ``jit_compile=False`` or ``run_eagerly=True``, as in Keras 3."""
     if not any(jit_compile is c or jit_compile == c and isinstance(jit_compile, str) for c in _CHOICES):
         raise ValueError(
             f"compile(jit_compile={jit_compile!r}): expected True, False or 'auto'."
         )
-    return True
+    return not run_eagerly and jit_compile is not False

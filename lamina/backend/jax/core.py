@@ -42,3 +42,18 @@ def device_scope(name):
 def enable_tensor_float_32_execution(enabled: bool) -> None:
     """TF32 is a CUDA matmul setting; XLA's precision on CPU is not affected."""
     jax.config.update("jax_default_matmul_precision", "tensorfloat32" if enabled else "float32")
+
+
+def grad(fn, args):
+    """The gradient of the scalar ``fn(*args)`` with respect to ``args`` (a tuple of pytrees)."""
+    return jax.grad(lambda a: fn(*a))(tuple(args))
+
+
+def gradients(loss, targets):
+    """Keras 2's ``K.gradients`` on eager arrays: impossible without a tape; says what works."""
+    raise NotImplementedError(
+        "K.gradients(loss, variables) on arrays that were already computed cannot work under the "
+        "JAX backend, which records no gradient tape. Call it on symbolic tensors (model.output, "
+        "layer outputs, K.placeholder) and evaluate it with K.function, or use jax.grad on a "
+        "function of the values (model.stateless_call)."
+    )

@@ -32,10 +32,10 @@ def device_batches(batches, device=None):
 
 def batch_source(x):
     """``x`` as the host array batches are cut from."""
-    if hasattr(x, "value") and type(x).__name__ == "Variable":
+    if type(x) is not np.ndarray and hasattr(x, "value") and type(x).__name__ == "Variable":
         x = x.value
     a = np.asarray(x)
-    if a.dtype.kind == "f" and a.dtype != np.dtype(config.floatx()):
+    if a.dtype.kind == "f" and a.dtype.name != config.floatx():
         return a.astype(config.floatx())
     if a.dtype.kind in "iu" and a.dtype.itemsize == 8:
         return a.astype(np.int32 if a.dtype.kind == "i" else np.uint32)

@@ -16,10 +16,47 @@ import jax
 import jax.numpy as jnp
 
 from lamina.backend.jax.ops.core import convert_to_tensor, standardize_dtype, to_jax_dtype
+from lamina.backend.jax import variables as _variables
 from lamina.backend.jax.variables import Variable  # noqa: F401  (re-exported)
 
 Tensor = jax.Array
 Parameter = Variable  # no separate parameter type under JAX: trainable weights are Variables
+
+
+class _Children(dict):
+    """A layer's ``_modules``: a dict that notes every change (``variables.bump_structure``), so
+    that code mutating it in place (``del model._modules[name]``) still invalidates the cached
+    variable lists."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key, value):
+        dict.__setitem__(self, key, value)
+        _variables.bump_structure()
+
+    def __delitem__(self, key):
+        dict.__delitem__(self, key)
+        _variables.bump_structure()
+
+    def pop(self, *args):
+        _variables.bump_structure()
+        return dict.pop(self, *args)
+
+    def popitem(self):
+        _variables.bump_structure()
+        return dict.popitem(self)
+
+    def clear(self):
+        _variables.bump_structure()
+        dict.clear(self)
+
+    def update(self, *args, **kwargs):
+        _variables.bump_structure()
+        dict.update(self, *args, **kwargs)
+
+    def setdefault(self, key, default=None):
+        _variables.bump_structure()
+        return dict.setdefault(self, key, default)
 
 
 class LayerBase:
@@ -31,13 +68,14 @@ class LayerBase:
         d = self.__dict__
         d["_jax_weights"] = {}
         d["_jax_handles"] = {}
-        d["_modules"] = {}
+        d["_modules"] = _Children()
         d["training"] = False
 
     # ------------------------------------------------------------ weights storage
     def _create_weight(self, attr: str, value, trainable: bool):
         value = convert_to_tensor(value)
         self.__dict__["_jax_weights"][attr] = value
+        _variables.bump_structure()
         return value
 
     def _has_weight(self, attr: str) -> bool:
@@ -95,6 +133,7 @@ class LayerBase:
                     v._attr = name
                 d["_jax_handles"][name] = v
                 return
+        _variables.bump_structure()  # any other attribute may hold layers or variables
         if "_modules" in d:
             if isinstance(value, LayerBase):
                 d["_modules"][name] = value
@@ -109,6 +148,7 @@ class LayerBase:
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
+        _variables.bump_structure()
         d = self.__dict__
         d.get("_modules", {}).pop(name, None)
         if name in d:

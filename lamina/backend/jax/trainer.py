@@ -25,7 +25,8 @@ import numpy as np
 from lamina.backend import stateless_scope as _scope_mod
 from lamina.backend.jax import ids as _ids
 from lamina.backend.jax import random as _random
-from lamina.backend.jax.optimizers import Slot
+from lamina.backend.jax import variables as _variables
+from lamina.backend.jax.optimizers import Slot, _set_cell, run_optimizer, state_value as _state_value
 from lamina.backend.stateless_scope import StatelessScope
 
 warnings.filterwarnings("ignore", message="Some donated buffers were not usable")
@@ -69,6 +70,7 @@ class Steps:
         self._fns = {}
         self._handles = None
         self._id_checks = {}  # per step kind: the (input leaf, input_dim) of embedding lookups
+        self._pred = None  # (structure version, the model's variables, jitted predict) outside fit
 
     # -------------------------------------------------------------- bookkeeping
     def begin_fit(self):
@@ -106,15 +108,52 @@ class Steps:
         return out
 
     def _warm(self, x, y, sw, training):
-        """One eager pass under a throw-away StatelessScope: every lazy build (the model, the
-        compiled loss and metrics, their variables) happens outside any trace."""
+        """Before the first trace, every lazy build (the model, the compiled loss and metrics,
+        their variables) happens outside any trace, in a throw-away StatelessScope.
+
+        A model whose layers are all built (and hold no lazily created state, as a stateful RNN
+        does) is not run eagerly: that would compile each op once more before the step's own
+        compile, most of the first epoch's overhead. The compiled loss and metrics, if they still
+        have to be built, are built from the outputs of one compiled inference pass (the
+        predict function, kept for ``predict()``); a loss or metric that may create state on its
+        first update (not lamina's, or one with a lazy ``_build``) runs once on those outputs."""
         model, logic = self.model, self.logic
-        with StatelessScope():
-            y_pred = model(x, training=training)
-            if y is not None and model._compile_loss is not None:
-                logic.total_loss(y, y_pred, sw)
-            if y is not None and model._compile_metrics is not None:
-                model._compile_metrics.update_state(y, y_pred, sw)
+        if not _abstract_forward_ok(model):
+            with StatelessScope():
+                y_pred = model(x, training=training)
+                if y is not None and model._compile_loss is not None:
+                    logic.total_loss(y, y_pred, sw)
+                if y is not None and model._compile_metrics is not None:
+                    model._compile_metrics.update_state(y, y_pred, sw)
+            return
+        if y is None:
+            return
+        cl, cm = model._compile_loss, model._compile_metrics
+        lamina_loss = cl is not None and callable(getattr(cl, "check", None)) and hasattr(cl, "_checked")
+        need_loss = cl is not None and not (lamina_loss and cl.built and cl._checked)
+        need_metrics = cm is not None and not cm.built
+        if not (need_loss or need_metrics):
+            return
+        y_pred = self.predict(x)
+        eager_loss = eager_metrics = False
+        if need_loss:
+            if lamina_loss:
+                if not cl.built:
+                    cl.build(y, y_pred)
+                if not cl._checked:
+                    cl.check(y, y_pred)
+            else:
+                eager_loss = True
+        if need_metrics:
+            cm.build(y, y_pred)
+            eager_metrics = any(not type(m).__module__.startswith("lamina.") or getattr(m, "_built", True) is False
+                                for m in cm.metrics)
+        if eager_loss or eager_metrics:
+            with StatelessScope():
+                if eager_loss:
+                    logic.total_loss(y, y_pred, sw)
+                if eager_metrics:
+                    cm.update_state(y, y_pred, sw)
 
     def build(self, first_batch=None):
         """Before the first update: the model, loss and metrics built; the optimizer built on
@@ -130,21 +169,16 @@ class Steps:
             )
         opt = model.optimizer
         if not getattr(opt, "built", False):
-            opt.build([Slot(v.value) for v in tv], paths=[v.path for v in tv])
+            opt.build(tv)  # on the Variables: an eager optimizer.apply(grads, weights) works too
         elif not all(isinstance(b, Slot) for b in opt._trainable_variables):
-            # built outside fit (loading a saved optimizer): its variables become Slots
+            # built outside fit on raw arrays (loading a saved optimizer): its variables become Slots
             opt._trainable_variables = [b if isinstance(b, Slot) else Slot(getattr(b, "value", b))
                                         for b in opt._trainable_variables]
             opt._index = {id(b): i for i, b in enumerate(opt._trainable_variables)}
-        host = [h.name for h in opt._state_handles if h.value is None]
-        if host:
-            raise NotImplementedError(
-                f"{type(opt).__name__} keeps optimizer state on the host ({host}), which the compiled "
-                "JAX train step cannot update yet. Use another optimizer (Adam, AdamW, RMSprop, SGD, "
-                "Adagrad, Adadelta, Adamax) under JAX, or the torch backend."
-            )
+        # Every piece of optimizer state, on the device (slots) or the host (Nadam's running
+        # product): the compiled step carries them all as arrays.
         self._handles = (tv, list(model.non_trainable_variables), opt._trainable_variables,
-                         [h.value for h in opt._state_handles])
+                         list(opt._state_handles))
         self._fns.pop("train", None)
         self._id_checks.pop("train", None)
         return tv
@@ -153,7 +187,7 @@ class Steps:
         tv, ntv, boxes, slots = self._handles
         for b, v in zip(boxes, tv):  # the optimizer's copy of the variables follows the model's
             b.value = v.value
-        self.state = _copy_tree(([v.value for v in tv], [v.value for v in ntv], [s.value for s in slots],
+        self.state = _copy_tree(([v.value for v in tv], [v.value for v in ntv], [_state_value(s) for s in slots],
                                  _random.global_state()))
 
     def _load_metrics(self):
@@ -171,7 +205,7 @@ class Steps:
             for b, v in zip(boxes, tv):
                 b.value = v
             for s, v in zip(slots, ov):
-                s.value = v
+                _set_cell(s, v)
             _random.swap_global_state(rng)
             self.state = None
         if self._mv is not None:
@@ -188,14 +222,29 @@ class Steps:
                 out[k] = float(v) / self._count
         cm = self.model._compile_metrics
         if cm is not None:
-            if self._mv is not None:
-                with StatelessScope(list(zip(self._metric_handles(), self._mv))):
-                    res = cm.result()
-            else:
-                res = cm.result()
-            for k, v in res.items():
+            handles = self._metric_handles()
+            mv = self._mv if self._mv is not None else [h.value for h in handles]
+            for k, v in self._results(cm, handles, mv).items():
                 out[k] = float(v)
         return out
+
+    def _results(self, cm, handles, mv):
+        """The metrics' results for the values ``mv``: one jitted function (one compile, rather
+        than one per op of every ``result()``), or eagerly where a result() cannot be traced."""
+        fn = self._fns.get("results")
+        if fn is None or len(fn[0]) != len(handles) or not all(map(_same, fn[0], handles)):
+            def results(values):
+                with StatelessScope(list(zip(handles, values))):
+                    return cm.result()
+
+            fn = self._fns["results"] = (handles, jax.jit(results))
+        if fn[1] is not None:
+            try:
+                return fn[1](mv)
+            except (jax.errors.JAXTypeError, jax.errors.ConcretizationTypeError, TypeError):
+                self._fns["results"] = (handles, None)
+        with StatelessScope(list(zip(handles, mv))):
+            return cm.result()
 
     # -------------------------------------------------------------- the pure functions
     def _forward_loss(self, tv, ntv, x, y, sw, training):
@@ -240,25 +289,7 @@ class Steps:
                 rng = _random.global_state()
             finally:
                 _random.swap_global_state(prev_rng)
-            boxes, slots = self._handles[2], self._handles[3]
-            saved = ([b.value for b in boxes], [s.value for s in slots], opt._iterations)
-            try:
-                for b, v in zip(boxes, tv):
-                    b.value = v
-                for s, v in zip(slots, ov):
-                    s.value = v
-                opt._iterations = it
-                opt._step_lr = lr
-                opt.apply(grads)
-                tv = [b.value for b in boxes]
-                ov = [s.value for s in slots]
-            finally:
-                for b, v in zip(boxes, saved[0]):
-                    b.value = v
-                for s, v in zip(slots, saved[1]):
-                    s.value = v
-                opt._iterations = saved[2]
-                opt._step_lr = None
+            tv, ov = run_optimizer(opt, self._handles[3], grads, tv, ov, it, lr)
             if logic._constrained:
                 with StatelessScope(list(zip(self._handles[0], tv))) as scope:
                     logic.apply_constraints()
@@ -281,6 +312,7 @@ class Steps:
         return fn
 
     def _predict_fn(self):
+        """The predict step while fit runs (a callback predicting): the weights are ``self.state``."""
         fn = self._fns.get("predict")
         if fn is None:
             def step(tv, ntv, x):
@@ -292,6 +324,32 @@ class Steps:
 
             fn = self._fns["predict"] = jax.jit(step)
         return fn
+
+    def _predict_cache(self):
+        """(version, variables, jitted predict) outside fit. The model's variables are listed
+        again only when ``variables.structure_version`` moved (a layer gained weights, a sub-layer
+        was attached, an attribute rebound...), and the jitted function (closed over that list) is
+        kept while the list holds the same Variables, so a one-sample predict costs one dispatch."""
+        cached = self._pred
+        version = _variables.structure_version
+        if cached is not None and cached[0] == version:
+            return cached
+        model = self.model
+        handles = list(model.trainable_variables) + list(model.non_trainable_variables)
+        if cached is not None and len(cached[1]) == len(handles) and all(map(_same, cached[1], handles)):
+            fn = cached[2]
+        else:
+            self._id_checks.pop("predict_cached", None)  # the new trace records them again
+
+            def step(values, x):
+                with StatelessScope(list(zip(handles, values))) as scope, \
+                        _ids.watching(x, self._id_checks.setdefault("predict_cached", [])):
+                    y = model(x, training=False)
+                return y, _updated(values, [scope.get_current_value(h) for h in handles])
+
+            fn = jax.jit(step)
+        self._pred = cached = (version, handles, fn)
+        return cached
 
     # -------------------------------------------------------------- steps
     def _new_acc(self):
@@ -349,10 +407,18 @@ class Steps:
         if not model.built:
             with StatelessScope():
                 model(x, training=False)
-        tv, ntv = self._model_values()
-        self._guard_ids("predict", self._predict_fn(), (tv, ntv, x), x)
-        y, changed = self._predict_fn()(tv, ntv, x)
-        self._keep_state(changed)
+        if self.state is not None:  # a callback predicting while fit runs
+            tv, ntv = self.state[0], self.state[1]
+            self._guard_ids("predict", self._predict_fn(), (tv, ntv, x), x)
+            y, changed = self._predict_fn()(tv, ntv, x)
+            self._keep_state(changed)
+            return y
+        _, handles, fn = self._predict_cache()
+        values = [h.value for h in handles]
+        self._guard_ids("predict_cached", fn, (values, x), x)
+        y, changed = fn(values, x)
+        for i, v in changed.items():  # a stateful RNN's states
+            handles[i].assign(v)
         return y
 
     def _guard_ids(self, kind, fn, args, x):
@@ -391,10 +457,28 @@ def _updated(old, new) -> dict:
     return {i: b for i, (a, b) in enumerate(zip(old, new)) if a is not b}
 
 
+def _abstract_forward_ok(model) -> bool:
+    """Whether ``model``'s forward pass can be traced without building anything: every layer is
+    built and none creates state on its first call (stateful RNNs)."""
+    return all(layer.built and not getattr(layer, "stateful", False) for layer in model._flatten_layers())
+
+
+def _same(a, b):
+    return a is b
+
+
+def custom_steps(custom):
+    """The model's own train/test/predict steps, run as Keras 3 runs them on JAX."""
+    from lamina.backend.jax.custom_steps import CustomSteps
+
+    return CustomSteps(custom)
+
+
 def apply_loss_gradients(loss, variables, optimizer):
     raise NotImplementedError(
-        "A custom train_step that computes gradients eagerly is not supported under the JAX "
-        "backend yet. Use the built-in fit(), or the torch backend."
+        "Gradients of a loss computed eagerly cannot be taken under the JAX backend (there is no "
+        "gradient tape). Write train_step(self, state, data) in Keras 3's JAX form, or use the "
+        "torch backend."
     )
 
 

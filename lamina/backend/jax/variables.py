@@ -19,6 +19,17 @@ import numpy as np
 from lamina.backend import stateless_scope as _scope
 from lamina.backend.jax.ops.core import convert_to_numpy, convert_to_tensor, standardize_dtype, to_jax_dtype
 
+# Bumped whenever the set of variables a model reaches may have changed (a weight created, a
+# sub-layer attached or detached, an attribute rebound, a ``trainable`` flag flipped), so that a
+# cached list of a model's variables (the compiled predict's) is re-read only then.
+structure_version = 0
+
+
+def bump_structure() -> None:
+    """Note that some layer's variables or sub-layers may have changed."""
+    global structure_version
+    structure_version += 1
+
 
 class Variable:
     """Keras-style variable (``layer.weights`` returns these).
@@ -105,6 +116,7 @@ class Variable:
     @trainable.setter
     def trainable(self, flag: bool) -> None:
         self._trainable = bool(flag)
+        bump_structure()
 
     @property
     def shape(self) -> tuple:

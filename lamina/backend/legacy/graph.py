@@ -62,9 +62,9 @@ class GraphFunction:
         fed = {id(x) for x in self.inputs if isinstance(x, KerasTensor)}
         targets = [t for t in self.outputs + [u[1] for u in self.updates] if isinstance(t, KerasTensor)]
         self._nodes = plan(targets, fed)
-        grads = [n for n in self._nodes if isinstance(n.layer, Gradients)]
+        grads = [n for n in self._nodes if isinstance(n.layer, Gradients)] if _TAPE else []
         self._watch = {id(t) for n in grads for t in n.input_tensors[1:]}
-        self._record = bool(grads)  # autograd must record the forward pass
+        self._record = bool(grads)  # autograd must record the forward pass (torch)
 
     def __call__(self, inputs):
         if not isinstance(inputs, (list, tuple)):
@@ -117,6 +117,10 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
     return GraphFunction(inputs, outputs, updates=updates, name=name)
 
 
+# torch records a tape (K.gradients evaluates on it); JAX differentiates functions instead.
+_TAPE = hasattr(backend._core, "watch")
+
+
 class Gradients(Layer):
     """The graph node ``K.gradients`` adds: ``d sum(loss) / d x`` for each target ``x``.
 
@@ -132,6 +136,34 @@ class Gradients(Layer):
         it = iter(tensors[1:])
         xs = [next(it) if t is None else tensor(t) for t in self.targets]
         return backend._core.gradients(tensors[0], xs)
+
+    def evaluate_node(self, node, values, training) -> bool:
+        """Without a gradient tape (JAX): differentiate the part of the graph between the targets
+        and the loss as a function, ``backend._core.grad``, with the weights given through a
+        ``StatelessScope``. Returns False under torch, whose tape the plain call uses."""
+        if _TAPE:
+            return False
+        loss_t, symbolic_targets = node.input_tensors[0], list(node.input_tensors[1:])
+        weights = [t for t in self.targets if t is not None]
+        handles = [w if isinstance(w, backend.Variable) else None for w in weights]
+        sub = plan([loss_t], {id(t) for t in symbolic_targets}, leaves={})
+
+        def loss_of(symbolic_values, weight_values):
+            vals = dict(values)
+            vals.update({id(t): v for t, v in zip(symbolic_targets, symbolic_values)})
+            mapping = [(h, v) for h, v in zip(handles, weight_values) if h is not None]
+            with backend.StatelessScope(mapping):
+                evaluate(sub, vals, training=training)
+            return ops.sum(ops.cast(vals[id(loss_t)], "float32"))
+
+        g_symbolic, g_weights = backend._core.grad(
+            loss_of, ([values[id(t)] for t in symbolic_targets], [tensor(w) for w in weights]))
+        # a target that is not a Variable (a plain array) cannot carry the loss: zeros (tf.gradients)
+        g_weights = [g if h is not None else ops.zeros_like(g) for g, h in zip(g_weights, handles)]
+        it_s, it_w = iter(g_symbolic), iter(g_weights)
+        for t, g in zip(node.outputs, [next(it_s) if t is None else next(it_w) for t in self.targets]):
+            values[id(t)] = g
+        return True
 
     def compute_output_spec(self, tensors):
         it = iter(tensors[1:])
@@ -155,12 +187,27 @@ def gradients(loss, variables):
     if not isinstance(loss, KerasTensor):
         return backend._core.gradients(tensor(loss), [tensor(v) for v in variables])
     upstream = _ancestors(loss)
+    if not _TAPE:  # JAX: `layer.kernel` is the weight's array; differentiate its Variable
+        variables = [_weight_of(v, loss) for v in variables]
     connected = [v for v in variables if not isinstance(v, KerasTensor) or id(v) in upstream]
     symbolic_targets = [v for v in connected if isinstance(v, KerasTensor)]
     targets = [None if isinstance(v, KerasTensor) else v for v in connected]
     grads = iter(Gradients(targets)([loss] + symbolic_targets)) if connected else iter(())
     return [next(grads) if (not isinstance(v, KerasTensor) or id(v) in upstream) else None
             for v in variables]
+
+
+def _weight_of(target, loss):
+    """The Variable of a layer upstream of ``loss`` whose current value is ``target``, else
+    ``target``."""
+    if isinstance(target, (KerasTensor, backend.Variable)) or not ops.is_tensor(target):
+        return target
+    for node in plan([loss], set(), leaves={}):
+        for layer in node.layer._flatten_layers():
+            for w in layer.weights:
+                if w.value is target:
+                    return w
+    return target
 
 
 def _ancestors(t):

@@ -16,18 +16,24 @@ from lamina.backend.legacy.math import tensor
 from lamina.backend.legacy.shapes import dims
 
 
+# JAX: a weight is a Variable holding an immutable array (there is no separate parameter type).
+_VARIABLE_IS_PARAMETER = backend.Parameter is backend.Variable
+
+
 class KerasVariable(backend.Parameter):
-    """What ``K.variable`` returns: a backend parameter with a Keras ``name`` and ``constraint``."""
+    """What ``K.variable`` returns: a backend parameter with a Keras ``name`` and ``constraint``
+    (under JAX, a ``Variable``, which has its own name and assign methods)."""
 
-    @property
-    def name(self) -> str:
-        return self.__dict__.get("_keras_name") or "Variable"
+    if not _VARIABLE_IS_PARAMETER:
+        @property
+        def name(self) -> str:
+            return self.__dict__.get("_keras_name") or "Variable"
 
-    def assign_add(self, value):
-        return self.assign(self + tensor(value, ops.dtype(self)))
+        def assign_add(self, value):
+            return self.assign(self + tensor(value, ops.dtype(self)))
 
-    def assign_sub(self, value):
-        return self.assign(self - tensor(value, ops.dtype(self)))
+        def assign_sub(self, value):
+            return self.assign(self - tensor(value, ops.dtype(self)))
 
 
 def variable(value, dtype=None, name=None, constraint=None):
@@ -47,8 +53,11 @@ def variable(value, dtype=None, name=None, constraint=None):
         [[3.0, 4.0]]
     """
     value = tensor(value, dtype or config.floatx())  # Keras 2: floatx unless told otherwise
-    v = KerasVariable(ops.copy(value), requires_grad=ops.is_float_dtype(ops.dtype(value)))
-    v.__dict__["_keras_name"] = name
+    if _VARIABLE_IS_PARAMETER:
+        v = KerasVariable(value, name=name or "Variable")
+    else:
+        v = KerasVariable(ops.copy(value), requires_grad=ops.is_float_dtype(ops.dtype(value)))
+        v.__dict__["_keras_name"] = name
     v.constraint = constraint
     return v
 
@@ -175,9 +184,12 @@ def set_value(x, value) -> None:
     if not hasattr(x, "assign"):
         raise TypeError(
             f"K.set_value needs a variable (K.variable, a layer weight, optimizer.learning_rate); "
-            f"received {type(x).__name__}, which cannot be written to.")
-    if ops.is_tensor(x):  # a K.variable: Keras 2 accepted any value of the right size
-        value = tensor(value, ops.dtype(x))
+            f"received {type(x).__name__}, which cannot be written to."
+            + (" (Under JAX `layer.kernel` is the weight's current value, an immutable array: "
+               "pass the Variable from `layer.weights` instead.)" if _VARIABLE_IS_PARAMETER and
+               ops.is_tensor(x) else ""))
+    if ops.is_tensor(x) or isinstance(x, backend.Variable):  # Keras 2: any value of the right size
+        value = tensor(value, x.dtype if isinstance(x, backend.Variable) else ops.dtype(x))
         value = ops.reshape(ops.stop_gradient(value), tuple(x.shape))
     x.assign(value)
 

@@ -56,8 +56,8 @@ def host_tensor(x, dtype=None):
     from lamina.backend.torch.core import device_scope
     from lamina.backend.torch.ops import core
 
-    if core.DEVICE.type == "cpu":
-        return core.convert_to_tensor(x, dtype)
+    if core.DEVICE.type == "cpu" or (isinstance(x, torch.Tensor) and x.device.type != "cpu"):
+        return core.convert_to_tensor(x, dtype)  # (a tensor already on a device is not brought back)
     with device_scope("cpu"):
         return core.convert_to_tensor(x, dtype)
 

@@ -152,3 +152,44 @@ def all_gather_rows(t):
 def barrier() -> None:
     if is_initialized():
         _guard("barrier", dist.barrier)
+
+
+def _sum_over_ranks(t):
+    """``t`` summed over ranks, differentiable: the backward pass sums the gradients over ranks."""
+    import torch.distributed._functional_collectives as funcol  # differentiable, traceable
+
+    return _guard("all_reduce (synchronized BatchNormalization)",
+                  lambda: funcol.wait_tensor(funcol.all_reduce(t, "sum", dist.group.WORLD)))
+
+
+def sync_batch_norm_train(x, gamma, beta, moving_mean, moving_variance, axis, momentum, epsilon):
+    """Batch normalisation with the moments of the GLOBAL batch (the rows of every rank).
+
+    What ``ops.batch_norm_train`` returns, ``(y, new_moving_mean, new_moving_variance)``, with the
+    mean and the biased variance of all ranks' rows together, computed in two passes (the sum, then
+    the sum of squared deviations from the global mean: exact, not E[x^2] - E[x]^2). The
+    all-reduces are differentiable, so each rank's gradient includes what its rows contribute to
+    the other ranks' statistics, as torch's SyncBatchNorm does. Every rank must call it with at
+    least the same layers in the same order (collectives are matched by order).
+    """
+    from lamina.backend.torch.ops.norm_attn import _channels_second, _new_moving
+
+    xc, back = _channels_second(x, axis)
+    work = xc.float() if xc.dtype in (torch.float16, torch.bfloat16) else xc
+    dims = [d for d in range(work.dim()) if d != 1]
+    channels = work.shape[1]
+    count = torch.tensor([work.numel() // max(channels, 1)], dtype=work.dtype, device=work.device)
+    totals = _sum_over_ranks(torch.cat([work.sum(dims), count]))
+    rows = totals[-1].clamp_min(1)
+    shape = [1] * work.dim()
+    shape[1] = -1
+    mean = totals[:-1] / rows
+    centered = work - mean.reshape(shape)
+    var = _sum_over_ranks(centered.square().sum(dims)) / rows
+    out = centered * torch.rsqrt(var.reshape(shape) + epsilon)
+    if gamma is not None:
+        out = out * gamma.reshape(shape)
+    if beta is not None:
+        out = out + beta.reshape(shape)
+    new_mean, new_var = _new_moving(moving_mean, moving_variance, mean, var, momentum)
+    return back(out.to(xc.dtype)), new_mean, new_var

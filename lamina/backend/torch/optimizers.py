@@ -321,3 +321,19 @@ def muon_update(variables, grads, momentums, lr, momentum, nesterov, ns_steps, a
             step = step * (max(w.shape[0], w.shape[1]) ** 0.5 * rms_rate)
         w.sub_(step)
     return variables, momentums
+
+
+def cell(variable):
+    """The tensor an optimizer updates in place for a lamina ``Variable`` (its Parameter)."""
+    return variable.value
+
+
+def when(pred, fn, cells) -> None:
+    """Run ``fn()`` only if ``pred`` holds (torch runs eagerly: a Python branch)."""
+    if pred:
+        fn()
+
+
+def choose(pred, a, b):
+    """``a`` if ``pred`` else ``b`` (one host read when ``pred`` is a tensor)."""
+    return a if bool(pred) else b

@@ -32,7 +32,9 @@ class BatchNormalization(Layer):
         beta_initializer, gamma_initializer, moving_mean_initializer,
         moving_variance_initializer: 'zeros', 'ones', 'zeros', 'ones' by default.
         beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint: as in Keras.
-        synchronized: cross-device statistics; only False is supported.
+        synchronized: under data parallelism (``lamina.distribution``, torchrun), compute the
+            batch statistics over the rows of every process (an all-reduce per layer and step,
+            torch's SyncBatchNorm); in one process it changes nothing.
         renorm, renorm_clipping, renorm_momentum: batch renormalization; only ``renorm=False``
             is supported (the arguments are kept for Keras configs).
 
@@ -79,11 +81,6 @@ class BatchNormalization(Layer):
                 "BatchNormalization(renorm=True) (batch renormalization) is not supported by lamina "
                 "yet; use renorm=False."
             )
-        if synchronized:
-            raise ValueError(
-                "BatchNormalization(synchronized=True) is not supported by lamina: statistics are "
-                "computed per device. Use synchronized=False."
-            )
         self.axis = axis
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
@@ -116,6 +113,12 @@ class BatchNormalization(Layer):
     def call(self, inputs, training=None, mask=None):
         if training and self.trainable:
             if mask is not None:
+                if self.synchronized and _several_processes():
+                    raise NotImplementedError(
+                        f"BatchNormalization layer '{self.name}': synchronized=True with a mask is "
+                        "not supported by lamina yet under data parallelism. Use "
+                        "synchronized=False (per-process statistics) or drop the mask."
+                    )
                 if mask.ndim != inputs.ndim - 1:
                     raise ValueError(
                         f"BatchNormalization layer '{self.name}': the mask must have one dimension "
@@ -125,6 +128,12 @@ class BatchNormalization(Layer):
                 out, mean, var = ops.batch_norm_train_masked(
                     inputs, mask, self.gamma, self.beta, self.moving_mean, self.moving_variance,
                     self.axis, self.momentum, self.epsilon)
+            elif self.synchronized and _several_processes():
+                from lamina.distribution import _synchronized_batch_norm_train
+
+                out, mean, var = _synchronized_batch_norm_train(
+                    inputs, self.gamma, self.beta, self.moving_mean, self.moving_variance, self.axis,
+                    self.momentum, self.epsilon)
             else:
                 out, mean, var = ops.batch_norm_train(
                     inputs, self.gamma, self.beta, self.moving_mean, self.moving_variance, self.axis,
@@ -174,3 +183,9 @@ def _legacy_mode(kwargs):
         + fixes.get(mode, "valid Keras 1 modes were 0, 1 and 2; remove the argument")
         + "; BatchNormalization() without mode= is Keras 1's mode=0."
     )
+
+
+def _several_processes() -> bool:
+    from lamina import distribution
+
+    return distribution.data_parallel_active()

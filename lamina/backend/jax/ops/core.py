@@ -82,9 +82,12 @@ def convert_to_tensor(x, dtype=None):
     return jnp.asarray(arr, dtype=jd)
 
 
+_BFLOAT16 = np.dtype(jnp.bfloat16)
+
+
 def convert_to_numpy(x):
     if isinstance(x, jax.Array):
-        if x.dtype == jnp.bfloat16:
+        if x.dtype == _BFLOAT16:
             x = x.astype(jnp.float32)
         return np.asarray(x)
     if hasattr(x, "numpy") and type(x).__name__ == "Variable":

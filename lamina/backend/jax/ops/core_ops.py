@@ -100,8 +100,31 @@ def vectorized_map(function, elements):
 
 
 def custom_gradient(f):
-    raise NotImplementedError("ops.custom_gradient is not implemented by the JAX backend yet "
-                              "(use jax.custom_vjp directly, or the torch backend).")
+    """Decorate ``f(*args) -> (y, grad_fn)``: ``y`` flows forward, ``grad_fn(*upstream)`` gives the
+    gradients of the inputs (one per positional argument; Keras 3's ``grad_fn(*args, upstream=...)``
+    also works). Built on ``jax.custom_gradient``, so it composes with ``jax.jit`` and ``jax.grad``."""
+
+    def with_rule(*args):
+        y, grad_fn = f(*args)
+
+        def rule(upstream):
+            cts = tuple(upstream) if isinstance(y, (tuple, list)) else (upstream,)
+            try:
+                grads = grad_fn(*cts)
+            except TypeError:
+                grads = grad_fn(upstream=cts[0] if len(cts) == 1 else cts)
+            return tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+
+        return y, rule
+
+    wrapped = jax.custom_gradient(with_rule)
+
+    def wrapper(*args):
+        return wrapped(*[_core.convert_to_tensor(a) for a in args])
+
+    wrapper.__name__ = getattr(f, "__name__", "custom_gradient")
+    wrapper.__doc__ = f.__doc__
+    return wrapper
 
 
 _fill(globals(), "core", _NAMES, [_core])

@@ -84,4 +84,12 @@ def cdist(x, y):
     return jnp.sqrt(jnp.sum(d * d, axis=-1))
 
 
+from lamina.backend.jax.ops.math_signal import (  # noqa: E402,F401
+    extract_sequences,
+    istft,
+    stft,
+    view_as_complex,
+    view_as_real,
+)
+
 _fill(globals(), "math", _NAMES, [_core])

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lamina import config
-from lamina.backend.jax.ops import conv as _conv
+import lamina.backend.jax.ops.conv  # noqa: F401  (the module; the package's `conv` is the conv function)
 from lamina.backend.jax.ops import core as _core
 from lamina.backend.jax.ops import nn as _nn
+from lamina.backend.jax.ops._convert import _t, at_least_float32, promote_float, to_float
 from lamina.backend.jax.ops._names import NN as _NAMES
 from lamina.backend.jax.ops._stubs import fill as _fill
+
+_conv = sys.modules["lamina.backend.jax.ops.conv"]
 
 
 def _f(x):
@@ -170,14 +176,95 @@ def psnr(x1, x2, max_val):
     return 20 * jnp.log10(max_val) - 10 * jnp.log10(mse)
 
 
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    """(x - mean) / sqrt(var + epsilon) * gamma + beta over ``axis``, computed in at least float32;
+    ``rms_scaling=True`` (Keras's deprecated variant) gives x / sqrt(var + epsilon) * gamma."""
+    x, dtype = at_least_float32(x)
+    epsilon = config.epsilon() if epsilon is None else epsilon
+    axes = sorted(a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis))
+    shape = [x.shape[a] if a in axes else 1 for a in range(x.ndim)]
+    mean = jnp.mean(x, axis=axes, keepdims=True)
+    var = jnp.mean(jnp.square(x - mean), axis=axes, keepdims=True)
+    out = (x if kwargs.get("rms_scaling") else x - mean) * jax.lax.rsqrt(var + epsilon)
+    if gamma is not None:
+        out = out * jnp.reshape(_t(gamma).astype(x.dtype), shape)
+    if beta is not None and not kwargs.get("rms_scaling"):
+        out = out + jnp.reshape(_t(beta).astype(x.dtype), shape)
+    return out.astype(dtype)
+
+
+def rms_normalization(x, scale=None, axis=-1, epsilon=None):
+    """x / sqrt(mean(x^2) + epsilon) * scale over ``axis``, computed in at least float32."""
+    x, dtype = at_least_float32(x)
+    epsilon = config.epsilon() if epsilon is None else epsilon
+    axes = tuple(axis) if isinstance(axis, (list, tuple)) else axis
+    out = x * jax.lax.rsqrt(jnp.mean(jnp.square(x), axis=axes, keepdims=True) + epsilon)
+    if scale is not None:
+        out = out * _t(scale).astype(x.dtype)
+    return out.astype(dtype)
+
+
+def polar(abs_, angle):
+    """The complex number of modulus ``abs_`` and argument ``angle``."""
+    a, t = promote_float(abs_, angle)
+    c = jnp.complex128 if a.dtype == jnp.float64 else jnp.complex64
+    return jax.lax.complex(a * jnp.cos(t), a * jnp.sin(t)).astype(c)
+
+
+def sparsemax(x, axis=-1):
+    """Euclidean projection of ``x`` onto the probability simplex (Martins & Astudillo, 2016)."""
+    z = jnp.moveaxis(to_float(x), axis, -1)
+    srt = -jnp.sort(-z, axis=-1)
+    k = jnp.arange(1, z.shape[-1] + 1, dtype=z.dtype)
+    cums = jnp.cumsum(srt, axis=-1)
+    k_z = jnp.sum((1 + k * srt) > cums, axis=-1, keepdims=True)
+    tau = (jnp.take_along_axis(cums, k_z - 1, axis=-1) - 1) / k_z.astype(z.dtype)
+    return jnp.moveaxis(jnp.maximum(z - tau, 0), -1, axis)
+
+
+def _rank4(t):
+    return None if t is None else t.reshape((1,) * (4 - t.ndim) + t.shape)
+
+
 def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
                           flash_attention=None, attn_logits_soft_cap=None):
-    """Keras layout (batch, length, heads, depth)."""
-    q, k, v = (jnp.swapaxes(_f(t), 1, 2) for t in (query, key, value))
-    if bias is not None:
-        raise NotImplementedError("ops.nn.dot_product_attention(bias=...) is not implemented under JAX yet.")
-    out = _nn.dot_product_attention(q, k, v, mask=mask, is_causal=is_causal, scale=scale)
-    return jnp.swapaxes(out, 1, 2)
+    """softmax(q k^T * scale + bias [masked]) v on (batch, length, heads, depth) tensors (Keras
+    layout, which is ``jax.nn.dot_product_attention``'s); ``mask`` is True where a query may attend.
 
+    As the torch backend: a query row whose ``mask`` (without bias, soft cap or is_causal) allows
+    nothing gives zeros; otherwise masked logits get the dtype's most negative value, so such a row
+    averages the values. ``flash_attention`` is left to XLA, which picks the kernel."""
+    q, k, v = promote_float(query, key, value)
+    b = None if bias is None else _rank4(_t(bias).astype(q.dtype))
+    m = None if mask is None else _rank4(_t(mask).astype(bool))
+    if attn_logits_soft_cap is None:
+        out = jax.nn.dot_product_attention(q, k, v, bias=b, mask=m, scale=scale, is_causal=is_causal)
+        if m is not None and b is None and not is_causal:
+            out = jnp.where(jnp.swapaxes(jnp.any(m, axis=-1), 1, 2)[..., None], out, 0.0)
+        return out
+    qh, kh, vh = (jnp.swapaxes(t, 1, 2) for t in (q, k, v))
+    scale = 1.0 / np.sqrt(q.shape[-1]) if scale is None else scale
+    logits = jnp.einsum("bhqd,bhkd->bhqk", qh, kh) * scale
+    if b is not None:
+        logits = logits + b
+    logits = attn_logits_soft_cap * jnp.tanh(logits / attn_logits_soft_cap)
+    allowed = m
+    if is_causal:
+        causal = jnp.tril(jnp.ones((qh.shape[-2], kh.shape[-2]), bool))
+        allowed = causal if allowed is None else allowed & causal
+    if allowed is not None:
+        logits = jnp.where(allowed, logits, jnp.finfo(logits.dtype).min)
+    return jnp.swapaxes(jnp.einsum("bhqk,bhkd->bhqd", jax.nn.softmax(logits, axis=-1), vh), 1, 2)
+
+
+from lamina.backend.jax.ops.nn_ctc import ctc_decode, ctc_loss  # noqa: E402,F401
+from lamina.backend.jax.ops.nn_spatial import (  # noqa: E402,F401
+    adaptive_average_pool,
+    adaptive_max_pool,
+    depth_to_space,
+    fold,
+    space_to_depth,
+    unfold,
+)
 
 _fill(globals(), "nn", _NAMES, [_nn, jax.nn])

@@ -7,6 +7,7 @@ import jax
 import jax.numpy as jnp
 
 from lamina.backend.jax.ops import core as _core
+from lamina.backend.jax.ops._convert import to_float
 from lamina.backend.jax.ops._stubs import fill as _fill
 
 
@@ -76,6 +77,11 @@ def tri(N, M=None, k=0, dtype=None):
 
 def unravel_index(indices, shape):
     return jnp.unravel_index(indices, shape)
+
+
+def slogdet(x):
+    """(sign, log|det|) of square matrices, as ``numpy.linalg.slogdet``."""
+    return jnp.linalg.slogdet(to_float(x))
 
 
 def ones(shape, dtype=None):

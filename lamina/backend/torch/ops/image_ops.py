@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from lamina import config
+from lamina.backend.common.image_geometry import aspect_crop_box, aspect_pad_amounts, same_padding, side_amounts
 from lamina.backend.torch.ops._convert import _t, to_float
 
 _RESIZE = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic", "area": "area"}
@@ -91,13 +92,11 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     th, tw = size
     h, w = x.shape[-2:]
     if crop_to_aspect_ratio:
-        ch, cw = min(h, int(round(w * th / tw))), min(w, int(round(h * tw / th)))
-        top, left = (h - ch) // 2, (w - cw) // 2
+        top, left, ch, cw = aspect_crop_box(h, w, th, tw)
         x = x[..., top:top + ch, left:left + cw]
     elif pad_to_aspect_ratio:
-        ph, pw = max(h, int(round(w * th / tw))), max(w, int(round(h * tw / th)))
-        top, left = (ph - h) // 2, (pw - w) // 2
-        x = F.pad(x, (left, pw - w - left, top, ph - h - top), value=fill_value)
+        (top, bottom), (left, right) = aspect_pad_amounts(h, w, th, tw)
+        x = F.pad(x, (left, right, top, bottom), value=fill_value)
     mode = _RESIZE[interpolation]
     kwargs = {"align_corners": False} if mode in ("bilinear", "bicubic") else {}
     if antialias and mode in ("bilinear", "bicubic"):
@@ -112,8 +111,8 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
                target_height=None, target_width=None, data_format=None):
     x, undo = _batched(images, data_format)
     h, w = x.shape[-2:]
-    top, bottom = _amounts(top_padding, bottom_padding, target_height, h, "height", grow=True)
-    left, right = _amounts(left_padding, right_padding, target_width, w, "width", grow=True)
+    top, bottom = side_amounts(top_padding, bottom_padding, target_height, h, "height", grow=True)
+    left, right = side_amounts(left_padding, right_padding, target_width, w, "width", grow=True)
     return undo(F.pad(x, (left, right, top, bottom)))
 
 
@@ -121,25 +120,9 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
                 target_height=None, target_width=None, data_format=None):
     x, undo = _batched(images, data_format)
     h, w = x.shape[-2:]
-    top, bottom = _amounts(top_cropping, bottom_cropping, target_height, h, "height", grow=False)
-    left, right = _amounts(left_cropping, right_cropping, target_width, w, "width", grow=False)
+    top, bottom = side_amounts(top_cropping, bottom_cropping, target_height, h, "height", grow=False)
+    left, right = side_amounts(left_cropping, right_cropping, target_width, w, "width", grow=False)
     return undo(x[..., top:h - bottom, left:w - right])
-
-
-def _amounts(before, after, target, size, what, grow):
-    """(before, after) from two of: before, after, target size (Keras's rule)."""
-    given = [v is not None for v in (before, after, target)]
-    if sum(given) != 2:
-        raise ValueError(f"Give exactly two of the {what} arguments (the two sides and the target {what}); "
-                         f"received before={before}, after={after}, target={target}.")
-    delta = (target - size) if grow else (size - target) if target is not None else None
-    if before is None:
-        before = delta - after
-    if after is None:
-        after = delta - before
-    if before < 0 or after < 0:
-        raise ValueError(f"The {what} amounts must be >= 0; received {before} and {after} for size {size}.")
-    return int(before), int(after)
 
 
 def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
@@ -151,11 +134,7 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
     dil = (dilation_rate, dilation_rate) if isinstance(dilation_rate, int) else dilation_rate
     c, h, w = x.shape[1:]
     if padding == "same":
-        pads = []
-        for n, k, s, d in ((h, size[0], strides[0], dil[0]), (w, size[1], strides[1], dil[1])):
-            out = -(-n // s)
-            total = max((out - 1) * s + (k - 1) * d + 1 - n, 0)
-            pads.append((total // 2, total - total // 2))
+        pads = [same_padding(h, size[0], strides[0], dil[0]), same_padding(w, size[1], strides[1], dil[1])]
         x = F.pad(x, (pads[1][0], pads[1][1], pads[0][0], pads[0][1]))
     patches = F.unfold(to_float(x) if not x.is_floating_point() else x, size, dilation=dil, stride=strides)
     n = x.shape[0]

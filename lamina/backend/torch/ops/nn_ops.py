@@ -277,10 +277,11 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
     mean = x.mean(dim=axes, keepdim=True)
     var = (x - mean).square().mean(dim=axes, keepdim=True)
     out = (x - mean) * torch.rsqrt(var + epsilon)
+    shape = [x.shape[a] if a in {d % x.dim() for d in axes} else 1 for a in range(x.dim())]  # gamma of axes' sizes
     if gamma is not None:
-        out = out * _t(gamma).to(x.dtype)
+        out = out * _t(gamma).to(x.dtype).reshape(shape)
     if beta is not None:
-        out = out + _t(beta).to(x.dtype)
+        out = out + _t(beta).to(x.dtype).reshape(shape)
     return out
 
 
