@@ -136,9 +136,9 @@ def functional_get_config(model) -> dict:
         keras_op = keras_ops_nodes.to_keras_config(layer, own[0]) if len(own) == 1 \
             and getattr(layer, "_is_operation", False) else None
         if keras_op is not None:  # an op node Keras 3 reads (x + 1, ops.mean(x))
-            cfg, op_args = keras_op
+            cfg, op_args, op_kwargs = keras_op
             cfg["name"] = layer.name
-            cfg["inbound_nodes"] = [{"args": ser(op_args), "kwargs": {}}]
+            cfg["inbound_nodes"] = [{"args": ser(op_args), "kwargs": ser(op_kwargs)}]
             out.append(cfg)
             continue
         cfg = _without_input_shape(serialize_keras_object(layer))

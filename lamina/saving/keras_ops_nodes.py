@@ -124,7 +124,10 @@ class KerasOperation:
         if not tensors:
             raise ValueError(f"The Keras operation '{self.name}' ({self.class_name}) is called on "
                              "no tensor in the file; expected at least one tensor argument.")
-        return BackendFunction(self.function, template, name=name)(tensors)
+        node = BackendFunction(self.function, template, name=name)
+        # Saved back in Keras's form, whatever the op: the file told the constructor/call split.
+        node._keras_op = (self.module, self.class_name, tuple(self.init_kwargs))
+        return node(tensors)
 
 
 def op_from_config(layer_config):
@@ -207,7 +210,7 @@ def _entry(family, class_name, name, init):
 
 
 def to_keras_config(layer, node):
-    """``(entry, args)``: ``layer``'s node as a Keras 3 operation entry (without
+    """``(entry, args, kwargs)``: ``layer``'s node as a Keras 3 operation entry (without
     ``inbound_nodes``) and the node's call arguments in Keras's order; None when lamina does not
     know Keras's constructor/call split for it (the node is then saved in lamina's own form)."""
     from lamina.layers.core.backend_function import BackendFunction, fill
@@ -223,7 +226,16 @@ def to_keras_config(layer, node):
         if layer.reverse:
             args = args[::-1]
         family, cls, _, _ = spec
-        return _entry(family, cls or _camel(layer.op_name), layer.name, {}), args
+        return _entry(family, cls or _camel(layer.op_name), layer.name, {}), args, {}
+    if type(layer) is BackendFunction and getattr(layer, "_keras_op", None) is not None \
+            and len(node.call_args) == 1 and not node.call_kwargs:  # read from a Keras 3 file
+        filled = fill(layer.arguments, list(node.call_args[0]))
+        module, class_name, init_keys = layer._keras_op
+        kwargs = dict(filled["kwargs"])
+        init = {k: kwargs.pop(k) for k in init_keys if k in kwargs}
+        entry = {"module": module, "class_name": class_name,
+                 "config": dict({"name": layer.name}, **init), "registered_name": class_name}
+        return entry, list(filled["args"]), kwargs
     if type(layer) is BackendFunction and layer.function.startswith("ops.") \
             and layer.function.count(".") == 1:
         fname = layer.function[4:]
@@ -249,16 +261,18 @@ def to_keras_config(layer, node):
             if v is inspect.Parameter.empty:
                 return None
             init[p] = list(v) if isinstance(v, tuple) else v
-        return _entry(family, cls or _camel(fname), layer.name, init), [values[p] for p in call_params]
+        return _entry(family, cls or _camel(fname), layer.name, init), [values[p] for p in call_params], {}
     return None
 
 
 def _getitem(layer, node):
-    if len(node.call_args) != 1 or node.call_kwargs:
-        return None  # already in Keras's (x, key) form: lamina's general writer keeps it
+    if node.call_kwargs or len(node.call_args) not in (1, 2):
+        return None
+    if len(node.call_args) == 2:  # already Keras's GetItem()(x, key) (read from a Keras file)
+        return _entry("numpy", "GetItem", layer.name, {}), list(node.call_args), {}
     key = layer.key
     if isinstance(key, list) or (isinstance(key, tuple) and any(isinstance(k, list) for k in key)):
         return None  # fancy indexing: Keras's GetItem would read a list as a tuple
     if isinstance(key, tuple):
         key = list(key)
-    return _entry("numpy", "GetItem", layer.name, {}), [node.call_args[0], key]
+    return _entry("numpy", "GetItem", layer.name, {}), [node.call_args[0], key], {}
