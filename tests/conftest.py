@@ -15,20 +15,54 @@ def _fresh_names():
     yield
 
 
-# ---------------------------------------------------------------------- the JAX run
-# `LAMINA_BACKEND=jax python -m pytest` runs the neutral suite on the JAX backend. The tests that
-# do not pass there yet are listed, honestly and by node id prefix, in tests/jax_known_failures.txt;
-# they run as non-strict xfails, so a fix shows up as XPASS and the list can shrink.
+# ---------------------------------------------------------------------- other backends
+# `LAMINA_BACKEND=jax python -m pytest` runs the neutral suite on the JAX backend (CI runs it after the
+# torch run). Tests marked `torch_only` check torch behaviour itself (torch.nn.Module, torch.compile,
+# torch.distributed) and are skipped there. The tests that do not pass under JAX yet are listed, by
+# node id and under a heading naming the cause, in tests/jax_known_failures.txt; they run as STRICT
+# xfails, so a test that starts passing fails the run until its line is removed (the list stays
+# honest). Entries under a heading that says "non-strict" (not measured yet) are non-strict xfails.
 _JAX_KNOWN = pathlib.Path(__file__).with_name("jax_known_failures.txt")
 
 
+def _known_failures(path=_JAX_KNOWN):
+    """{node id or prefix: (cause heading, strict)} from the known-failures file."""
+    known, cause = {}, "unclassified"
+    for raw in path.read_text().splitlines():
+        line = raw.strip()
+        if line.startswith("## "):
+            cause = line[3:].strip()
+        elif line and not line.startswith("#"):
+            known[line.split("#", 1)[0].strip()] = (cause, "non-strict" not in cause.lower())
+    return known
+
+
+def _candidates(nodeid):
+    """The node id and the prefixes a list entry may name: the test without its parameters, the
+    file, and every directory above it ('tests/layers/')."""
+    yield nodeid
+    base = nodeid.split("[", 1)[0]
+    yield base
+    parts = base.split("::")
+    for k in range(len(parts) - 1, 0, -1):
+        yield "::".join(parts[:k])
+    path = parts[0].split("/")
+    for k in range(len(path) - 1, 0, -1):
+        yield "/".join(path[:k]) + "/"
+
+
 def pytest_collection_modifyitems(config, items):
-    if lamina.backend.backend() != "jax":
+    name = lamina.backend.backend()
+    if name == "torch":
         return
-    prefixes = [line.split("#", 1)[0].strip() for line in _JAX_KNOWN.read_text().splitlines()]
-    prefixes = tuple(p for p in prefixes if p)
-    mark = pytest.mark.xfail(reason="not yet passing under the JAX backend (tests/jax_known_failures.txt)",
-                             strict=False)
+    skip = pytest.mark.skip(reason=f"torch_only: checks torch itself, not run under LAMINA_BACKEND={name}")
+    known = _known_failures() if name == "jax" else {}
     for item in items:
-        if item.nodeid.startswith(prefixes):
-            item.add_marker(mark)
+        if item.get_closest_marker("torch_only"):
+            item.add_marker(skip)
+            continue
+        hit = next((known[c] for c in _candidates(item.nodeid) if c in known), None)
+        if hit is not None:
+            cause, strict = hit
+            item.add_marker(pytest.mark.xfail(reason=f"known JAX failure ({cause}); "
+                                                     "tests/jax_known_failures.txt", strict=strict))

@@ -18,6 +18,7 @@ def test_default_device_choice():
     assert default_device({"LAMINA_DEVICE": "cuda:1"}, cuda_count=0) == "cuda:1"
 
 
+@pytest.mark.torch_only  # torch's meta device
 def test_device_scope_places_new_tensors_and_weights_and_restores():
     before = keras.ops.DEVICE
     with keras.device("meta"):  # a device that exists on every torch build
@@ -35,6 +36,7 @@ def test_device_scope_places_new_tensors_and_weights_and_restores():
     assert keras.ops.DEVICE == before
 
 
+@pytest.mark.torch_only  # torch's meta device and dtypes
 def test_host_tensor_stays_on_the_cpu_under_another_device():
     with keras.device("meta"):
         t = host_tensor(np.ones((4, 2), dtype="float64"))
@@ -61,6 +63,7 @@ def test_device_batches_move_each_batch_one_ahead_in_order():
     assert next(iter(device_batches([batch], device="cpu"))) is batch
 
 
+@pytest.mark.torch_only  # torch.backends' TF32 switches
 def test_tf32_policy_is_off_by_default_and_restored():
     assert backend_core.tf32_enabled() is False
     old = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
@@ -104,6 +107,7 @@ def test_fit_streams_a_generator_never_materialised_whole():
     assert history.history["loss"][-1] < history.history["loss"][0] / 2  # it learned the sum
 
 
+@pytest.mark.torch_only  # torch tensors' .device
 def test_fit_keeps_array_data_in_host_memory():
     from lamina.training.data_adapter import make_data
 

@@ -11,6 +11,8 @@ import time
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.torch_only  # data parallelism on torch.distributed
+
 SCRIPT = pathlib.Path(__file__).with_name("ddp_script.py")
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 

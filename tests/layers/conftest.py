@@ -7,6 +7,8 @@ import types
 import numpy as np
 import pytest
 
+import lamina
+
 
 @pytest.fixture(scope="session")
 def keras():
@@ -65,8 +67,11 @@ def compare(keras_layer, lamina_layer, inputs, rng=None, scale=0.5, grads=True, 
         return [_np(o) for o in outs], [None if v is None else _np(v) for v in g]
 
     k_out, k_grads = run(keras_layer, [v.value for v in keras_layer.trainable_weights] if grads else [])
-    l_out, l_grads = run(lamina_layer, [v.value if hasattr(v, "value") else v
-                                        for v in lamina_layer.trainable_weights] if grads else [])
+    if lamina.backend.backend() == "torch":
+        l_out, l_grads = run(lamina_layer, [v.value if hasattr(v, "value") else v
+                                            for v in lamina_layer.trainable_weights] if grads else [])
+    else:
+        l_out, l_grads = _run_stateless(lamina_layer, xs, call_kwargs, grads)
     worst = 0.0
     assert len(k_out) == len(l_out)
     for a, b in list(zip(k_out, l_out)) + list(zip(k_grads, l_grads)):
@@ -77,6 +82,34 @@ def compare(keras_layer, lamina_layer, inputs, rng=None, scale=0.5, grads=True, 
         np.testing.assert_allclose(b, a, atol=atol, rtol=1e-4)
         worst = max(worst, float(np.abs(a.astype("float64") - b.astype("float64")).max(initial=0.0)))
     return worst
+
+
+def _run_stateless(layer, xs, call_kwargs, grads):
+    """``run`` for a non-torch backend: outputs, and the gradients of ``sum(out * r)`` with respect to
+    the float inputs and the trainable weights through ``layer.stateless_call`` and ``jax.grad``."""
+    import jax
+
+    ntv = [v.value for v in layer.non_trainable_variables]
+    tv = [v.value for v in layer.trainable_variables]
+
+    def outputs(inputs, weights):
+        out, _ = layer.stateless_call(weights, ntv, *inputs, **call_kwargs)
+        return list(out) if isinstance(out, (list, tuple)) else [out]
+
+    outs = outputs(xs, tv)
+    if not grads:
+        return [_np(o) for o in outs], []
+    floats = [i for i, x in enumerate(xs) if x.dtype.kind == "f"]
+
+    def loss(float_inputs, weights):
+        inputs = list(xs)
+        for i, x in zip(floats, float_inputs):
+            inputs[i] = x
+        return sum((o * np.random.default_rng(1).standard_normal(tuple(o.shape)).astype(o.dtype)).sum()
+                   for o in outputs(inputs, weights))
+
+    g_in, g_w = jax.grad(loss, argnums=(0, 1))([xs[i] for i in floats], tv)
+    return [_np(o) for o in outs], [_np(g) for g in list(g_in) + list(g_w)]
 
 
 def config_both_ways(keras, keras_layer, lamina_layer, ignore=()):

@@ -110,6 +110,7 @@ def test_float16_predictions_are_computed_in_float32():
     assert out.dtype == torch.float32
 
 
+@pytest.mark.torch_only  # torch.nn.functional's fused kernels
 def test_unweighted_mean_uses_the_fused_torch_kernel():
     y, p = torch.rand(6, 2), torch.rand(6, 2)
     assert torch.equal(losses.MeanSquaredError()(y, p), torch.nn.functional.mse_loss(p, y))
@@ -130,6 +131,7 @@ def test_user_subclass_of_the_wrapper_keeps_its_call():
     assert torch.allclose(Doubled(losses.mean_squared_error)(y, p), 2 * torch.nn.functional.mse_loss(p, y))
 
 
+@pytest.mark.torch_only  # torch.nn loss modules
 def test_torch_nn_loss_module_is_accepted_with_keras_argument_order():
     loss = losses.get(torch.nn.CrossEntropyLoss())
     logits = torch.randn(5, 3)
@@ -137,6 +139,7 @@ def test_torch_nn_loss_module_is_accepted_with_keras_argument_order():
     assert torch.allclose(loss(labels, logits), torch.nn.functional.cross_entropy(logits, labels))
 
 
+@pytest.mark.torch_only  # torch autograd
 def test_losses_do_not_keep_their_inputs_outside_autograd():
     p = torch.rand(4, 3, requires_grad=True)
     out = losses.CategoricalCrossentropy()(torch.eye(3)[[0, 1, 2, 0]], p)

@@ -125,8 +125,9 @@ def test_subclassed_model_tracks_layers_and_weights():
     m = MLP()
     assert m(np.ones((2, 3), "float32")).shape == (2, 1)
     assert len(m.trainable_weights) == 8
-    assert "blocks.0.kernel" in m.state_dict()
-    assert isinstance(m, torch.nn.Module)
+    if lamina.backend.backend() == "torch":  # a lamina model is a torch.nn.Module there
+        assert "blocks.0.kernel" in m.state_dict()
+        assert isinstance(m, torch.nn.Module)
 
 
 def test_training_flag_propagates_to_nested_layers():

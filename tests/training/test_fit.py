@@ -83,7 +83,7 @@ def test_predict_concatenates_batches_and_matches_call():
     x, _ = data(70)
     out = model.predict(x, batch_size=16, verbose=0)
     assert out.shape == (70, 1)
-    np.testing.assert_allclose(out, model(x).detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(out, lamina.ops.convert_to_numpy(model(x)), rtol=1e-6)
     np.testing.assert_allclose(model.predict_on_batch(x[:5]), out[:5], rtol=1e-6)
 
 

@@ -15,6 +15,7 @@ def _model(jit_compile):
     return model
 
 
+@pytest.mark.torch_only  # the eager and torch.compile forwards of the torch Steps
 def test_jit_compile_values_and_auto_is_eager_here():
     with pytest.raises(ValueError, match=r"jit_compile='yes'.*expected True .*False .*'auto'"):
         _model("yes")

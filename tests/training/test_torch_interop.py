@@ -10,6 +10,8 @@ import torch
 import lamina
 from lamina import layers
 
+pytestmark = pytest.mark.torch_only  # torch modules, Datasets, state dicts and autocast themselves
+
 
 def _data(n=64, d=4, seed=0):
     rng = np.random.default_rng(seed)

@@ -356,7 +356,7 @@ class Steps:
         return (jnp.zeros((), jnp.float32), {})
 
     def train(self, x, y, sw):
-        if self._handles is None or "train" not in self._fns and self.state is None and not self._ready():
+        if self._handles is None or not self._handles[2]:  # unbuilt, or only test() ran (no optimizer)
             self.build((x, y, sw))
         if self.state is None:
             self._load_state()

@@ -14,7 +14,7 @@ def _keras():
 
 
 def _np(t):
-    return t.detach().cpu().numpy()
+    return t.detach().cpu().numpy() if torch.is_tensor(t) else np.asarray(t)
 
 
 def _t(a, mask=None):

@@ -70,6 +70,7 @@ def test_symbolic_arithmetic_and_slicing():
     assert first.shape == (2,)
 
 
+@pytest.mark.torch_only
 def test_layer_is_a_torch_module_with_params_and_buffers():
     class WithState(lamina.layers.Layer):
         def build(self, input_shape):
