@@ -72,6 +72,10 @@ def resolve_class(config, custom_objects=None, kind=None):
             obj = reg.get_registered_object(key, custom_objects)
             if obj is not None:
                 return obj
+    if module is not None and module.startswith("keras.src.ops."):
+        raise ValueError(  # read only as nodes of a functional model (saving.keras_ops_nodes)
+            f"'{class_name}' of module '{module}' is a Keras 3 operation, not a layer: it can only "
+            "be loaded as a node of a functional model config (inbound_nodes give its arguments).")
     name = class_name.split(">")[-1]  # tf.keras >= 2.11 wrote "Custom>Adam" for built-ins
     found = _builtin(name, module, kind)
     if found is not None:

@@ -16,7 +16,7 @@ from collections import deque
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.keras_tensor import KerasTensor, flatten
 from lamina.errors import UnsafeLoadError
-from lamina.saving import legacy_config
+from lamina.saving import keras_ops_nodes, legacy_config
 from lamina.saving.safe_names import check_plain
 from lamina.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
@@ -132,6 +132,15 @@ def functional_get_config(model) -> dict:
 
     out = []
     for layer in layers:
+        own = [n for n in layer._inbound_nodes if id(n) in in_graph]
+        keras_op = keras_ops_nodes.to_keras_config(layer, own[0]) if len(own) == 1 \
+            and getattr(layer, "_is_operation", False) else None
+        if keras_op is not None:  # an op node Keras 3 reads (x + 1, ops.mean(x))
+            cfg, op_args, op_kwargs = keras_op
+            cfg["name"] = layer.name
+            cfg["inbound_nodes"] = [{"args": ser(op_args), "kwargs": ser(op_kwargs)}]
+            out.append(cfg)
+            continue
         cfg = _without_input_shape(serialize_keras_object(layer))
         cfg["name"] = layer.name
         nodes = []
@@ -163,8 +172,11 @@ def functional_from_config(cls, config, custom_objects=None, make_layer=None, in
             outputs[(name, 0)] = [replaced[name]]
             names.append(name)
             continue
-        layer = make_layer(lc) if make_layer is not None else deserialize_keras_object(
-            lc, custom_objects, kind="layer")
+        if keras_ops_nodes.is_op_config(lc):  # a Keras 3 operation (x + 1, ops.mean(x))
+            layer = keras_ops_nodes.op_from_config(lc)
+        else:
+            layer = make_layer(lc) if make_layer is not None else deserialize_keras_object(
+                lc, custom_objects, kind="layer")
         created[name] = layer
         names.append(name)
         if isinstance(layer, InputLayer):
