@@ -10,6 +10,7 @@ stays valid across ``.to(device)``.
 from __future__ import annotations
 
 import contextlib
+import functools
 
 import torch
 
@@ -162,23 +163,15 @@ class LayerBase(torch.nn.Module):
         self.__dict__["_amp"] = float_dtype(policy.compute_dtype) if policy.is_mixed else False
 
     def _module_call(self, *args, **kwargs):
+        # torch's own Module.__call__ runs only where a hook needs it (forward, backward or global).
+        hooked = (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
+                  or self._backward_pre_hooks or _GFH or _GFPH or _GBH or _GBPH)
+        call = functools.partial(torch.nn.Module.__call__, self) if hooked else self.call
         amp = self._amp
-        if amp is None and not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
-                                or self._backward_pre_hooks or _GFH or _GFPH or _GBH or _GBPH):
-            return self.call(*args, **kwargs)  # the common case, without a further frame
-        if amp is not None:
-            if amp is False and not torch.is_autocast_enabled(DEVICE.type):
-                amp = None
-            else:
-                with torch.autocast(DEVICE.type, dtype=amp or None, enabled=amp is not False):
-                    return self._plain_call(args, kwargs)
-        return self._plain_call(args, kwargs)
-
-    def _plain_call(self, args, kwargs):
-        if (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
-                or self._backward_pre_hooks or _global_hooks_active()):
-            return torch.nn.Module.__call__(self, *args, **kwargs)
-        return self.call(*args, **kwargs)
+        if amp is not None and (amp is not False or torch.is_autocast_enabled(DEVICE.type)):
+            with torch.autocast(DEVICE.type, dtype=amp or None, enabled=amp is not False):
+                return call(*args, **kwargs)
+        return call(*args, **kwargs)
 
 
 @contextlib.contextmanager
@@ -217,9 +210,6 @@ _GFPH = torch.nn.modules.module._global_forward_pre_hooks
 _GBH = torch.nn.modules.module._global_backward_hooks
 _GBPH = torch.nn.modules.module._global_backward_pre_hooks
 
-
-def _global_hooks_active() -> bool:
-    return bool(_GFH or _GFPH or _GBH or _GBPH)
 
 
 def make_tensor(value, dtype=None):
