@@ -311,20 +311,6 @@ class Steps:
             fn = self._fns["test"] = jax.jit(step, donate_argnums=(2, 3))
         return fn
 
-    def _predict_fn(self):
-        """The predict step while fit runs (a callback predicting): the weights are ``self.state``."""
-        fn = self._fns.get("predict")
-        if fn is None:
-            def step(tv, ntv, x):
-                htv, hntv = self.model.trainable_variables, self.model.non_trainable_variables
-                with StatelessScope(list(zip(htv, tv)) + list(zip(hntv, ntv))) as scope, \
-                        _ids.watching(x, self._id_checks.setdefault("predict", [])):
-                    y = self.model(x, training=False)
-                return y, _updated(ntv, [scope.get_current_value(v) for v in hntv])
-
-            fn = self._fns["predict"] = jax.jit(step)
-        return fn
-
     def _predict_cache(self):
         """(version, variables, jitted predict) outside fit. The model's variables are listed
         again only when ``variables.structure_version`` moved (a layer gained weights, a sub-layer
@@ -407,18 +393,19 @@ class Steps:
         if not model.built:
             with StatelessScope():
                 model(x, training=False)
-        if self.state is not None:  # a callback predicting while fit runs
-            tv, ntv = self.state[0], self.state[1]
-            self._guard_ids("predict", self._predict_fn(), (tv, ntv, x), x)
-            y, changed = self._predict_fn()(tv, ntv, x)
-            self._keep_state(changed)
-            return y
         _, handles, fn = self._predict_cache()
-        values = [h.value for h in handles]
+        if self.state is not None:  # a callback predicting while fit runs: the weights are the state's
+            tv, ntv = self.state[0], self.state[1]
+            values = list(tv) + list(ntv)
+        else:
+            values = [h.value for h in handles]
         self._guard_ids("predict_cached", fn, (values, x), x)
         y, changed = fn(values, x)
-        for i, v in changed.items():  # a stateful RNN's states
-            handles[i].assign(v)
+        if self.state is not None:  # changed indexes count the trainable values first
+            self._keep_state({i - len(tv): v for i, v in changed.items()})
+        else:
+            for i, v in changed.items():  # a stateful RNN's states
+                handles[i].assign(v)
         return y
 
     def _guard_ids(self, kind, fn, args, x):
