@@ -8,8 +8,11 @@ import lamina
 
 @pytest.fixture(autouse=True)
 def _fresh_names():
-    """Each test starts with automatic names 'dense', 'dense_1', ... and a fixed seed."""
-    lamina.backend.clear_session()
+    """Each test starts with automatic names 'dense', 'dense_1', ... and a fixed seed.
+
+    The backend's caches are kept (``free_memory=False``): under JAX, clearing them would make
+    every test compile every eager op again."""
+    lamina.backend.clear_session(free_memory=False)
     np.random.seed(0)
     lamina.backend.set_seed(0)
     yield
@@ -66,3 +69,21 @@ def pytest_collection_modifyitems(config, items):
             cause, strict = hit
             item.add_marker(pytest.mark.xfail(reason=f"known JAX failure ({cause}); "
                                                      "tests/jax_known_failures.txt", strict=strict))
+
+
+def pytest_configure(config):
+    if lamina.backend.backend() != "jax":
+        return
+    # Most of a JAX run's time is XLA compiling: every test builds its own model, so its train,
+    # test and predict steps are new functions to jax.jit even when the programs are identical to
+    # an earlier test's. JAX's persistent compilation cache is keyed by the program, not by the
+    # Python function: with it on (in a directory of this run, thresholds at zero), a test whose
+    # step compiles to the same program as an earlier test's loads the executable instead.
+    import tempfile
+
+    import jax
+
+    cache = pathlib.Path(tempfile.mkdtemp(prefix="lamina-jax-cache-"))
+    jax.config.update("jax_compilation_cache_dir", str(cache))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)

@@ -89,12 +89,23 @@ def __getattr__(name):
     return _importlib.import_module("lamina.backend.legacy").lookup(name)
 
 
-def clear_session() -> None:
-    """Reset lamina's global state: automatic layer names start again from 'dense', 'dense_1'."""
+def clear_session(free_memory: bool = True) -> None:
+    """Reset lamina's global state: automatic layer names start again from 'dense', 'dense_1'.
+
+    With ``free_memory`` (Keras 3's argument, default True) it also frees what old models left
+    behind: Python's garbage collector runs, and the backend drops its caches (under JAX every
+    compiled XLA program, eager ops included, which then compile again on next use; under torch
+    the inference copies of conv kernels and, on a GPU, the CUDA cache). Pass
+    ``free_memory=False`` in a short loop where only the names should start again.
+    """
     from lamina.utils import naming
 
     naming.reset_uids()
-    _core.clear_caches()
+    if free_memory:
+        import gc
+
+        gc.collect()
+        _core.clear_caches()
 
 
 def learning_phase() -> int:

@@ -6,6 +6,11 @@ written here in wrapping uint32 arithmetic, so a seeded draw gives the same numb
 backends (up to the last bit of ``erfinv`` for normals). It is a pure function of the key, so it
 runs unchanged under ``jax.jit``.
 
+Outside a trace (a concrete key: weight initializers, eager draws) the same words are computed
+with NumPy on the host and handed to JAX once. Eagerly, each ``jnp`` op compiles an XLA program
+per new shape (40-90 ms each on CPU), and a draw is about fifteen of them; building a model drew
+every kernel that way. The host path compiles nothing and gives the same bits.
+
 ``key=None`` draws from the backend's global seed state. Inside a compiled train step that state
 is an input and an output of the step (``trainer.py`` swaps it in and out through
 ``swap_global_state``), so a dropout mask changes from step to step without leaving the device.
@@ -95,9 +100,72 @@ def _mix(x):
     return x ^ (x >> 15)
 
 
+def _host_mix(x):
+    """:func:`_mix` on NumPy uint32 arrays (NumPy's uint32 products wrap the same way)."""
+    x = x ^ (x >> np.uint32(16))
+    x = x * np.uint32(0x21F0AAAD)
+    x = x ^ (x >> np.uint32(15))
+    x = x * np.uint32(0x735A2D97)
+    return x ^ (x >> np.uint32(15))
+
+
+def _host_key(k):
+    """A resolved key (``_key``'s result) as a NumPy ``uint32[2]`` when it is concrete, else
+    ``None`` (a tracer: inside ``jax.jit`` the draw must stay a traced computation)."""
+    if isinstance(k, jax.core.Tracer):
+        return None
+    return np.asarray(k, dtype=np.uint32)
+
+
+def _host_bits(k, n: int):
+    with np.errstate(over="ignore"):
+        s0 = _host_mix(k[0:1])
+        s1 = _host_mix(k[1:2] + np.uint32(0x5BD1E995))
+        c = np.arange(n, dtype=np.uint32)
+        return _host_mix(_host_mix(c + s0) ^ s1)
+
+
+def _host_unit(k, shape, open_low=False):
+    shape = _shape(shape)
+    u = (_host_bits(k, _numel(shape)) >> np.uint32(8)).astype(np.float32)
+    if open_low:
+        u = u + np.float32(0.5)
+    return (u * np.float32(_TWO_M24)).reshape(shape)
+
+
+# Giles (2010), "Approximating the erfinv function", single-precision branch: central and tail
+# polynomials in w = -log((1 - x)(1 + x)).
+_ERFINV_CENTRAL = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                   -0.00125372503, -0.00417768164, 0.246640727, 1.50140941)
+_ERFINV_TAIL = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)
+
+
+def _host_erfinv(x):
+    """``erfinv`` of a float32 array on the host (Giles' approximation, evaluated in float64)."""
+    x = x.astype(np.float64)
+    w = -np.log((1.0 - x) * (1.0 + x))
+    central = w < 5.0
+    wc = w - 2.5
+    wt = np.sqrt(np.where(central, 5.0, w)) - 3.0
+    pc = np.zeros_like(x)
+    pt = np.zeros_like(x)
+    for a, b in zip(_ERFINV_CENTRAL, _ERFINV_TAIL):
+        pc = pc * wc + a
+        pt = pt * wt + b
+    return (np.where(central, pc, pt) * x).astype(np.float32)
+
+
+def _to_device(a, dtype):
+    return jnp.asarray(a, dtype=jax.dtypes.canonicalize_dtype(_float(dtype)))
+
+
 def random_bits(key, n: int):
     """``n`` pseudo-random 32-bit words (uint32) for ``key``."""
-    k = _key(key)
+    k = _key(key)  # resolved once: a None key advances the global state once
+    hk = _host_key(k)
+    if hk is not None:
+        return jnp.asarray(_host_bits(hk, n))
     s0 = _mix(k[0])
     s1 = _mix(k[1] + jnp.uint32(0x5BD1E995))
     c = jnp.arange(n, dtype=jnp.uint32)
@@ -128,10 +196,26 @@ def _float(dtype):
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, key=None):
+    key = _key(key)
+    hk = _host_key(key)
+    if hk is not None and _plain(minval, maxval):
+        u = _host_unit(hk, shape)
+        return _to_device(u * np.float32(maxval - minval) + np.float32(minval), dtype)
     return (_unit(key, shape) * (maxval - minval) + minval).astype(_float(dtype))
 
 
+def _plain(*numbers):
+    """Whether every parameter is a plain Python/NumPy number (so the host path applies)."""
+    return all(isinstance(v, (int, float, np.number)) for v in numbers)
+
+
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, key=None):
+    key = _key(key)
+    hk = _host_key(key)
+    if hk is not None and _plain(mean, stddev):
+        u = _host_unit(hk, shape, open_low=True)
+        z = _host_erfinv(u * np.float32(2.0) - np.float32(1.0)) * np.float32(_SQRT2)
+        return _to_device(z * np.float32(stddev) + np.float32(mean), dtype)
     u = _unit(key, shape, open_low=True)
     z = jax.scipy.special.erfinv(u * 2.0 - 1.0) * _SQRT2
     return (z * stddev + mean).astype(_float(dtype))
@@ -141,6 +225,13 @@ _PHI_M2 = 0.5 * (1.0 + math.erf(-2.0 / _SQRT2))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, key=None):
+    key = _key(key)
+    hk = _host_key(key)
+    if hk is not None and _plain(mean, stddev):
+        u = _host_unit(hk, shape, open_low=True)
+        p = np.float32(_PHI_M2) + u * np.float32(1.0 - 2.0 * _PHI_M2)
+        z = _host_erfinv(p * np.float32(2.0) - np.float32(1.0)) * np.float32(_SQRT2)
+        return _to_device(np.clip(z, -2.0, 2.0) * np.float32(stddev) + np.float32(mean), dtype)
     u = _unit(key, shape, open_low=True)
     p = _PHI_M2 + u * (1.0 - 2.0 * _PHI_M2)
     z = jax.scipy.special.erfinv(p * 2.0 - 1.0) * _SQRT2
