@@ -138,7 +138,7 @@ def bernoulli_like(x, p, shape=None, seed=None):
     shape = tuple(x.shape) if shape is None else tuple(shape)
     if seed is None:
         return ops.bernoulli_like(x, p, shape)
-    return _r().bernoulli(shape, p, x.dtype, draw_seed(seed), x.device)
+    return _r().bernoulli(shape, p, x.dtype, draw_seed(seed), getattr(x, "device", None))  # traced: none
 
 
 def normal_like(x, mean=0.0, stddev=1.0, seed=None):
@@ -146,7 +146,8 @@ def normal_like(x, mean=0.0, stddev=1.0, seed=None):
     if seed is None:
         return ops.normal_like(x, mean, stddev)
     out = _r().normal(tuple(x.shape), mean, stddev, x.dtype, draw_seed(seed))
-    return out if out.device == x.device else out.to(x.device)
+    device = getattr(x, "device", None)  # a traced JAX array has none: it is where it is computed
+    return out if device is None or out.device == device else out.to(device)
 
 
 def seed_generator_for(seed):
