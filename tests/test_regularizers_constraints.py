@@ -18,15 +18,16 @@ K4 = np.random.default_rng(1).normal(size=(3, 3, 2, 4)).astype("float32")
 
 
 def _f(x):
-    return float(x.detach().cpu()) if torch.is_tensor(x) else float(x)
+    """A lamina result (any backend) or a Keras-on-torch result as a Python float."""
+    return float(x.detach().cpu()) if torch.is_tensor(x) else float(lamina.ops.convert_to_numpy(x))
 
 
 def _np(t):
-    return t.detach().cpu().numpy()
+    return lamina.ops.convert_to_numpy(t)
 
 
 def test_l1_l2_formulas_and_defaults():
-    w = torch.from_numpy(W)
+    w = W
     np.testing.assert_allclose(_f(regularizers.L1(0.3)(w)), 0.3 * np.abs(W).sum(), rtol=1e-5)
     np.testing.assert_allclose(_f(regularizers.L2(0.2)(w)), 0.2 * (W ** 2).sum(), rtol=1e-5)
     np.testing.assert_allclose(_f(regularizers.L1L2(0.1, 0.2)(w)),
@@ -43,7 +44,7 @@ def test_l1_l2_formulas_and_defaults():
 
 def test_regularizers_match_keras():
     keras = _keras()
-    w = torch.from_numpy(W)
+    w = torch.from_numpy(W)  # Keras runs on torch; lamina gets the same values as NumPy
     pairs = [(regularizers.L1(0.3), keras.regularizers.L1(0.3)),
              (regularizers.L2(0.2), keras.regularizers.L2(0.2)),
              (regularizers.L1L2(0.1, 0.05), keras.regularizers.L1L2(0.1, 0.05))]
@@ -51,7 +52,7 @@ def test_regularizers_match_keras():
         pairs.append((regularizers.OrthogonalRegularizer(0.1, mode),
                       keras.regularizers.OrthogonalRegularizer(0.1, mode)))
     for ours, ref in pairs:
-        np.testing.assert_allclose(_f(ours(w)), _f(ref(w)), rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(_f(ours(W)), _f(ref(w)), rtol=1e-5, atol=1e-7)
         ref_config, config = ref.get_config(), ours.get_config()
         assert set(config) == set(ref_config)
         for key, value in ref_config.items():  # Keras keeps some factors as float32 tensors
@@ -65,10 +66,10 @@ def test_orthogonal_regularizer_formula():
     w = W / np.linalg.norm(W, axis=1, keepdims=True)
     g = w @ w.T
     off = np.abs(g - np.diag(np.diag(g))).sum()
-    np.testing.assert_allclose(_f(regularizers.OrthogonalRegularizer(0.5)(torch.from_numpy(W))),
+    np.testing.assert_allclose(_f(regularizers.OrthogonalRegularizer(0.5)(W)),
                                0.5 * off / (5 * 4), rtol=1e-5)
     with pytest.raises(ValueError, match="2-D"):
-        regularizers.OrthogonalRegularizer()(torch.from_numpy(K4))
+        regularizers.OrthogonalRegularizer()(K4)
 
 
 def test_regularizer_validation_serialization_and_layer_losses():
@@ -92,7 +93,7 @@ def test_constraints_match_formulas(axis):
     w = K4 if isinstance(axis, list) else W
     ax = tuple(axis) if isinstance(axis, list) else axis
     norms = np.sqrt((w ** 2).sum(ax, keepdims=True))
-    wt = torch.from_numpy(w)
+    wt = lamina.ops.convert_to_tensor(w)
     np.testing.assert_allclose(_np(constraints.MaxNorm(1.5, axis)(wt)),
                                w * np.clip(norms, 0, 1.5) / (1e-7 + norms), rtol=1e-5)
     np.testing.assert_allclose(_np(constraints.UnitNorm(axis)(wt)), w / (1e-7 + norms), rtol=1e-5)
@@ -108,7 +109,7 @@ def test_constraints_match_keras_and_serialize():
                       (constraints.UnitNorm(), keras.constraints.UnitNorm()),
                       (constraints.MinMaxNorm(0.1, 0.9, 0.5), keras.constraints.MinMaxNorm(0.1, 0.9, 0.5)),
                       (constraints.NonNeg(), keras.constraints.NonNeg())):
-        np.testing.assert_allclose(_np(ours(w)), keras.ops.convert_to_numpy(ref(w)), rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(_np(ours(lamina.ops.convert_to_tensor(K4))), keras.ops.convert_to_numpy(ref(w)), rtol=1e-6, atol=1e-7)
         assert ours.get_config() == ref.get_config()
         assert constraints.serialize(ours)["class_name"] == type(ref).__name__
     assert constraints.serialize(None) is None

@@ -16,6 +16,15 @@ def _value(init, shape, dtype="float32"):
     return ops.convert_to_numpy(init(shape, dtype))
 
 
+def _held(dtype):
+    """The dtype the backend holds for ``dtype``: JAX without x64 (Keras 3 on JAX too) holds
+    float64 as float32, so a "float64" kernel is float32 there, to float32 precision."""
+    return ops.dtype(ops.zeros((1,), dtype))
+
+
+F64_ATOL = 1e-12 if _held("float64") == "float64" else 1e-6
+
+
 @pytest.mark.parametrize("periodic", [False, True])
 def test_kernel_is_the_windowed_dft(periodic):
     # convolving a frame with the kernels gives the (scaled) rFFT of the windowed frame
@@ -27,16 +36,16 @@ def test_kernel_is_the_windowed_dft(periodic):
     n = frame + 1 if periodic else frame
     win = np.hanning(n)[:frame]
     want = np.fft.rfft(x * win) / np.sqrt(np.sum(win ** 2))
-    np.testing.assert_allclose(x @ re + 1j * (x @ im), want, atol=1e-12)
+    np.testing.assert_allclose(x @ re + 1j * (x @ im), want, atol=F64_ATOL)
 
 
 def test_no_window_and_spectrum_scaling():
     k = _value(initializers.STFT("real", None, "density"), (8, 1, 5), "float64")
     t, f = np.arange(8)[:, None], np.arange(5)[None, :]
-    np.testing.assert_allclose(k[:, 0], np.cos(-2 * np.pi * t * f / 8), atol=1e-12)
+    np.testing.assert_allclose(k[:, 0], np.cos(-2 * np.pi * t * f / 8), atol=F64_ATOL)
     win = np.arange(1.0, 9.0)
     k = _value(initializers.STFT("imag", win, "spectrum"), (8, 1, 5), "float64")
-    np.testing.assert_allclose(k[:, 0], np.sin(-2 * np.pi * t * f / 8) * win[:, None] / win.sum(), atol=1e-12)
+    np.testing.assert_allclose(k[:, 0], np.sin(-2 * np.pi * t * f / 8) * win[:, None] / win.sum(), atol=F64_ATOL)
 
 
 def test_names_and_config():
@@ -73,8 +82,8 @@ def test_equals_keras(side, window, scaling, periodic, dtype):
     k = keras.initializers.STFT(side, window, scaling, periodic)
     want = keras.ops.convert_to_numpy(k(shape, dtype))
     got = _value(initializers.STFT(side, window, scaling, periodic), shape, dtype)
-    assert got.dtype == want.dtype
-    np.testing.assert_allclose(got, want, rtol=0, atol=1e-6 if dtype == "float32" else 1e-13)
+    assert got.dtype == np.dtype(_held(dtype))
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-6 if _held(dtype) == "float32" else 1e-13)
     # the configs load into each other
     again = initializers.STFT.from_config(k.get_config())
     np.testing.assert_array_equal(_value(again, shape, dtype), got)

@@ -363,6 +363,8 @@ class Layer(backend.LayerBase):
         tensor = self._create_weight(attr, value, bool(trainable))
         var = backend.Variable._of_layer(self, attr, base, bool(trainable))
         self._own_weights.append(var)
+        if not autocast:  # kept in its dtype inside a mixed-precision call (BatchNormalization statistics)
+            self.__dict__.setdefault("_no_autocast", set()).add(attr)
         if regularizer is not None:
             self._regularized.append((var, _regularizers.get(regularizer)))
         if constraint is not None:

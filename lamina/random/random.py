@@ -138,7 +138,7 @@ def bernoulli_like(x, p, shape=None, seed=None):
     shape = tuple(x.shape) if shape is None else tuple(shape)
     if seed is None:
         return ops.bernoulli_like(x, p, shape)
-    return _r().bernoulli(shape, p, x.dtype, draw_seed(seed), x.device)
+    return _r().bernoulli(shape, p, x.dtype, draw_seed(seed), getattr(x, "device", None))  # traced: none
 
 
 def normal_like(x, mean=0.0, stddev=1.0, seed=None):

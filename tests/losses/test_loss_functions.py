@@ -1,10 +1,13 @@
 """Every loss against a NumPy formula and, where torch has one, torch.nn.functional."""
 
+import contextlib
+
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
+import lamina
 from lamina import losses, ops
 
 EPS = 1e-7
@@ -166,11 +169,30 @@ def test_mean_with_sample_weight_divides_by_weight_sum():
 @pytest.mark.parametrize("loss,y_true,y_pred,ref", [TORCH[i] for i in (0, 2, 3, 4, 5, 7)],
                          ids=["mse", "huber", "bce", "bce_logits", "cce_logits", "scce_logits"])
 def test_gradient_matches_torch_functional(loss, y_true, y_pred, ref):
-    p1 = _t(y_pred).clone().requires_grad_(True)
-    loss(_t(y_true), p1).backward()
     p2 = _t(y_pred).clone().requires_grad_(True)
     ref(_t(y_true), p2).backward()
-    np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(_grad_of_pred(loss, y_true, y_pred), p2.grad.numpy(), rtol=1e-4, atol=1e-7)
+
+
+def _grad_of_pred(loss, y_true, y_pred):
+    """d loss(y_true, y_pred) / d y_pred on lamina's backend: torch autograd, or jax.grad under JAX."""
+    if lamina.backend.backend() == "torch":
+        p = ops.convert_to_tensor(y_pred, ops.dtype(y_pred)).clone().requires_grad_(True)
+        loss(ops.convert_to_tensor(y_true), p).backward()
+        return p.grad.numpy()
+    import jax
+
+    return np.asarray(jax.grad(lambda p: loss(y_true, p))(ops.convert_to_tensor(y_pred, ops.dtype(y_pred))))
+
+
+def _float64():
+    """A context in which lamina's backend computes in float64: JAX needs x64 switched on for it
+    (``jax.enable_x64`` is a context-local setting, restored on exit); torch always has it."""
+    if lamina.backend.backend() != "jax":
+        return contextlib.nullcontext()
+    import jax
+
+    return jax.enable_x64(True)
 
 
 @pytest.mark.parametrize("name", ["categorical_crossentropy", "sparse_categorical_crossentropy",
@@ -178,20 +200,21 @@ def test_gradient_matches_torch_functional(loss, y_true, y_pred, ref):
 def test_gradient_matches_finite_differences(name):
     y_true, y_pred, _ = NUMPY[name]
     loss = losses.LossFunctionWrapper(losses.get(name))
-    x = torch.tensor(y_pred[:3], dtype=torch.float64, requires_grad=True)
-    yt = torch.as_tensor(y_true[:3])
-    yt = yt.double() if yt.is_floating_point() else yt
     loss._dtype = "float64"
-    loss(yt, x).backward()
-    h = 1e-6
-    numeric = np.zeros(x.shape)
-    base = x.detach().clone()
-    for idx in np.ndindex(*x.shape):
-        up, down = base.clone(), base.clone()
-        up[idx] += h
-        down[idx] -= h
-        numeric[idx] = (float(loss(yt, up)) - float(loss(yt, down))) / (2 * h)
-    np.testing.assert_allclose(x.grad.numpy(), numeric, rtol=1e-4, atol=1e-7)
+    x = y_pred[:3].astype("float64")
+    yt = y_true[:3].astype("float64") if y_true.dtype.kind == "f" else y_true[:3]
+    with _float64():
+        f64 = ops.convert_to_tensor(yt, ops.dtype(yt))
+        analytic = _grad_of_pred(loss, f64, x)
+        h = 1e-6
+        numeric = np.zeros(x.shape)
+        for idx in np.ndindex(*x.shape):
+            up, down = x.copy(), x.copy()
+            up[idx] += h
+            down[idx] -= h
+            numeric[idx] = (float(loss(f64, ops.convert_to_tensor(up, "float64")))
+                            - float(loss(f64, ops.convert_to_tensor(down, "float64")))) / (2 * h)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-7)
 
 
 FUSED = [

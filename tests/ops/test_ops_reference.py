@@ -102,5 +102,8 @@ def test_op_matches_keras(case, request):
         if not hasattr(w, "dtype") or not hasattr(g, "dtype"):  # Python numbers: ndim, size
             assert int(g) == int(w)
             continue
-        assert lamina.ops.dtype(g) == keras.backend.standardize_dtype(w.dtype), \
+        want = keras.backend.standardize_dtype(w.dtype)
+        if lamina.backend.backend() == "jax":  # Keras on JAX (x64 off) holds 64-bit results as 32-bit
+            want = {"int64": "int32", "uint64": "uint32", "float64": "float32"}.get(want, want)
+        assert lamina.ops.dtype(g) == want, \
             f"{name} output {i}: dtype {lamina.ops.dtype(g)}, Keras {w.dtype}"

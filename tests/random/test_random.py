@@ -67,7 +67,9 @@ def test_uniform_and_normal_moments(seed):
     assert abs(z.mean() - 1.0) < 0.03 and abs(z.std() - 2.0) < 0.03
     # A normal's tails: P(|Z| > 2) = 4.55%.
     assert abs(np.mean(np.abs(z - 1.0) > 4.0) - 0.0455) < 0.003
-    assert random.normal((3,), dtype="float64", seed=seed).dtype == torch.float64
+    # JAX without x64 holds float64 as float32, as Keras 3 on JAX does
+    want = "float32" if lamina.backend.backend() == "jax" else "float64"
+    assert lamina.ops.dtype(random.normal((3,), dtype="float64", seed=seed)) == want
 
 
 @pytest.mark.parametrize("seed", [0, None])
@@ -138,10 +140,16 @@ def test_keyed_draws_run_under_vmap_randomness_error_and_grad():
     def f(x):
         return random.dropout(x, 0.5, seed=gen) + random.normal(x.shape, seed=gen)
 
-    out = torch.func.vmap(f, randomness="error")(torch.ones(4, 8))
+    if lamina.backend.backend() == "torch":
+        out = torch.func.vmap(f, randomness="error")(torch.ones(4, 8))
+        g = torch.func.grad(lambda x: random.dropout(x, 0.5, seed=1).sum())(torch.ones(64))
+    else:  # JAX: every keyed draw is a function of its key, so jax.vmap and jax.grad trace it
+        import jax
+
+        out = jax.vmap(f)(ops.ones((4, 8)))
+        g = jax.grad(lambda x: ops.sum(random.dropout(x, 0.5, seed=1)))(ops.ones((64,)))
     assert out.shape == (4, 8)
-    g = torch.func.grad(lambda x: random.dropout(x, 0.5, seed=1).sum())(torch.ones(64))
-    np.testing.assert_array_equal(g.numpy(), _np(random.dropout(np.ones(64, "float32"), 0.5, seed=1)))
+    np.testing.assert_array_equal(_np(g), _np(random.dropout(np.ones(64, "float32"), 0.5, seed=1)))
 
 
 def test_names_and_arguments_match_keras_random():

@@ -110,7 +110,12 @@ class LayerBase:
             if h is None and name in d.get("_jax_weights", ()):
                 h = self._handle_of(name)
             if h is not None:
-                return h.value
+                value = h.value
+                to = d.get("_casting")  # inside a mixed-precision call: float weights in the compute dtype
+                if to is not None and value.dtype != to and jnp.issubdtype(value.dtype, jnp.floating) \
+                        and name not in d.get("_no_autocast", ()):
+                    return value.astype(to)
+                return value
             m = d["_modules"].get(name)
             if m is not None:
                 return m
@@ -201,6 +206,11 @@ class LayerBase:
             return x.astype(want)
         return x
 
+    def _set_mixed_compute(self, policy) -> None:
+        """A 'mixed_*' policy reads the layer's float weights in its compute dtype during call()
+        (Keras 3's AutocastScope); the variables keep their float32 values."""
+        self.__dict__["_mixed_to"] = to_jax_dtype(policy.compute_dtype) if policy.is_mixed else None
+
     _compiled_call = None  # Functional/Sequential name their call here (see eager_model.py)
 
     def _module_call(self, *args, **kwargs):
@@ -216,8 +226,16 @@ class LayerBase:
         return self._eager_module_call(*args, **kwargs)
 
     def _eager_module_call(self, *args, **kwargs):
+        d = self.__dict__
+        to = d.get("_mixed_to")
         try:
-            return self.call(*args, **kwargs)
+            if to is None:
+                return self.call(*args, **kwargs)
+            prev, d["_casting"] = d.get("_casting"), to
+            try:
+                return self.call(*args, **kwargs)
+            finally:
+                d["_casting"] = prev
         except _DATA_DEPENDENT as e:
             raise _data_dependent_error(self, e) from None
 

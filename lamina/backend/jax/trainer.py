@@ -45,6 +45,13 @@ def _batch_size(x):
     return x.shape[0]
 
 
+def _scaled(out, factor):
+    """``(loss * factor, (loss, aux))`` from ``(loss, aux)``: the scaled loss is differentiated, the
+    unscaled one reported."""
+    loss, aux = out
+    return (loss if factor is None else loss * factor), (loss, aux)
+
+
 def _sum_losses(losses):
     total = 0.0
     for x in losses:
@@ -275,6 +282,8 @@ class Steps:
             return fn
         model, logic = self.model, self.logic
         opt = model.optimizer
+        # Keras 3: the step differentiates loss * loss_scale_factor; apply() divides the gradients by it
+        factor = getattr(opt, "loss_scale_factor", None)
 
         def step(state, mv, acc, x, y, sw, lr, it):
             with _ids.watching(x, self._id_checks.setdefault("train", [])):
@@ -284,8 +293,8 @@ class Steps:
             tv, ntv, ov, rng = state
             prev_rng = _random.swap_global_state(rng)
             try:
-                (loss, (y_pred, ntv, per_output)), grads = jax.value_and_grad(
-                    lambda t: self._forward_loss(t, ntv, x, y, sw, True), has_aux=True)(tv)
+                (_, (loss, (y_pred, ntv, per_output))), grads = jax.value_and_grad(
+                    lambda t: _scaled(self._forward_loss(t, ntv, x, y, sw, True), factor), has_aux=True)(tv)
                 rng = _random.global_state()
             finally:
                 _random.swap_global_state(prev_rng)

@@ -7,6 +7,7 @@ float32 (Keras's ``floatx``) and integers int32, as in Keras on JAX.
 from __future__ import annotations
 
 import builtins
+import functools
 
 import jax
 import jax.numpy as jnp
@@ -178,6 +179,23 @@ floor_divide, mod = jnp.floor_divide, jnp.remainder
 maximum, minimum = jnp.maximum, jnp.minimum
 equal, not_equal, greater, greater_equal, less, less_equal = (
     jnp.equal, jnp.not_equal, jnp.greater, jnp.greater_equal, jnp.less, jnp.less_equal)
+
+
+def _accept_lists(fn):
+    """``fn`` with Python lists and tuples among its arguments made arrays first: Keras 3 converts
+    every argument, ``jax.numpy`` refuses lists (``ops.add([1.0, 2.0], 1)``)."""
+
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        return fn(*[convert_to_tensor(a) if isinstance(a, (list, tuple)) else a for a in args], **kwargs)
+
+    return op
+
+
+(add, subtract, multiply, divide, power, floor_divide, mod, maximum, minimum, logical_and, logical_or,
+ equal, not_equal, greater, greater_equal, less, less_equal) = map(_accept_lists, (
+    add, subtract, multiply, divide, power, floor_divide, mod, maximum, minimum, logical_and, logical_or,
+    equal, not_equal, greater, greater_equal, less, less_equal))
 
 
 def rsqrt(x):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lamina.backend.jax.ops import core as _core
 from lamina.backend.jax.ops._names import CORE as _NAMES
@@ -25,12 +26,23 @@ def cast(x, dtype):
 
 
 def saturate_cast(x, dtype):
+    """Cast to ``dtype``, clipping to its range first. The bounds are values of ``x``'s dtype inside
+    the range, as Keras 3 computes them: float32 -> int32 saturates at 2147483520, the float32 just
+    below 2**31 (XLA's own cast would give 2**31 - 1)."""
     d = _core.to_jax_dtype(dtype)
     x = jnp.asarray(x)
-    if jnp.issubdtype(d, jnp.integer):
-        info = jnp.iinfo(d)
-        x = jnp.clip(x, info.min, info.max)
-    return x.astype(d)
+    if d == jnp.bool_ or x.dtype == jnp.bool_:
+        return x.astype(d)
+    info = (lambda t: jnp.iinfo(t) if jnp.issubdtype(t, jnp.integer) else jnp.finfo(t))
+    src, out = info(x.dtype), info(d)
+    nd = np.dtype(x.dtype)
+    lo = np.asarray(src.min if src.min > out.min else out.min).astype(nd)
+    if lo.item() < out.min:  # Python scalars compare exactly (NumPy would round the bound)
+        lo = np.nextafter(lo, np.zeros((), nd))
+    hi = np.asarray(src.max if src.max < out.max else out.max).astype(nd)
+    if hi.item() > out.max:
+        hi = np.nextafter(hi, np.zeros((), nd))
+    return jnp.clip(x, lo, hi).astype(d)
 
 
 def unstack(x, num=None, axis=0):

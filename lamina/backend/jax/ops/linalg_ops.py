@@ -30,6 +30,12 @@ def cholesky_inverse(x, upper=False):
     return inv @ jnp.swapaxes(inv, -1, -2) if upper else jnp.swapaxes(inv, -1, -2) @ inv
 
 
+def lstsq(a, b, rcond=None):
+    """The least-squares solution only, as Keras 3 (``jnp.linalg.lstsq`` also returns residuals,
+    rank and singular values)."""
+    return jnp.linalg.lstsq(a, b, rcond=rcond)[0]
+
+
 def jvp(fun, primals, tangents, has_aux=False):
     return jax.jvp(fun, primals, tangents, has_aux=has_aux)
 

@@ -25,7 +25,9 @@ def _f(x):
 
 
 def relu(x):
-    return jax.nn.relu(_f(x))
+    x = jnp.asarray(x)
+    # integers keep their dtype (Keras 3: ``jax.nn.relu`` on the tensor); bools become floats
+    return jax.nn.relu(x if jnp.issubdtype(x.dtype, jnp.integer) else _f(x))
 
 
 def relu6(x):

@@ -84,6 +84,47 @@ def slogdet(x):
     return jnp.linalg.slogdet(to_float(x))
 
 
+# The public ops below take Keras 3's full signatures; the backend's internal kernels of the same
+# names in ``core`` keep their short ones.
+def max(x, axis=None, keepdims=False, initial=None):  # noqa: A001
+    return jnp.max(x, axis=_core._axis(axis), keepdims=keepdims, initial=initial)
+
+
+def min(x, axis=None, keepdims=False, initial=None):  # noqa: A001
+    return jnp.min(x, axis=_core._axis(axis), keepdims=keepdims, initial=initial)
+
+
+def eye(N, M=None, k=0, dtype=None):  # noqa: N803  (Keras's argument names)
+    return jnp.eye(N, M, k, dtype=_core._fd(dtype))
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    return jnp.linspace(start, stop, num, endpoint=endpoint, retstep=retstep, dtype=_core._fd(dtype), axis=axis)
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    return jnp.diagonal(x, offset=offset, axis1=axis1, axis2=axis2)
+
+
+def pad(x, pad_width, mode="constant", constant_values=None):
+    """NumPy's pad_width forms: an int, one (before, after) pair, or one pair per axis."""
+    pad_width = jnp.asarray(pad_width).tolist() if not isinstance(pad_width, int) else pad_width
+    if mode == "constant":
+        return jnp.pad(x, pad_width, mode="constant", constant_values=constant_values or 0)
+    if constant_values is not None:
+        raise ValueError(f"pad() received constant_values={constant_values!r} with mode={mode!r}; "
+                         "constant_values applies to mode='constant' only.")
+    return jnp.pad(x, pad_width, mode=mode)
+
+
+def percentile(x, q, axis=None, method="linear", keepdims=False):
+    return jnp.percentile(to_float(x), jnp.asarray(q), axis=axis, method=method, keepdims=keepdims)
+
+
+def quantile(x, q, axis=None, method="linear", keepdims=False):
+    return jnp.quantile(to_float(x), jnp.asarray(q), axis=axis, method=method, keepdims=keepdims)
+
+
 def ones(shape, dtype=None):
     return _core.ones(shape, dtype)
 
