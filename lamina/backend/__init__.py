@@ -62,6 +62,7 @@ Parameter = _layer.Parameter
 Variable = _layer.Variable
 inference_scope = _layer.inference_scope
 zeros_spec = _layer.zeros_spec
+run_on_zeros = _layer.run_on_zeros
 reparametrized = _layer.reparametrized
 set_mask = _masks.set_mask
 get_mask = _masks.get_mask

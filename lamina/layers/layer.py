@@ -744,24 +744,26 @@ def run_symbolically(layer, args, kwargs):
     """
     runs = []
     for fill in (2, 3):
-        def concrete(t, fill=fill):
-            if isinstance(t, KerasTensor):
-                return backend.zeros_spec(tuple(fill if d is None else d for d in t.shape), t.dtype)
-            return t
+        def run(zeros, fill=fill):  # the backend may run it abstractly (JAX: shapes only)
+            def concrete(t):
+                if isinstance(t, KerasTensor):
+                    return zeros(tuple(fill if d is None else d for d in t.shape), t.dtype)
+                return t
 
-        cargs = map_structure(concrete, args)
-        ckw = map_structure(concrete, kwargs)
-        if layer._call_has_training:
-            ckw["training"] = False
-        else:
-            ckw.pop("training", None)
-        if not layer._call_has_mask:
-            ckw.pop("mask", None)
+            ckw = map_structure(concrete, kwargs)
+            if layer._call_has_training:
+                ckw["training"] = False
+            else:
+                ckw.pop("training", None)
+            if not layer._call_has_mask:
+                ckw.pop("mask", None)
+            return layer.call(*map_structure(concrete, args), **ckw)
+
         prev = _STATE.training
         _STATE.training = False
         try:
             with backend.no_grad():
-                out = layer.call(*cargs, **ckw)
+                out = backend.run_on_zeros(run)
         finally:
             _STATE.training = prev
         runs.append(out)

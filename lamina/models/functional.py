@@ -262,6 +262,8 @@ class Functional(Model):
         outs = [values[s] for s in self._output_slots]
         return _restructure(self._output_struct, outs)
 
+    _compiled_call = call  # under JAX an eager call runs compiled (lamina/backend/jax/eager_model.py)
+
     def compute_output_spec(self, *args, **kwargs):
         x = args[0] if args else kwargs.get("inputs")
         flat = self._flatten_call_inputs(x)

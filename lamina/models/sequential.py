@@ -187,6 +187,8 @@ class Sequential(Model):
                 x = layer(x, training=training)
         return x
 
+    _compiled_call = call  # under JAX an eager call runs compiled (lamina/backend/jax/eager_model.py)
+
     # ----------------------------------------------------------------- config
     def get_config(self) -> dict:
         from lamina.saving import model_config

@@ -146,7 +146,8 @@ def normal_like(x, mean=0.0, stddev=1.0, seed=None):
     if seed is None:
         return ops.normal_like(x, mean, stddev)
     out = _r().normal(tuple(x.shape), mean, stddev, x.dtype, draw_seed(seed))
-    return out if out.device == x.device else out.to(x.device)
+    dev = getattr(x, "device", None)  # a JAX tracer has none
+    return out if dev is None or out.device == dev else out.to(dev)
 
 
 def seed_generator_for(seed):

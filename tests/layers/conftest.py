@@ -145,3 +145,48 @@ def parity():
 def pytest_configure(config):
     # Keras 3.15.1 (the reference) warns about itself under NumPy 2; not about lamina.
     config.addinivalue_line("filterwarnings", "ignore:__array__ implementation doesn't accept a copy keyword")
+
+
+def layer_grads(layer, inputs, loss):
+    """Run ``layer`` on NumPy ``inputs`` (an array or a list) on the active backend and return
+    ``(outputs, input_grads, weight_grads)`` as NumPy: the layer's output (a list if it returns
+    several), the gradients of ``loss(output)`` (written in ``lamina.ops``) with respect to each
+    float input, and ``{variable.name: gradient}`` for the trainable weights. Torch differentiates
+    with autograd, other backends through ``layer.stateless_call`` and ``jax.grad``."""
+    multi = isinstance(inputs, (list, tuple))
+    xs = [np.asarray(x) for x in (inputs if multi else [inputs])]
+    if not layer.built:
+        layer(*xs)
+    names = [v.name for v in layer.trainable_weights]
+    floats = [i for i, x in enumerate(xs) if x.dtype.kind == "f"]
+    if lamina.backend.backend() == "torch":
+        import torch
+
+        tx = [torch.tensor(x, requires_grad=i in floats) for i, x in enumerate(xs)]
+        out = layer(*tx)
+        wrt = [tx[i] for i in floats] + [v.value for v in layer.trainable_weights]
+        g = torch.autograd.grad(loss(out), wrt, allow_unused=True)
+    else:
+        import jax
+
+        ntv = [v.value for v in layer.non_trainable_variables]
+
+        def run(float_inputs, weights):
+            args = list(xs)
+            for i, x in zip(floats, float_inputs):
+                args[i] = x
+            return layer.stateless_call(weights, ntv, *args)[0]
+
+        tv = [v.value for v in layer.trainable_variables]
+        out = run([xs[i] for i in floats], tv)
+        g_in, g_w = jax.grad(lambda a, w: loss(run(a, w)), argnums=(0, 1))([xs[i] for i in floats], tv)
+        g = list(g_in) + list(g_w)
+    outs = [_np(o) for o in out] if isinstance(out, (list, tuple)) else _np(out)
+    g = [None if v is None else _np(v) for v in g]
+    return outs, g[:len(floats)], dict(zip(names, g[len(floats):]))
+
+
+@pytest.fixture
+def grads():
+    """``layer_grads``: a layer's output and gradients as NumPy on any backend."""
+    return layer_grads

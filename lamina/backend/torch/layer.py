@@ -227,5 +227,10 @@ def zeros_spec(shape, dtype):
     return torch.zeros(tuple(shape), dtype=to_torch_dtype(dtype), device=DEVICE)
 
 
+def run_on_zeros(run):
+    """``run(zeros_spec)``: a symbolic call's stand-in run on zero tensors."""
+    return run(zeros_spec)
+
+
 def inference_scope():
     return torch.no_grad()

@@ -78,12 +78,13 @@ def test_conv_matches_torch(rank, spatial, ksize, strides, padding, dilation, gr
 
 
 @pytest.mark.parametrize("padding,strides", [("valid", 1), ("same", 2), ("same", 1)])
-def test_conv2d_gradients_match_torch(padding, strides):
+def test_conv2d_gradients_match_torch(padding, strides, grads):
     x = np.random.default_rng(2).standard_normal((3, 9, 8, 5)).astype("float32")
     layer = layers.Conv2D(6, (3, 2), strides=strides, padding=padding, activation="tanh")
-    xl = torch.from_numpy(x).requires_grad_()
-    y = layer(xl)
-    (y * torch.linspace(-1, 1, y.numel()).reshape(y.shape)).sum().backward()
+    layer(x)
+    oshape = tuple(layer.compute_output_shape(x.shape))
+    r = np.linspace(-1, 1, int(np.prod(oshape)), dtype="float32").reshape(oshape)
+    y, (gx,), gw = grads(layer, x, lambda out: lamina.ops.sum(lamina.ops.multiply(out, r)))
     kernel, bias = layer.get_weights()
     xr = torch.from_numpy(x).requires_grad_()
     w = torch.from_numpy(kernel.transpose(3, 2, 0, 1).copy()).requires_grad_()
@@ -93,27 +94,25 @@ def test_conv2d_gradients_match_torch(padding, strides):
         ph, pw = _same_pads(9, 3, strides, 1), _same_pads(8, 2, strides, 1)
         xp = F.pad(xp, (*pw, *ph))
     yr = torch.tanh(torch.movedim(F.conv2d(xp, w, b, strides), 1, -1))
-    (yr * torch.linspace(-1, 1, yr.numel()).reshape(yr.shape)).sum().backward()
-    np.testing.assert_allclose(y.detach().numpy(), yr.detach().numpy(), rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(layer.kernel.grad.numpy(), w.grad.numpy().transpose(2, 3, 1, 0), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(layer.bias.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(xl.grad.numpy(), xr.grad.numpy(), rtol=1e-4, atol=1e-5)
+    (yr * torch.from_numpy(r)).sum().backward()
+    np.testing.assert_allclose(y, yr.detach().numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(gw["kernel"], w.grad.numpy().transpose(2, 3, 1, 0), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(gw["bias"], b.grad.numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(gx, xr.grad.numpy(), rtol=1e-4, atol=1e-5)
 
 
-def test_conv1d_causal_gradient_matches_torch():
+def test_conv1d_causal_gradient_matches_torch(grads):
     x = np.random.default_rng(3).standard_normal((2, 10, 3)).astype("float32")
     layer = layers.Conv1D(4, 3, padding="causal", dilation_rate=2)
-    xl = torch.from_numpy(x).requires_grad_()
-    y = layer(xl)
-    y.square().sum().backward()
+    y, (gx,), gw = grads(layer, x, lambda out: lamina.ops.sum(lamina.ops.square(out)))
     kernel, bias = layer.get_weights()
     w = torch.from_numpy(kernel.transpose(2, 1, 0).copy()).requires_grad_()
     xr = torch.from_numpy(x).requires_grad_()
     yr = F.conv1d(F.pad(xr.transpose(1, 2), (4, 0)), w, torch.from_numpy(bias), dilation=2).transpose(1, 2)
     yr.square().sum().backward()
-    np.testing.assert_allclose(y.detach().numpy(), yr.detach().numpy(), rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(layer.kernel.grad.numpy(), w.grad.numpy().transpose(2, 1, 0), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(xl.grad.numpy(), xr.grad.numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(y, yr.detach().numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(gw["kernel"], w.grad.numpy().transpose(2, 1, 0), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(gx, xr.grad.numpy(), rtol=1e-4, atol=1e-5)
 
 
 def test_causal_output_never_sees_the_future():
