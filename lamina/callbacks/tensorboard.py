@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-from lamina import backend
+from lamina import backend, ops
 from lamina.callbacks.callback import Callback
 
 
@@ -179,7 +179,7 @@ class TensorBoard(Callback):
         for layer in self.model._flatten_layers():
             if not isinstance(layer, Embedding) or not layer.built:
                 continue
-            matrix = np.asarray(layer.embeddings.numpy())
+            matrix = ops.convert_to_numpy(layer.embeddings)  # the value: an array under JAX
             meta = self.embeddings_metadata
             path = meta.get(layer.name) if isinstance(meta, dict) else meta
             labels = None

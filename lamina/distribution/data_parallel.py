@@ -36,7 +36,8 @@ class DataParallel:
         dist.initialize()
         if device_mesh is None:
             n = dist.world_size()
-            devices = devices or [f"{backend.ops.DEVICE.type}:{r}" for r in range(n)]
+            kind = getattr(backend.ops.DEVICE, "type", None) or backend.ops.DEVICE.platform  # torch, jax
+            devices = devices or [f"{kind}:{r}" for r in range(n)]
             device_mesh = DeviceMesh((len(devices),), ["batch"], devices)
         if len(device_mesh.shape) != 1:
             raise ValueError(

@@ -144,6 +144,7 @@ def test_reducer_launches_during_backward_and_is_inert_outside_a_step(group):
     assert all(p.grad is not None for p in ps)
 
 
+@pytest.mark.torch_only  # the torch backend's DataParallelSteps and its DDP gradient buckets
 def test_fit_with_tiny_buckets_matches_plain_steps(group, monkeypatch):
     rng = np.random.default_rng(1)
     x, y = rng.normal(size=(45, 5)).astype("float32"), rng.integers(0, 2, 45)
@@ -193,6 +194,7 @@ def test_sync_batch_norm_op_matches_torch_batch_norm_and_keras_moving_update(gro
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.torch_only  # torch's meta device and torch tensors' .device
 def test_generator_batches_stay_on_the_host_until_the_loop_moves_them():
     """So that under data parallelism only a rank's rows reach its device (and, on one GPU, the
     copy is pinned and one batch ahead like array batches), not the whole batch in the adapter."""
@@ -214,6 +216,7 @@ def test_generator_batches_stay_on_the_host_until_the_loop_moves_them():
     assert x_dev.device.type == "meta"  # a tensor already on the device is left there
 
 
+@pytest.mark.torch_only  # the torch backend's DataParallelSteps
 def test_an_empty_shard_with_synchronized_batchnorm_is_a_clear_error(group):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.layers.Input((3,)), keras.layers.Dense(4),

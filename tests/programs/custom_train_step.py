@@ -1,16 +1,31 @@
-"""Customizing what happens in fit() with the torch backend, as Keras 3's guide does it: a Model
-subclass built functionally with its own train_step (zero_grad, backward, optimizer.apply), a
-variant that tracks its own metrics, and an overridden test_step."""
+"""Customizing what happens in fit(), as Keras 3's guide does it for the backend in use: a Model
+subclass built functionally with its own train_step, a variant that tracks its own metrics, and an
+overridden test_step. Under torch the step takes gradients with backward() and applies them with
+optimizer.apply; under JAX it is the guide's pure function of the state (jax.value_and_grad,
+optimizer.stateless_apply, the metrics' stateless updates)."""
 
 import numpy as np
-import torch
 
 import lamina as keras
 from lamina import layers
 
 
-class CustomModel(keras.Model):
+def _test_step(self, data):
+    x, y = data
+    y_pred = self(x, training=False)
+    loss = self.compute_loss(y=y, y_pred=y_pred)
+    for metric in self.metrics:
+        if metric.name == "loss":
+            metric.update_state(loss)
+        else:
+            metric.update_state(y, y_pred)
+    return {m.name: m.result() for m in self.metrics}
+
+
+class TorchCustomModel(keras.Model):
     def train_step(self, data):
+        import torch
+
         x, y = data
         self.zero_grad()
         y_pred = self(x, training=True)
@@ -27,19 +42,10 @@ class CustomModel(keras.Model):
                 metric.update_state(y, y_pred)
         return {m.name: m.result() for m in self.metrics}
 
-    def test_step(self, data):
-        x, y = data
-        y_pred = self(x, training=False)
-        loss = self.compute_loss(y=y, y_pred=y_pred)
-        for metric in self.metrics:
-            if metric.name == "loss":
-                metric.update_state(loss)
-            else:
-                metric.update_state(y, y_pred)
-        return {m.name: m.result() for m in self.metrics}
+    test_step = _test_step
 
 
-class LowLevelModel(keras.Model):
+class TorchLowLevelModel(keras.Model):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.loss_tracker = keras.metrics.Mean(name="loss")
@@ -47,6 +53,8 @@ class LowLevelModel(keras.Model):
         self.loss_fn = keras.losses.MeanSquaredError()
 
     def train_step(self, data):
+        import torch
+
         x, y = data
         self.zero_grad()
         y_pred = self(x, training=True)
@@ -64,6 +72,69 @@ class LowLevelModel(keras.Model):
     def metrics(self):
         # Listed here so that fit() resets them before each epoch.
         return [self.loss_tracker, self.mae_metric]
+
+
+class JaxCustomModel(keras.Model):
+    def compute_loss_and_updates(self, trainable, non_trainable, x, y, training=False):
+        y_pred, non_trainable = self.stateless_call(trainable, non_trainable, x, training=training)
+        return self.compute_loss(x, y, y_pred), (y_pred, non_trainable)
+
+    def train_step(self, state, data):
+        import jax
+
+        trainable, non_trainable, optimizer_vars, metrics_vars = state
+        x, y = data
+        grad_fn = jax.value_and_grad(self.compute_loss_and_updates, has_aux=True)
+        (loss, (y_pred, non_trainable)), grads = grad_fn(trainable, non_trainable, x, y, training=True)
+        trainable, optimizer_vars = self.optimizer.stateless_apply(optimizer_vars, grads, trainable)
+        logs, new_metrics_vars = {}, []
+        for metric in self.metrics:
+            mine = metrics_vars[len(new_metrics_vars):len(new_metrics_vars) + len(metric.variables)]
+            if metric.name == "loss":
+                mine = metric.stateless_update_state(mine, loss)
+            else:
+                mine = metric.stateless_update_state(mine, y, y_pred)
+            logs[metric.name] = metric.stateless_result(mine)
+            new_metrics_vars += mine
+        return logs, (trainable, non_trainable, optimizer_vars, new_metrics_vars)
+
+    test_step = _test_step
+
+
+class JaxLowLevelModel(keras.Model):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.mae_metric = keras.metrics.MeanAbsoluteError(name="mae")
+        self.loss_fn = keras.losses.MeanSquaredError()
+
+    def compute_loss_and_updates(self, trainable, non_trainable, x, y, training=False):
+        y_pred, non_trainable = self.stateless_call(trainable, non_trainable, x, training=training)
+        return self.loss_fn(y, y_pred), (y_pred, non_trainable)
+
+    def train_step(self, state, data):
+        import jax
+
+        trainable, non_trainable, optimizer_vars, metrics_vars = state
+        x, y = data
+        grad_fn = jax.value_and_grad(self.compute_loss_and_updates, has_aux=True)
+        (loss, (y_pred, non_trainable)), grads = grad_fn(trainable, non_trainable, x, y, training=True)
+        trainable, optimizer_vars = self.optimizer.stateless_apply(optimizer_vars, grads, trainable)
+        n = len(self.loss_tracker.variables)
+        loss_vars = self.loss_tracker.stateless_update_state(metrics_vars[:n], loss)
+        mae_vars = self.mae_metric.stateless_update_state(metrics_vars[n:], y, y_pred)
+        logs = {"loss": self.loss_tracker.stateless_result(loss_vars),
+                "mae": self.mae_metric.stateless_result(mae_vars)}
+        return logs, (trainable, non_trainable, optimizer_vars, list(loss_vars) + list(mae_vars))
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker, self.mae_metric]
+
+
+JAX = keras.backend.backend() == "jax"
+CustomModel = JaxCustomModel if JAX else TorchCustomModel
+LowLevelModel = JaxLowLevelModel if JAX else TorchLowLevelModel
 
 
 def build(cls):

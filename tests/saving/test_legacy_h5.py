@@ -21,7 +21,7 @@ def test_whole_model_h5_round_trip_and_attrs(tmp_path):
     path = tmp_path / "m.h5"
     model.save(path)
     with h5py.File(path) as f:
-        assert f.attrs["keras_version"] == "3.15.1" and f.attrs["backend"] == "torch"
+        assert f.attrs["keras_version"] == "3.15.1" and f.attrs["backend"] == lamina.config.backend()
         config = json.loads(f.attrs["model_config"])
         assert config["class_name"] == "Sequential" and set(config) == {"class_name", "config"}
         assert "training_config" not in f.attrs  # not compiled

@@ -34,8 +34,8 @@ def test_save_best_only_min_and_max(tmp_path):
     cb.set_model(model)
     cb.on_epoch_end(0, {"val_loss": 1.0})
     first = path.stat().st_mtime_ns
-    kernel = model.layers[0].kernel
-    kernel.data.fill_(7.0)
+    weights = model.layers[0].get_weights()
+    model.layers[0].set_weights([np.full_like(weights[0], 7.0), weights[1]])
     cb.on_epoch_end(1, {"val_loss": 2.0})  # worse: not saved
     assert path.stat().st_mtime_ns == first
     cb.on_epoch_end(2, {"val_loss": 0.5})  # better: saved

@@ -234,6 +234,7 @@ def test_verbose_2_prints_one_line_per_epoch(capsys):
     assert out.count("Epoch ") == 3 and out.count("loss:") == 3
 
 
+@pytest.mark.torch_only  # torch.optim and torch autograd through a lamina model (an nn.Module)
 def test_model_call_under_torch_autograd_is_native():
     """A torch user can train a lamina model with torch.optim directly."""
     model = lamina.Sequential([layers.Dense(1, input_dim=3)])

@@ -64,10 +64,11 @@ def test_integer_and_bool_inputs_cast_to_compute_dtype_embedding_excepted():
             return super().call(inputs)
 
     emb = SpyEmbedding(10, 2)
-    emb(ops.convert_to_tensor(np.array([[1, 2]], dtype="int64")))
+    wide = ops.convert_to_tensor(np.array([[1, 2]], dtype="int64"))  # int32 under JAX without x64
+    emb(wide)
     model = lamina.Sequential([lamina.Input((2,), dtype="int32"), SpyEmbedding(10, 2)])
     model.predict(np.array([[3, 4]], dtype="int32"), verbose=0)
-    assert seen == ["int64", "int32"]
+    assert seen == [ops.standardize_dtype(wide.dtype), "int32"]
 
 
 def test_binary_crossentropy_accuracy_on_softmax_warns():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import random as _py_random
+import sys
 
 import jax
 import jax.numpy as jnp
@@ -73,13 +74,21 @@ def swap_global_state(state):
 
 def get_global_state() -> dict:
     """The global seed state as NumPy (what ``BackupAndRestore`` saves, so ``key=None`` draws
-    continue exactly after a restart)."""
-    return {"jax": np.asarray(global_state()).copy()}
+    continue exactly after a restart). When torch is loaded (a torch DataLoader feeds fit), its
+    CPU generator, which draws a shuffling DataLoader's order, is saved too."""
+    out = {"jax": np.asarray(global_state()).copy()}
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        out["torch_cpu"] = torch.get_rng_state().numpy().copy()
+    return out
 
 
 def set_global_state(state: dict) -> None:
     """Put back a state returned by :func:`get_global_state`."""
     _GLOBAL[0] = jnp.asarray(np.asarray(state["jax"], dtype=np.uint32))
+    torch = sys.modules.get("torch")
+    if torch is not None and "torch_cpu" in state:
+        torch.set_rng_state(torch.from_numpy(np.asarray(state["torch_cpu"], dtype=np.uint8).copy()))
 
 
 def int_key(seed):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from lamina import ops
 from lamina.layers.layer import Layer
 from lamina.utils import naming
@@ -61,9 +63,9 @@ class GetItem(Layer):
 
     def call(self, x, *key):
         if not key:
-            return x[self.key]
+            return x[_array_lists(self.key)]
         key = key[0]  # Keras 3's node form: GetItem()(x, key)
-        return x[tuple(key) if isinstance(key, list) else key]
+        return x[_array_lists(tuple(key) if isinstance(key, list) else key)]
 
     def get_config(self):
         config = super().get_config()
@@ -75,6 +77,16 @@ class GetItem(Layer):
         config = dict(config)
         config["key"] = _decode_key(config.get("key"))
         return cls(**config)
+
+
+def _array_lists(key):
+    """``key`` with its lists of ints as NumPy arrays: a list is fancy indexing (``x[[0, 1]]``),
+    which JAX arrays accept only as an array."""
+    if isinstance(key, list):
+        return np.asarray(key)
+    if isinstance(key, tuple):
+        return tuple(np.asarray(k) if isinstance(k, list) else k for k in key)
+    return key
 
 
 def _encode_key(key):

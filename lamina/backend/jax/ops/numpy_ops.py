@@ -3,6 +3,8 @@ Keras 3 adopted (weak Python scalars, float32 by default)."""
 
 from __future__ import annotations
 
+import builtins
+
 import jax
 import jax.numpy as jnp
 
@@ -123,6 +125,73 @@ def percentile(x, q, axis=None, method="linear", keepdims=False):
 
 def quantile(x, q, axis=None, method="linear", keepdims=False):
     return jnp.quantile(to_float(x), jnp.asarray(q), axis=axis, method=method, keepdims=keepdims)
+
+
+def reshape(x, newshape):
+    """``numpy.reshape`` under Keras 3's argument name; ``None`` in ``newshape`` means -1."""
+    if isinstance(newshape, int):
+        newshape = (newshape,)
+    return jnp.reshape(x, tuple(-1 if d is None else d for d in newshape))
+
+
+_SMALL_INTS = ("bool", "uint8", "int8", "int16", "uint16")
+
+
+def _axis(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def prod(x, axis=None, keepdims=False, dtype=None):
+    x = jnp.asarray(x)
+    dt = _core.to_jax_dtype(dtype) if dtype else (jnp.int32 if x.dtype.name in _SMALL_INTS else None)
+    return jnp.prod(x, axis=_axis(axis), keepdims=keepdims, dtype=dt)
+
+
+def cumsum(x, axis=None, dtype=None):
+    x = jnp.asarray(x)
+    dt = _core.to_jax_dtype(dtype) if dtype else (jnp.int32 if x.dtype == jnp.bool_ else None)
+    return jnp.cumsum(x, axis=axis, dtype=dt)
+
+
+def bincount(x, weights=None, minlength=0, sparse=False):
+    """Counts of each value in ``x`` (rows counted separately when ``x`` is 2-D); the length
+    depends on the values, so this runs eagerly, as in Keras 3."""
+    if sparse:
+        raise ValueError("bincount(sparse=True) is not supported by the JAX backend; pass sparse=False.")
+    x = jnp.asarray(x)
+    if x.ndim == 2:
+        ws = [None] * len(x) if weights is None else list(jnp.asarray(weights))
+        rows = [bincount(r, w, minlength) for r, w in zip(x, ws)]
+        n = builtins.max(int(r.shape[0]) for r in rows)
+        return jnp.stack([jnp.pad(r, (0, n - r.shape[0])) for r in rows])
+    if weights is None:
+        return jnp.bincount(x, minlength=minlength).astype(jnp.int32)
+    weights = jnp.asarray(weights)
+    out = jnp.bincount(x, weights, minlength=minlength)
+    return out.astype(weights.dtype if jnp.issubdtype(weights.dtype, jnp.floating) else jnp.int32)
+
+
+# Keras 3's parameter names (x1, x2), which a saved op node binds its arguments to; jax.numpy's
+# ufuncs take (*args) and its comparisons (x, y).
+def _binary(fn):
+    def op(x1, x2):
+        return fn(x1, x2)
+    op.__name__ = op.__qualname__ = fn.__name__
+    return op
+
+
+add, subtract, multiply, maximum, minimum = map(_binary, (
+    _core.add, _core.subtract, _core.multiply, jnp.maximum, jnp.minimum))
+greater, greater_equal, less, less_equal, equal, not_equal = map(_binary, (
+    jnp.greater, jnp.greater_equal, jnp.less, jnp.less_equal, jnp.equal, jnp.not_equal))
+
+
+def negative(x):
+    return jnp.negative(x)
+
+
+def stack(x, axis=0):
+    return jnp.stack(x, axis=axis)
 
 
 def ones(shape, dtype=None):
