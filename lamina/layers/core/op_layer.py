@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from lamina import ops
 from lamina.layers.layer import Layer
 from lamina.utils import naming
@@ -42,6 +44,16 @@ class OpLayer(Layer):
         return config
 
 
+def _array_lists(key):
+    """The key with its lists of ints as NumPy arrays (fancy indexing): NumPy and torch read a list
+    that way, JAX refuses a bare list."""
+    if isinstance(key, list):
+        return np.asarray(key)
+    if isinstance(key, tuple):
+        return tuple(np.asarray(k) if isinstance(k, list) else k for k in key)
+    return key
+
+
 class GetItem(Layer):
     """``x[key]`` on a symbolic tensor.
 
@@ -61,9 +73,9 @@ class GetItem(Layer):
 
     def call(self, x, *key):
         if not key:
-            return x[self.key]
+            return x[_array_lists(self.key)]
         key = key[0]  # Keras 3's node form: GetItem()(x, key)
-        return x[tuple(key) if isinstance(key, list) else key]
+        return x[_array_lists(tuple(key) if isinstance(key, list) else key)]
 
     def get_config(self):
         config = super().get_config()
