@@ -79,11 +79,17 @@ def pytest_configure(config):
     # an earlier test's. JAX's persistent compilation cache is keyed by the program, not by the
     # Python function: with it on (in a directory of this run, thresholds at zero), a test whose
     # step compiles to the same program as an earlier test's loads the executable instead.
+    import os
     import tempfile
 
     import jax
 
-    cache = pathlib.Path(tempfile.mkdtemp(prefix="lamina-jax-cache-"))
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # pytest -n N: the workers share one cache
+    if run:
+        cache = pathlib.Path(tempfile.gettempdir()) / f"lamina-jax-cache-{run}"
+        cache.mkdir(exist_ok=True)
+    else:
+        cache = pathlib.Path(tempfile.mkdtemp(prefix="lamina-jax-cache-"))
     jax.config.update("jax_compilation_cache_dir", str(cache))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)

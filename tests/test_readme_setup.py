@@ -51,6 +51,8 @@ def test_ci_reads_its_command_from_the_readme():
     cmd = readme_command("Set up and run the tests")
     run = re.sub(r"^git clone [^&]*&& *cd [^&]*&& *", "", cmd)
     assert run.startswith("python3 -m venv .venv && ") and run.endswith("python -m pytest")
+    # ... and runs it once per backend: as written (torch), then under JAX.
+    assert 'bash -c "$run"' in script and 'LAMINA_BACKEND=jax PYTEST_ADDOPTS="-n 2" bash -c "$run"' in script
 
 
 @pytest.mark.slow
