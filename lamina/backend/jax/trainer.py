@@ -69,8 +69,10 @@ class _Step:
     def __call__(self, *args):
         return (self._fn if self.eager(args[self._x]) else self._jitted)(*args)
 
-    def trace(self, *args):
-        return self._jitted.trace(*args)
+    def __getattr__(self, name):  # the jitted function's own API (trace, lower, _cache_size...)
+        if name == "_jitted":
+            raise AttributeError(name)
+        return getattr(self._jitted, name)
 
 
 def _batch_size(x):
