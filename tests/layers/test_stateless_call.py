@@ -6,6 +6,7 @@ import torch
 
 import lamina
 from lamina import backend, layers, ops
+from tests.layers.neutral import grad
 
 X = np.random.default_rng(0).random((8, 4), dtype=np.float32)
 
@@ -31,7 +32,7 @@ def test_stateless_call_uses_given_values_and_leaves_variables_alone():
     # The stateful call applies exactly what the stateless call returned.
     bn.set_weights([np.full(4, 2.0, "float32")] * 2 + before[2:])
     np.testing.assert_allclose(_np(bn(X, training=True)), _np(y), rtol=1e-6)
-    np.testing.assert_allclose(bn.moving_variance.detach().numpy(), _np(new[1]), rtol=1e-6)
+    np.testing.assert_allclose(_np(bn.moving_variance), _np(new[1]), rtol=1e-6)
 
 
 def test_stateless_call_returns_seed_state_and_losses():
@@ -47,12 +48,13 @@ def test_stateless_call_returns_seed_state_and_losses():
     assert _np(ntv1[0]).tolist() == [1, 1] and model.non_trainable_variables[0].numpy().tolist() == [1, 0]
     y2, _ = model.stateless_call(tv, ntv, X, training=True)
     np.testing.assert_array_equal(_np(y1), _np(y2))  # same state in, same masks out
-    k = model.layers[0].kernel.detach().numpy()
-    h = X @ k + model.layers[0].bias.detach().numpy()
+    k = _np(model.layers[0].kernel)
+    h = X @ k + _np(model.layers[0].bias)
     expected = {round(0.1 * float((k ** 2).sum()), 5), round(float(np.abs(h).sum()) * 0.01 / 8, 5)}
     assert {round(float(v), 5) for v in losses} == expected
 
 
+@pytest.mark.torch_only
 def test_stateless_call_composes_with_torch_func_grad():
     d = layers.Dense(2)
     d(X)
@@ -65,6 +67,20 @@ def test_stateless_call_composes_with_torch_func_grad():
     y = X @ tv[0].numpy() + tv[1].numpy()
     np.testing.assert_allclose(g[0].numpy(), X.T @ (2 * y), rtol=1e-5)
     np.testing.assert_allclose(g[1].numpy(), (2 * y).sum(0), rtol=1e-5)
+
+
+def test_stateless_call_is_differentiable_in_the_given_values():
+    d = layers.Dense(2)
+    d(X)
+    k, b = d.get_weights()
+
+    def loss(tv):
+        return ops.sum(d.stateless_call(tv, [], X)[0] ** 2)
+
+    gk, gb = grad(loss, [k, b])[0]  # torch autograd or jax.grad, whichever backend runs
+    y = X @ k + b
+    np.testing.assert_allclose(gk, X.T @ (2 * y), rtol=1e-5)
+    np.testing.assert_allclose(gb, (2 * y).sum(0), rtol=1e-5)
 
 
 def test_stateless_call_checks_its_arguments():

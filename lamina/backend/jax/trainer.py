@@ -37,6 +37,44 @@ warnings.filterwarnings("ignore", message="Some donated buffers were not usable"
 _copy_tree = jax.jit(lambda tree: jax.tree_util.tree_map(lambda a: a * jnp.ones((), a.dtype), tree))
 
 
+def _host_batch(x) -> bool:
+    """Whether a batch holds strings or bytes (NumPy object/str arrays), which no trace can carry."""
+    return any(isinstance(a, (str, bytes)) or (isinstance(a, np.ndarray) and a.dtype.kind in "OSU")
+               for a in jax.tree_util.tree_leaves(x))
+
+
+def _on_host(model) -> bool:
+    """Whether the model holds a layer that computes on the host (lookups, hashing, text)."""
+    return any(getattr(layer, "_computes_on_host", False) for layer in model._flatten_layers())
+
+
+class _Step:
+    """A step compiled with ``jax.jit``, run op by op instead for a batch of strings or a model
+    whose preprocessing layers (StringLookup, IntegerLookup, TextVectorization, Hashing...)
+    compute on the host, as they do under torch.
+
+    Args:
+        fn: the step function; ``x_index``: where the batch is among its arguments;
+        ``model``: the model it runs.
+    """
+
+    def __init__(self, fn, x_index, model, **jit_kwargs):
+        self._fn, self._x = fn, x_index
+        self._jitted = jax.jit(fn, **jit_kwargs)
+        self._host = _on_host(model)
+
+    def eager(self, x) -> bool:
+        return self._host or _host_batch(x)
+
+    def __call__(self, *args):
+        return (self._fn if self.eager(args[self._x]) else self._jitted)(*args)
+
+    def __getattr__(self, name):  # the jitted function's own API (trace, lower, _cache_size...)
+        if name == "_jitted":
+            raise AttributeError(name)
+        return getattr(self._jitted, name)
+
+
 def _batch_size(x):
     while isinstance(x, (list, tuple)):
         x = x[0]
@@ -306,7 +344,7 @@ class Steps:
             mv, acc = self._track(mv, acc, loss, per_output, x, y, jax.lax.stop_gradient(y_pred), sw)
             return (tv, ntv, ov, rng), mv, acc
 
-        fn = self._fns["train"] = jax.jit(step, donate_argnums=(0, 1, 2))
+        fn = self._fns["train"] = _Step(step, 3, model, donate_argnums=(0, 1, 2))
         return fn
 
     def _test_fn(self):
@@ -317,7 +355,7 @@ class Steps:
                     loss, (y_pred, new_ntv, per_output) = self._forward_loss(tv, ntv, x, y, sw, False)
                 return self._track(mv, acc, loss, per_output, x, y, y_pred, sw), _updated(ntv, new_ntv)
 
-            fn = self._fns["test"] = jax.jit(step, donate_argnums=(2, 3))
+            fn = self._fns["test"] = _Step(step, 4, self.model, donate_argnums=(2, 3))
         return fn
 
     def _predict_cache(self):
@@ -342,7 +380,7 @@ class Steps:
                     y = model(x, training=False)
                 return y, _updated(values, [scope.get_current_value(h) for h in handles])
 
-            fn = jax.jit(step)
+            fn = _Step(step, 1, model)
         self._pred = cached = (version, handles, fn)
         return cached
 
@@ -420,6 +458,8 @@ class Steps:
     def _guard_ids(self, kind, fn, args, x):
         """Check on the host the ids of ``x`` that the step gathers by (see ids.py); a bad batch
         runs eagerly, which raises the lamina error naming the layer."""
+        if fn.eager(x):  # run op by op: a bad id raises the layer's own error
+            return
         checks = self._id_checks.get(kind)
         if checks is None:
             fn.trace(*args)  # records the checks; the call that follows reuses this trace

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import backend
+from lamina import ops as public_ops
 from lamina.ops import _internal as ops
 from lamina.layers.layer import Layer
 from lamina.layers.output_checks import warn_if_softmax_over_one
@@ -48,6 +49,7 @@ class Softmax(Layer):
     def call(self, inputs, mask=None):
         own = mask is backend.get_mask(inputs) and mask is not None and mask.ndim < inputs.ndim
         if mask is not None and not own:
+            mask = public_ops.convert_to_tensor(mask)  # a NumPy mask as Keras 3 accepts it
             _check_mask(self, inputs, mask)
             return ops.masked_softmax(inputs, mask, self.axis)
         return ops.softmax(inputs, self.axis)

@@ -44,6 +44,16 @@ class OpLayer(Layer):
         return config
 
 
+def _array_lists(key):
+    """The key with its lists of ints as NumPy arrays (fancy indexing): NumPy and torch read a list
+    that way, JAX refuses a bare list."""
+    if isinstance(key, list):
+        return np.asarray(key)
+    if isinstance(key, tuple):
+        return tuple(np.asarray(k) if isinstance(k, list) else k for k in key)
+    return key
+
+
 class GetItem(Layer):
     """``x[key]`` on a symbolic tensor.
 

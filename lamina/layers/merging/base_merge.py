@@ -104,7 +104,7 @@ class Merge(Layer):
                       for x in inputs]
         try:
             return self._merge(inputs, masks)
-        except RuntimeError:
+        except (RuntimeError, TypeError, ValueError):  # torch / JAX broadcasting errors: say which shapes
             self._merged_shape([tuple(x.shape) for x in inputs])
             raise
 

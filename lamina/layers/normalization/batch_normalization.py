@@ -119,6 +119,7 @@ class BatchNormalization(Layer):
                         "not supported by lamina yet under data parallelism. Use "
                         "synchronized=False (per-process statistics) or drop the mask."
                     )
+                mask = ops.convert_to_tensor(mask)  # a NumPy mask as Keras 3 accepts it
                 if mask.ndim != inputs.ndim - 1:
                     raise ValueError(
                         f"BatchNormalization layer '{self.name}': the mask must have one dimension "

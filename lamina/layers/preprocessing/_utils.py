@@ -109,6 +109,8 @@ class HostCallMixin:
     graph node whose output spec comes from ``compute_output_shape`` and ``_output_dtype``, so
     these layers can start a functional model that is then fed NumPy string arrays."""
 
+    _computes_on_host = True  # a compiled (JAX) step runs a model holding one op by op
+
     def __call__(self, inputs, *args, **kwargs):
         from lamina.layers.keras_tensor import any_symbolic
 

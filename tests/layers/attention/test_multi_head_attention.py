@@ -5,7 +5,8 @@ import pytest
 import torch
 
 import lamina
-from lamina import layers
+from lamina import layers, ops
+from tests.layers.neutral import layer_grad, mask_of, to_np, with_mask
 
 
 def _keras():
@@ -14,10 +15,11 @@ def _keras():
 
 
 def _np(t):
-    return t.detach().cpu().numpy() if torch.is_tensor(t) else np.asarray(t)
+    return to_np(t)
 
 
 def _t(a, mask=None):
+    """A torch tensor for the Keras reference (torch backend), with Keras's mask attribute."""
     t = torch.from_numpy(np.asarray(a))
     if mask is not None:
         t._keras_mask = torch.from_numpy(mask)
@@ -40,8 +42,7 @@ def _pair(keras, q, v, k=None, **kwargs):
 
 
 def _close(a, b, tol=1e-5):
-    np.testing.assert_allclose(_np(a) if torch.is_tensor(a) else a, _np(b) if torch.is_tensor(b) else b,
-                               rtol=tol, atol=tol)
+    np.testing.assert_allclose(_np(a), _np(b), rtol=tol, atol=tol)
 
 
 def test_weight_layout_and_order_match_keras():
@@ -135,10 +136,10 @@ def test_query_and_value_masks_from_inputs_match_keras():
     qm = np.array([[1, 1, 1, 0], [1, 1, 0, 0]], bool)
     vm = np.array([[1, 1, 0, 0, 0], [1, 1, 1, 1, 1]], bool)
     ours, ref = _pair(keras, q, v, num_heads=2, key_dim=3)
-    y = ours(_t(q, qm), _t(v, vm), use_causal_mask=True)
+    y = ours(with_mask(q, qm), with_mask(v, vm), use_causal_mask=True)
     y_ref = ref(_t(q, qm), _t(v, vm), use_causal_mask=True)
     _close(y, y_ref)
-    np.testing.assert_array_equal(_np(y._keras_mask), qm)
+    np.testing.assert_array_equal(mask_of(y), qm)
 
 
 def test_attention_over_two_axes_matches_keras():
@@ -170,11 +171,12 @@ def test_gradients_match_keras():
     v = rng.normal(size=(2, 5, 6)).astype("float32")
     mask = rng.random((2, 4, 5)) > 0.3
     ours, ref = _pair(keras, q, v, num_heads=2, key_dim=3)
-    g = torch.from_numpy(rng.normal(size=(2, 4, 6)).astype("float32"))
-    (ours(q, v, attention_mask=mask) * g).sum().backward()
-    (ref(q, v, attention_mask=mask) * g).sum().backward()
-    for a, b in zip(ours.weights, ref.weights):
-        np.testing.assert_allclose(_np(a.value.grad), _np(b.value.grad), rtol=1e-4, atol=1e-5)
+    g = rng.normal(size=(2, 4, 6)).astype("float32")
+    (ref(q, v, attention_mask=mask) * torch.from_numpy(g)).sum().backward()
+    _, grads = layer_grad(ours, lambda y: ops.sum(ops.multiply(y, g)), [q, v], attention_mask=mask)
+    assert len(grads) == len(ref.weights) == 8
+    for a, b in zip(grads, ref.weights):
+        np.testing.assert_allclose(a, _np(b.value.grad), rtol=1e-4, atol=1e-5)
 
 
 def test_matches_torch_multihead_attention_outputs_and_gradients():
@@ -183,20 +185,21 @@ def test_matches_torch_multihead_attention_outputs_and_gradients():
     ours = layers.MultiHeadAttention(num_heads=2, key_dim=4)
     ours(x, x)
     ref = torch.nn.MultiheadAttention(8, 2, batch_first=True)
-    wq, bq, wk, bk, wv, bv, wo, bo = ours.weights
+    wq, bq, wk, bk, wv, bv, wo, bo = [torch.from_numpy(w) for w in ours.get_weights()]
     with torch.no_grad():
-        ref.in_proj_weight.copy_(torch.cat([w.value.reshape(8, 8).T for w in (wq, wk, wv)]))
-        ref.in_proj_bias.copy_(torch.cat([b.value.reshape(8) for b in (bq, bk, bv)]))
-        ref.out_proj.weight.copy_(wo.value.reshape(8, 8).T)
-        ref.out_proj.bias.copy_(bo.value)
-    xo, xr = torch.from_numpy(x).requires_grad_(), torch.from_numpy(x).requires_grad_()
-    y = ours(xo, xo)
+        ref.in_proj_weight.copy_(torch.cat([w.reshape(8, 8).T for w in (wq, wk, wv)]))
+        ref.in_proj_bias.copy_(torch.cat([b.reshape(8) for b in (bq, bk, bv)]))
+        ref.out_proj.weight.copy_(wo.reshape(8, 8).T)
+        ref.out_proj.bias.copy_(bo)
+    xr = torch.from_numpy(x).requires_grad_()
+    y = ours(x, x)
     yr, _ = ref(xr, xr, xr, need_weights=False)
     _close(y, yr)
-    y.sum().backward()
     yr.sum().backward()
-    np.testing.assert_allclose(_np(xo.grad), _np(xr.grad), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(_np(wo.value.grad).reshape(8, 8).T, _np(ref.out_proj.weight.grad), rtol=1e-4,
+    # x is both the query and the value: its gradient is the sum of the two.
+    (gq, gv), grads = layer_grad(ours, ops.sum, [x, x])
+    np.testing.assert_allclose(gq + gv, _np(xr.grad), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(grads[6].reshape(8, 8).T, _np(ref.out_proj.weight.grad), rtol=1e-4,
                                atol=1e-5)
 
 

@@ -5,6 +5,8 @@ import pytest
 import torch
 
 import lamina
+from lamina import ops
+from tests.layers.neutral import layer_grad
 
 L = lamina.layers
 PATHS = ["auto", False]
@@ -23,7 +25,7 @@ def _torch_blocks(w, u):
 @pytest.mark.parametrize("use_bias", [True, False])
 def test_matches_torch_nn_gru_outputs_states_and_gradients(rng, h, use_cudnn, use_bias):
     u = 4
-    x = torch.tensor(_x(rng), requires_grad=True)
+    x = _x(rng)
     layer = L.GRU(u, use_bias=use_bias, return_sequences=True, return_state=True, use_cudnn=use_cudnn)
     layer(x)
     w = h.random_weights(layer, rng)
@@ -36,20 +38,19 @@ def test_matches_torch_nn_gru_outputs_states_and_gradients(rng, h, use_cudnn, us
             ref.bias_ih_l0.copy_(torch.tensor(_torch_blocks(w[2][0], u)))
             ref.bias_hh_l0.copy_(torch.tensor(_torch_blocks(w[2][1], u)))
     seq, hn = layer(x)
-    x_ref = x.detach().clone().requires_grad_(True)
+    x_ref = torch.tensor(x, requires_grad=True)
     seq_ref, hn_ref = ref(x_ref)
     h.close(h.to_numpy([seq, hn]), h.to_numpy([seq_ref, hn_ref[0]]))
 
-    w_seq = torch.randn_like(seq)
-    ((seq * w_seq).sum() + hn.sum()).backward()
-    ((seq_ref * w_seq).sum() + hn_ref[0].sum()).backward()
-    cell = layer.cell
-    h.close(_torch_blocks(cell.kernel.grad.numpy(), u), ref.weight_ih_l0.grad.T.numpy())
-    h.close(_torch_blocks(cell.recurrent_kernel.grad.numpy(), u), ref.weight_hh_l0.grad.T.numpy())
+    w_seq = rng.standard_normal(seq_ref.shape).astype("float32")
+    ((seq_ref * torch.tensor(w_seq)).sum() + hn_ref[0].sum()).backward()
+    (gx,), grads = layer_grad(layer, lambda out: ops.sum(ops.multiply(out[0], w_seq)) + ops.sum(out[1]), [x])
+    h.close(_torch_blocks(grads[0], u), ref.weight_ih_l0.grad.T.numpy())
+    h.close(_torch_blocks(grads[1], u), ref.weight_hh_l0.grad.T.numpy())
     if use_bias:
-        h.close(_torch_blocks(cell.bias.grad.numpy(), u),
+        h.close(_torch_blocks(grads[2], u),
                 np.stack([ref.bias_ih_l0.grad.numpy(), ref.bias_hh_l0.grad.numpy()]))
-    h.close(x.grad.numpy(), x_ref.grad.numpy())
+    h.close(gx, x_ref.grad.numpy())
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
@@ -97,22 +98,24 @@ def test_masked_embedding_matches_keras(keras, rng, h, ids, holey_ids, reset_aft
 
 @pytest.mark.parametrize("return_state", [True, False])
 def test_fused_and_loop_agree_on_outputs_and_gradients(rng, h, ids, holey_ids, return_state):
-    x = torch.tensor(_x(rng, (6, 7, 5)))
+    x = _x(rng, (6, 7, 5))
     kw = dict(return_sequences=True, return_state=return_state, go_backwards=True)
     fused, loop = L.GRU(4, **kw), L.GRU(4, use_cudnn=False, **kw)
     fused(x), loop(x)
     loop.set_weights(h.random_weights(fused, rng))
     fused.set_weights(loop.get_weights())
-    for mask in (None, torch.tensor(ids != 0), torch.tensor(holey_ids != 0)):
-        grads = []
+
+    def loss(out):
+        seq, states = (out[0], out[1:]) if return_state else (out, [])
+        return ops.sum(ops.square(seq)) + sum(3 * ops.sum(s) for s in states)
+
+    for mask in (None, ids != 0, holey_ids != 0):
+        results = []
         for layer in (fused, loop):
-            layer.zero_grad()
-            xi = x.clone().requires_grad_(True)
-            out = layer(xi, mask=mask)
-            seq, states = (out[0], out[1:]) if return_state else (out, [])
-            (seq.square().sum() + sum(3 * s.sum() for s in states)).backward()
-            grads.append([seq, *states, xi.grad] + [p.grad for p in layer.parameters()])
-        h.close(h.to_numpy(grads[0]), h.to_numpy(grads[1]))
+            out = layer(x, mask=mask)
+            (gx,), grads = layer_grad(layer, loss, [x], mask=mask)
+            results.append((list(out) if return_state else [out]) + [gx] + grads)
+        h.close(h.to_numpy(results[0]), h.to_numpy(results[1]))
 
 
 def test_bias_shapes_follow_reset_after():

@@ -5,7 +5,9 @@ import pytest
 import torch
 
 import lamina
+from lamina import ops
 from lamina.errors import LaminaDeprecationWarning, ShapeError
+from tests.layers.neutral import layer_grad, to_np
 
 L = lamina.layers
 PATHS = ["auto", False]  # fused torch kernel, step loop
@@ -18,31 +20,33 @@ def _x(rng, shape=(3, 6, 5)):
 @pytest.mark.parametrize("use_cudnn", PATHS)
 @pytest.mark.parametrize("use_bias", [True, False])
 def test_matches_torch_nn_lstm_outputs_states_and_gradients(rng, h, use_cudnn, use_bias):
-    x = torch.tensor(_x(rng), requires_grad=True)
+    x = _x(rng)
     layer = L.LSTM(4, use_bias=use_bias, return_sequences=True, return_state=True, use_cudnn=use_cudnn)
     layer(x)
-    layer.set_weights(h.random_weights(layer, rng))
+    w = h.random_weights(layer, rng)
+    layer.set_weights(w)
     ref = torch.nn.LSTM(5, 4, batch_first=True, bias=use_bias)
     with torch.no_grad():
-        ref.weight_ih_l0.copy_(layer.cell.kernel.T)
-        ref.weight_hh_l0.copy_(layer.cell.recurrent_kernel.T)
+        ref.weight_ih_l0.copy_(torch.tensor(w[0].T))
+        ref.weight_hh_l0.copy_(torch.tensor(w[1].T))
         if use_bias:
-            ref.bias_ih_l0.copy_(layer.cell.bias)
+            ref.bias_ih_l0.copy_(torch.tensor(w[2]))
             ref.bias_hh_l0.zero_()
     seq, hn, cn = layer(x)
-    x_ref = x.detach().clone().requires_grad_(True)
+    x_ref = torch.tensor(x, requires_grad=True)
     seq_ref, (hn_ref, cn_ref) = ref(x_ref)
     h.close(h.to_numpy([seq, hn, cn]), h.to_numpy([seq_ref, hn_ref[0], cn_ref[0]]))
 
-    w_seq, w_c = torch.randn_like(seq), torch.randn_like(cn)
-    ((seq * w_seq).sum() + (cn * w_c).sum()).backward()
-    ((seq_ref * w_seq).sum() + (cn_ref[0] * w_c).sum()).backward()
-    cell = layer.cell
-    h.close(cell.kernel.grad.numpy(), ref.weight_ih_l0.grad.T.numpy())
-    h.close(cell.recurrent_kernel.grad.numpy(), ref.weight_hh_l0.grad.T.numpy())
+    w_seq = rng.standard_normal(seq_ref.shape).astype("float32")
+    w_c = rng.standard_normal(cn_ref[0].shape).astype("float32")
+    ((seq_ref * torch.tensor(w_seq)).sum() + (cn_ref[0] * torch.tensor(w_c)).sum()).backward()
+    (gx,), grads = layer_grad(
+        layer, lambda out: ops.sum(ops.multiply(out[0], w_seq)) + ops.sum(ops.multiply(out[2], w_c)), [x])
+    h.close(grads[0], ref.weight_ih_l0.grad.T.numpy())
+    h.close(grads[1], ref.weight_hh_l0.grad.T.numpy())
     if use_bias:
-        h.close(cell.bias.grad.numpy(), ref.bias_ih_l0.grad.numpy())
-    h.close(x.grad.numpy(), x_ref.grad.numpy())
+        h.close(grads[2], ref.bias_ih_l0.grad.numpy())
+    h.close(gx, x_ref.grad.numpy())
 
 
 @pytest.mark.parametrize("use_cudnn", PATHS)
@@ -96,21 +100,23 @@ def test_masked_embedding_matches_keras(keras, rng, h, ids, holey_ids, use_cudnn
 @pytest.mark.parametrize("go_backwards", [False, True])
 def test_fused_and_loop_agree_on_outputs_and_gradients(rng, h, ids, holey_ids, return_state,
                                                        go_backwards):
-    x = torch.tensor(_x(rng, (6, 7, 5)))
+    x = _x(rng, (6, 7, 5))
     kw = dict(return_sequences=True, return_state=return_state, go_backwards=go_backwards)
     fused, loop = L.LSTM(4, **kw), L.LSTM(4, use_cudnn=False, **kw)
     fused(x), loop(x)
     loop.set_weights(fused.get_weights())
-    for mask in (None, torch.tensor(ids != 0), torch.tensor(holey_ids != 0)):
-        grads = []
+
+    def loss(out):
+        seq, states = (out[0], out[1:]) if return_state else (out, [])
+        return ops.sum(ops.square(seq)) + sum((i + 1) * ops.sum(s) for i, s in enumerate(states))
+
+    for mask in (None, ids != 0, holey_ids != 0):
+        results = []
         for layer in (fused, loop):
-            layer.zero_grad()
-            xi = x.clone().requires_grad_(True)
-            out = layer(xi, mask=mask)
-            seq, states = (out[0], out[1:]) if return_state else (out, [])
-            (seq.square().sum() + sum((i + 1) * s.sum() for i, s in enumerate(states))).backward()
-            grads.append([seq, *states, xi.grad] + [p.grad for p in layer.parameters()])
-        h.close(h.to_numpy(grads[0]), h.to_numpy(grads[1]))
+            out = layer(x, mask=mask)
+            (gx,), grads = layer_grad(layer, loss, [x], mask=mask)
+            results.append((list(out) if return_state else [out]) + [gx] + grads)
+        h.close(h.to_numpy(results[0]), h.to_numpy(results[1]))
 
 
 def test_fused_path_is_used_by_default_and_loop_on_request(rng, monkeypatch):
@@ -149,8 +155,8 @@ def test_weights_layout_and_unit_forget_bias():
     layer(np.ones((2, 4, 5), "float32"))
     assert [(w.name, w.shape) for w in layer.weights] == [
         ("kernel", (5, 12)), ("recurrent_kernel", (3, 12)), ("bias", (12,))]
-    np.testing.assert_array_equal(layer.cell.bias.detach().numpy(), [0] * 3 + [1] * 3 + [0] * 6)
-    k = layer.cell.recurrent_kernel.detach().numpy()
+    np.testing.assert_array_equal(to_np(layer.cell.bias), [0] * 3 + [1] * 3 + [0] * 6)
+    k = to_np(layer.cell.recurrent_kernel)
     np.testing.assert_allclose(k @ k.T, np.eye(3), atol=1e-5)  # orthogonal rows
 
 
