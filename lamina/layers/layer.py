@@ -765,7 +765,10 @@ def run_symbolically(layer, args, kwargs):
         _STATE.training = False
         try:
             with backend.no_grad():
-                out = backend.run_on_zeros(run)
+                if all(sub.built for sub in layer._flatten_layers()):
+                    out = backend.run_on_zeros(run)
+                else:  # a sub-layer builds inside call(): its weights must be made concretely
+                    out = run(backend.zeros_spec)
         finally:
             _STATE.training = prev
         runs.append(out)

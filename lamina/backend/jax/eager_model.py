@@ -14,6 +14,8 @@ What the call does besides its outputs is kept as the op-by-op call keeps it:
 - Embedding ids are checked on the host (``ids.py``): a bad batch runs op by op, which raises
   lamina's error naming the layer; shape checks run while tracing, with the same messages.
 
+A model holding code of the user's (a layer class defined outside lamina, a Lambda) keeps the
+op-by-op call, where that code sees concrete arrays, as eagerly under Keras 3's JAX backend.
 A model whose call cannot be traced (a value-dependent shape or branch) or that adds losses
 during the call (activity regularizers, ``add_loss``: ``model.losses`` must name them per layer)
 runs op by op from then on; so does every call with tracers (inside a user's ``jax.jit`` or a
@@ -64,6 +66,17 @@ def _ready(model) -> bool:
         if getattr(layer, "stateful", False) and getattr(layer, "states", None) is None:
             return False
     return True
+
+
+def entries_of_user_code(model) -> bool:
+    """Whether the model runs code of the user's: a layer class defined outside lamina, or a
+    Lambda. Eagerly, such code sees concrete arrays (it may print them, keep them, convert them
+    to NumPy); traced, it would see tracers. Those models keep the op-by-op call."""
+    for layer in model._flatten_layers():
+        cls = type(layer)
+        if not cls.__module__.startswith("lamina.") or cls.__name__ == "Lambda":
+            return True
+    return False
 
 
 def _signature(a):
@@ -138,6 +151,9 @@ def call(model, args, kwargs, body, data_dependent):
     """
     leaves = _eligible(model, args, kwargs)
     if leaves is None or not _ready(model):
+        return EAGER
+    if entries_of_user_code(model):
+        mark_off(model)
         return EAGER
     x, mask, training = args[0], kwargs.get("mask"), kwargs.get("training")
     in_masks = [_masks.get_mask(a) for a in leaves]

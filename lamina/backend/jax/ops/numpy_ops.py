@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import builtins
 
+import numpy as _np
+
 import jax
 import jax.numpy as jnp
 
@@ -110,7 +112,8 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 
 def pad(x, pad_width, mode="constant", constant_values=None):
     """NumPy's pad_width forms: an int, one (before, after) pair, or one pair per axis."""
-    pad_width = jnp.asarray(pad_width).tolist() if not isinstance(pad_width, int) else pad_width
+    # NumPy, not jnp: pad widths are static, and jnp.asarray inside a trace would stage them
+    pad_width = _np.asarray(pad_width).tolist() if not isinstance(pad_width, int) else pad_width
     if mode == "constant":
         return jnp.pad(x, pad_width, mode="constant", constant_values=constant_values or 0)
     if constant_values is not None:
