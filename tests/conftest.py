@@ -54,10 +54,23 @@ def _candidates(nodeid):
         yield "/".join(path[:k]) + "/"
 
 
-def pytest_collection_modifyitems(config, items):
-    name = lamina.backend.backend()
-    if name == "torch":
+_JAX_SLOW = pathlib.Path(__file__).with_name("jax_slow_tier.txt")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
+def pytest_collection_modifyitems(session, config, items):
+    if lamina.backend.backend() == "torch":
         return
+    slow = {line.strip() for line in _JAX_SLOW.read_text().splitlines()
+            if line.strip() and not line.startswith("#")}
+    for item in items:
+        if item.nodeid in slow:
+            item.add_marker(pytest.mark.slow)
+    _mark_known(items)
+
+
+def _mark_known(items):
+    name = lamina.backend.backend()
     skip = pytest.mark.skip(reason=f"torch_only: checks torch itself, not run under LAMINA_BACKEND={name}")
     known = _known_failures() if name == "jax" else {}
     for item in items:
