@@ -59,24 +59,19 @@ def _eligible(model, args, kwargs):
 
 def _ready(model) -> bool:
     """Every layer built, and no state still to be created on the first call (a stateful RNN
-    whose states do not exist yet)."""
+    whose states do not exist yet). A model holding code of the user's (a layer class defined
+    outside lamina, or a Lambda) is marked to run op by op: eagerly that code sees concrete
+    arrays (it may print them, keep them, convert them to NumPy); traced, it would see tracers."""
     for layer in model._flatten_layers():
+        cls = type(layer)
+        if not cls.__module__.startswith("lamina.") or cls.__name__ == "Lambda":
+            mark_off(model)
+            return False
         if not layer.built:
             return False
         if getattr(layer, "stateful", False) and getattr(layer, "states", None) is None:
             return False
     return True
-
-
-def entries_of_user_code(model) -> bool:
-    """Whether the model runs code of the user's: a layer class defined outside lamina, or a
-    Lambda. Eagerly, such code sees concrete arrays (it may print them, keep them, convert them
-    to NumPy); traced, it would see tracers. Those models keep the op-by-op call."""
-    for layer in model._flatten_layers():
-        cls = type(layer)
-        if not cls.__module__.startswith("lamina.") or cls.__name__ == "Lambda":
-            return True
-    return False
 
 
 def _signature(a):
@@ -151,9 +146,6 @@ def call(model, args, kwargs, body, data_dependent):
     """
     leaves = _eligible(model, args, kwargs)
     if leaves is None or not _ready(model):
-        return EAGER
-    if entries_of_user_code(model):
-        mark_off(model)
         return EAGER
     x, mask, training = args[0], kwargs.get("mask"), kwargs.get("training")
     in_masks = [_masks.get_mask(a) for a in leaves]

@@ -89,16 +89,6 @@ class GetItem(Layer):
         return cls(**config)
 
 
-def _array_lists(key):
-    """``key`` with its lists of ints as NumPy arrays: a list is fancy indexing (``x[[0, 1]]``),
-    which JAX arrays accept only as an array."""
-    if isinstance(key, list):
-        return np.asarray(key)
-    if isinstance(key, tuple):
-        return tuple(np.asarray(k) if isinstance(k, list) else k for k in key)
-    return key
-
-
 def _encode_key(key):
     """An index as JSON-ready records: tuples, slices and Ellipsis tagged, lists kept as lists."""
     if isinstance(key, tuple):

@@ -140,14 +140,10 @@ def reshape(x, newshape):
 _SMALL_INTS = ("bool", "uint8", "int8", "int16", "uint16")
 
 
-def _axis(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
-
-
 def prod(x, axis=None, keepdims=False, dtype=None):
     x = jnp.asarray(x)
     dt = _core.to_jax_dtype(dtype) if dtype else (jnp.int32 if x.dtype.name in _SMALL_INTS else None)
-    return jnp.prod(x, axis=_axis(axis), keepdims=keepdims, dtype=dt)
+    return jnp.prod(x, axis=_core._axis(axis), keepdims=keepdims, dtype=dt)
 
 
 def cumsum(x, axis=None, dtype=None):
