@@ -72,21 +72,28 @@ class Adafactor(Optimizer):
             if len(shape) >= 2:
                 self._rows.append(self._state(v, shape[:-1], f"{label}_row"))
                 self._cols.append(self._state(v, shape[:-2] + shape[-1:], f"{label}_col"))
-            else:
+            else:  # Keras 3 keeps two int32 placeholders here (and saves them): so does lamina
                 self._rows.append(None)
                 self._cols.append(None)
+                name = self._variable_paths[i].rsplit("/", 1)[-1] if self._variable_paths else label
+                for _ in range(2):
+                    self._state_handles.append(OptimizerVariable(
+                        name, name, getter=lambda: 0, setter=lambda value: None, dtype="int32"))
             self._velocities.append(self.add_variable_from_reference(v, "velocity", 0.0, i))
 
     def _update(self, grads, variables, learning_rate, index) -> None:
+        # The step and the learning rate are Python numbers, or traced values inside a compiled
+        # JAX step: `choose` is then jnp.where, a Python choice otherwise.
         step = self.iterations + 1
+        cap = 1.0 / step ** 0.5
         lr = learning_rate
         if self.relative_step and not (isinstance(self._learning_rate, LearningRateSchedule)
                                        or callable(self._learning_rate)):
-            lr = min(lr, 1.0 / step ** 0.5)
-        rho = min(lr, 1.0 / step ** 0.5)
+            lr = self._kernels.choose(lr < cap, lr, cap)
+        rho = self._kernels.choose(lr < cap, lr, cap)
         self._kernels.adafactor_update(
             variables, grads, _pick(self._rows, index), _pick(self._cols, index),
-            _pick(self._velocities, index), rho, float(step), self.beta_2_decay, self.epsilon_1,
+            _pick(self._velocities, index), rho, step, self.beta_2_decay, self.epsilon_1,
             self.epsilon_2, self.clip_threshold)
 
     def get_config(self) -> dict:

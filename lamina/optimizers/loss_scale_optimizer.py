@@ -61,12 +61,21 @@ class LossScaleOptimizer(Optimizer):
         inner_optimizer.loss_scale_factor = None
         self._scale = self.initial_scale
         self._good_steps = 0
+        # Keras 3's own variables: its (unused) iteration and learning rate, then the two that
+        # matter. Host numbers, as the iteration is; a compiled JAX step carries them as arrays.
         self._own = [
+            self._iteration_handle, self._learning_rate_handle,
             OptimizerVariable("step_counter", f"{self.name}/step_counter", getter=lambda: self._good_steps,
-                              setter=lambda v: setattr(self, "_good_steps", int(v)), dtype="int32"),
+                              setter=self._set_step_counter, dtype="int32"),
             OptimizerVariable("dynamic_scale", f"{self.name}/dynamic_scale", getter=lambda: self._scale,
-                              setter=lambda v: setattr(self, "_scale", float(v)), dtype="float32"),
+                              setter=self._set_dynamic_scale, dtype="float32"),
         ]
+
+    def _set_step_counter(self, value) -> None:
+        self._good_steps = int(value)
+
+    def _set_dynamic_scale(self, value) -> None:
+        self._scale = float(value)
 
     @property
     def dynamic_scale(self) -> float:
@@ -87,6 +96,8 @@ class LossScaleOptimizer(Optimizer):
 
     @property
     def variables(self) -> list:
+        """Keras 3's order: ``iteration``, ``learning_rate`` (both unused: the inner optimizer's
+        count), ``step_counter``, ``dynamic_scale``, then the inner optimizer's variables."""
         return self._own + self.inner_optimizer.variables
 
     def apply(self, grads, variables=None) -> None:
@@ -102,12 +113,8 @@ class LossScaleOptimizer(Optimizer):
             if not self.built and variables is not None:
                 self.build(variables)
             return
-        unscaled = [None if g is None else g for g in grads]
-        with self._kernels.no_grad():
-            idx = [i for i, g in enumerate(grads) if g is not None]
-            scaled = self._kernels.scale([grads[i] for i in idx], 1.0 / self._scale)
-            for i, g in zip(idx, scaled):
-                unscaled[i] = g
+        with self._kernels.no_grad():  # a division, as Keras: 1 / 2**127 would be a denormal
+            unscaled = [None if g is None else g / self._scale for g in grads]
         self.inner_optimizer.apply(unscaled, variables)
         if not self.built:
             self._trainable_variables = self.inner_optimizer._trainable_variables
@@ -121,6 +128,11 @@ class LossScaleOptimizer(Optimizer):
     def scale_loss(self, loss):
         """``loss * dynamic_scale``: what to differentiate."""
         return loss * self._scale
+
+    def stateless_scale_loss(self, optimizer_variables, loss):
+        """``loss`` times the ``dynamic_scale`` held in ``optimizer_variables`` (the values of
+        :attr:`variables`): what a stateless (compiled) step differentiates."""
+        return loss * ops.cast(optimizer_variables[3], ops.dtype(loss))
 
     @property
     def iterations(self) -> int:
@@ -144,36 +156,51 @@ class LossScaleOptimizer(Optimizer):
     def stateless_apply(self, optimizer_variables, grads, trainable_variables):
         """Keras 3's stateless step: ``(new_trainable_values, new_optimizer_values)``.
 
-        ``optimizer_variables`` follow :attr:`variables`: ``step_counter``, ``dynamic_scale``, then
-        the inner optimizer's. With finite gradients the inner optimizer steps on the gradients
-        divided by the scale, and the counter (and, every ``dynamic_growth_steps``, the scale)
-        grows; otherwise the variables are returned unchanged, the scale halves and the counter
-        restarts. Under JAX it traces (both outcomes are computed and one is selected).
+        ``optimizer_variables`` follow :attr:`variables` (Keras 3's order). With finite
+        gradients the inner optimizer steps on the gradients divided by the scale and the counter
+        grows (every ``dynamic_growth_steps``-th finite step it restarts and the scale doubles);
+        otherwise everything is returned unchanged except the scale, which halves, and the
+        counter, which restarts. The choice is ``ops.cond`` on the device: under ``jax.jit``
+        (the compiled train step) ``lax.cond`` runs one branch and nothing is read back to the
+        host; under torch it is a Python branch on one flag read back, as in :meth:`apply`.
         """
         if not self.built:
             raise ValueError(
                 f"LossScaleOptimizer '{self.name}' must be built before stateless_apply: call "
                 "optimizer.build(trainable_variables) first."
             )
+        handles = self.variables
         values = list(optimizer_variables)
-        if len(values) != len(self.variables):
+        if len(values) != len(handles):
             raise ValueError(
-                f"LossScaleOptimizer '{self.name}'.stateless_apply expects {len(self.variables)} "
+                f"LossScaleOptimizer '{self.name}'.stateless_apply expects {len(handles)} "
                 f"optimizer values (optimizer.variables), received {len(values)}."
             )
-        k = self._kernels
-        counter, scale = ops.convert_to_tensor(values[0], "int32"), ops.convert_to_tensor(values[1], "float32")
         grads, trainable_variables = list(grads), list(trainable_variables)
-        with k.no_grad():
-            finite = k.choose(k.all_finite([g for g in grads if g is not None]), True, False)
-            unscaled = [None if g is None else g / ops.cast(scale, g.dtype) for g in grads]
-        new_tv, new_inner = self.inner_optimizer.stateless_apply(values[2:], unscaled, trainable_variables)
-        grow = k.choose(counter == self.dynamic_growth_steps - 1, True, False)
-        new_counter = k.choose(finite, k.choose(grow, 0 * counter, counter + 1), 0 * counter)
-        new_scale = k.choose(finite, k.choose(grow, scale * 2.0, scale), scale * 0.5)
-        new_tv = [k.choose(finite, n, ops.convert_to_tensor(o)) for n, o in zip(new_tv, trainable_variables)]
-        new_inner = [k.choose(finite, n, ops.convert_to_tensor(o)) for n, o in zip(new_inner, values[2:])]
-        return new_tv, [new_counter, new_scale] + new_inner
+        counter = ops.convert_to_tensor(values[2], "int32")
+        scale = ops.convert_to_tensor(values[3], "float32")
+        present = [g for g in grads if g is not None]
+        with self._kernels.no_grad():
+            finite = self._kernels.all_finite(present)
+
+        def as_state(new_tv, new_values):  # both branches give the same dtypes (lax.cond needs it)
+            tv = [ops.cast(ops.convert_to_tensor(n), ops.dtype(ops.convert_to_tensor(o)))
+                  for n, o in zip(new_tv, trainable_variables)]
+            return tv, [ops.cast(ops.convert_to_tensor(v), h.dtype) for v, h in zip(new_values, handles)]
+
+        def finite_step():
+            unscaled = [None if g is None else g / ops.cast(scale, ops.dtype(g)) for g in grads]
+            new_tv, new_inner = self.inner_optimizer.stateless_apply(values[4:], unscaled, trainable_variables)
+            grow = ops.equal(counter, self.dynamic_growth_steps - 1)
+            new_counter = ops.where(grow, ops.zeros_like(counter), counter + 1)
+            new_scale = ops.where(grow, scale * 2.0, scale)
+            return as_state(new_tv, values[:2] + [new_counter, new_scale] + list(new_inner))
+
+        def skipped_step():
+            return as_state(trainable_variables, values[:2] + [ops.zeros_like(counter), scale * 0.5] + values[4:])
+
+        with self._kernels.no_grad():
+            return ops.cond(finite, finite_step, skipped_step)
 
     def get_config(self) -> dict:
         from lamina.optimizers.serialization import serialize

@@ -479,6 +479,11 @@ class Optimizer(OptimizerState):
         """Multiply ``loss`` by ``loss_scale_factor`` (if set) before taking gradients."""
         return loss if self.loss_scale_factor is None else loss * self.loss_scale_factor
 
+    def stateless_scale_loss(self, optimizer_variables, loss):
+        """:meth:`scale_loss` inside a stateless (compiled) step, whose optimizer state is
+        ``optimizer_variables`` (a ``LossScaleOptimizer`` reads its scale there)."""
+        return self.scale_loss(loss)
+
     # ------------------------------------------------------------ config
     def get_config(self) -> dict:
         """Keras 3's config keys and values."""

@@ -104,7 +104,8 @@ def _children(obj, include_optimizer):
     if isinstance(obj, (Sequential, Functional)):
         out.append(("layers", ordered_layers(obj)))
     if not _is_layer(obj):
-        return out
+        inner = getattr(obj, "inner_optimizer", None)  # a LossScaleOptimizer's, saved again as Keras 3 does
+        return out + [("inner_optimizer", inner)] if is_optimizer(obj) and is_optimizer(inner) else out
     named = dict(obj._modules)
     for prop in _public_properties(type(obj)):
         if prop in named:

@@ -192,3 +192,32 @@ def test_fit_scales_the_loss_for_loss_scale_factor():
         weights.append(model.get_weights())
     for a, b in zip(*weights):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_loss_scale_optimizer_state_saves_as_keras_does(keras, tmp_path):
+    """optimizer.variables in Keras 3's order and names (its own unused iteration and learning
+    rate, step_counter, dynamic_scale, then the inner optimizer's), saved as Keras saves them: a
+    file from either loads into the other with the scale and the counter."""
+    import torch
+
+    x = np.random.default_rng(0).random((16, 4)).astype("float32")
+    y = x.sum(1, keepdims=True)
+    ours = lamina.Sequential([lamina.Input((4,)), layers.Dense(1)])
+    ours.compile(optimizers.LossScaleOptimizer(optimizers.Adam(0.01), initial_scale=8.0, dynamic_growth_steps=3),
+                 "mse")
+    ours.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)  # 4 steps: the scale grew once
+    assert [v.name for v in ours.optimizer.variables[:4]] == ["iteration", "learning_rate", "step_counter",
+                                                              "dynamic_scale"]
+    ours.save(tmp_path / "ours.keras")
+    theirs = keras.saving.load_model(tmp_path / "ours.keras")
+    got = [float(v.value.detach()) for v in theirs.optimizer.variables[:5]]
+    assert got == [0.0, 0.0, 1.0, 16.0, 4.0] == [float(v.numpy()) for v in ours.optimizer.variables[:5]]
+
+    theirs.optimizer.dynamic_scale.assign(torch.tensor(2.0))
+    theirs.optimizer.step_counter.assign(torch.tensor(2))
+    theirs.save(tmp_path / "theirs.keras")
+    back = lamina.saving.load_model(tmp_path / "theirs.keras")
+    assert isinstance(back.optimizer, optimizers.LossScaleOptimizer)
+    assert (back.optimizer.dynamic_scale, back.optimizer.step_counter, back.optimizer.iterations) == (2.0, 2, 4)
+    back.fit(x[:4], y[:4], verbose=0)  # the third finite step in a row: the scale doubles
+    assert (back.optimizer.dynamic_scale, back.optimizer.step_counter, back.optimizer.iterations) == (4.0, 0, 5)

@@ -107,15 +107,13 @@ def default_train_step(model, state, data):
     h_tv, h_ntv, h_mv = model.trainable_variables, model.non_trainable_variables, model.metrics_variables
     x, y, sw = unpack_x_y_sample_weight(data)
     opt = model.optimizer
-    # LossScaleOptimizer: scale by the scale carried in the state, not the host's copy.
-    scale = ov[1] if hasattr(opt, "inner_optimizer") else None
 
     def loss_fn(tv):
         with StatelessScope(list(zip(h_tv, tv)) + list(zip(h_ntv, ntv)) + list(zip(h_mv, mv))) as scope:
             y_pred = model(x, training=True)
             loss = model._compute_loss_compat(x, y, y_pred, sw, training=True)
-        scaled = loss * scale if scale is not None else opt.scale_loss(loss)
-        return scaled, (loss, y_pred, [scope.get_current_value(v) for v in h_ntv])
+        # a LossScaleOptimizer scales by the scale carried in the state, not the host's copy
+        return opt.stateless_scale_loss(ov, loss), (loss, y_pred, [scope.get_current_value(v) for v in h_ntv])
 
     (_, (loss, y_pred, ntv)), grads = jax.value_and_grad(loss_fn, has_aux=True)(list(tv))
     tv, ov = opt.stateless_apply(ov, grads, tv)

@@ -460,6 +460,46 @@ def run_optimizer(opt, handles, grads, tv, ov, iteration, lr):
         opt._iterations, opt._step_lr = saved[4], saved[5]
 
 
+def step_handles(opt) -> list:
+    """The optimizer state a compiled train step carries as arrays (the learning rate and the
+    iteration are the step's arguments, computed on the host).
+
+    For most optimizers: the slots and host scalars (Nadam's running product). For a
+    ``LossScaleOptimizer``, every variable but the learning rates: whether a step is skipped is
+    decided on the device, so the inner optimizer's iteration is device state too.
+    """
+    inner = getattr(opt, "inner_optimizer", None)
+    if inner is None:
+        return list(opt._state_handles)
+    rates = (opt._learning_rate_handle, inner._learning_rate_handle)
+    return [h for h in opt.variables if not any(h is r for r in rates)]
+
+
+def compiled_apply(opt, handles, grads, tv, ov, iteration, lr):
+    """One update inside the compiled train step: ``(new trainable values, new state values)``
+    with ``ov`` the values of :func:`step_handles`. A ``LossScaleOptimizer`` runs its
+    ``stateless_apply`` (``lax.cond`` on the finite check), with the learning rate ``lr`` of
+    this step for its inner optimizer."""
+    if getattr(opt, "inner_optimizer", None) is None:
+        return run_optimizer(opt, handles, grads, tv, ov, iteration, lr)
+    new_tv, new_values = opt.stateless_apply(optimizer_values(opt, handles, ov, lr), grads, tv)
+    kept = {id(h) for h in handles}
+    return new_tv, [v for h, v in zip(opt.variables, new_values) if id(h) in kept]
+
+
+def optimizer_values(opt, handles, ov, lr) -> list:
+    """Values for all of ``opt.variables`` (Keras 3's ``optimizer_variables``) from the step's
+    state ``ov`` (the values of ``handles``, :func:`step_handles`) and its learning rate ``lr``;
+    ``ov`` itself when it is not a ``LossScaleOptimizer`` (its steps read only the slots)."""
+    inner = getattr(opt, "inner_optimizer", None)
+    if inner is None:
+        return ov
+    held = dict(zip(map(id, handles), ov))
+    return [held[id(h)] if id(h) in held else
+            jnp.asarray(lr, jnp.float32) if h is inner._learning_rate_handle else state_value(h)
+            for h in opt.variables]
+
+
 def stateless_apply(opt, optimizer_values, grads, trainable_values):
     """Keras 3's ``optimizer.stateless_apply`` under JAX: traceable (usable inside ``jax.jit``).
 

@@ -26,7 +26,8 @@ from lamina.backend import stateless_scope as _scope_mod
 from lamina.backend.jax import ids as _ids
 from lamina.backend.jax import random as _random
 from lamina.backend.jax import variables as _variables
-from lamina.backend.jax.optimizers import Slot, _set_cell, run_optimizer, state_value as _state_value
+from lamina.backend.jax.optimizers import Slot, _set_cell, compiled_apply, optimizer_values, step_handles
+from lamina.backend.jax.optimizers import state_value as _state_value
 from lamina.backend.stateless_scope import StatelessScope
 
 warnings.filterwarnings("ignore", message="Some donated buffers were not usable")
@@ -83,11 +84,16 @@ def _batch_size(x):
     return x.shape[0]
 
 
-def _scaled(out, factor):
-    """``(loss * factor, (loss, aux))`` from ``(loss, aux)``: the scaled loss is differentiated, the
+def _scaled(out, scale):
+    """``(scale(loss), (loss, aux))`` from ``(loss, aux)``: the scaled loss is differentiated, the
     unscaled one reported."""
     loss, aux = out
-    return (loss if factor is None else loss * factor), (loss, aux)
+    return scale(loss), (loss, aux)
+
+
+def _inner(opt):
+    """The optimizer that steps: a ``LossScaleOptimizer``'s inner optimizer, else ``opt``."""
+    return getattr(opt, "inner_optimizer", opt)
 
 
 def _sum_losses(losses):
@@ -124,7 +130,8 @@ class Steps:
     def end_fit(self):
         self.sync()
         opt = self.model.optimizer
-        if self._handles is not None and getattr(opt, "use_ema", False) and hasattr(opt, "finalize_variable_values"):
+        if self._handles is not None and getattr(_inner(opt), "use_ema", False) \
+                and hasattr(opt, "finalize_variable_values"):
             boxes = opt._trainable_variables
             opt.finalize_variable_values(boxes)
             for h, b in zip(self._handles[0], boxes):
@@ -217,13 +224,14 @@ class Steps:
             opt.build(tv)  # on the Variables: an eager optimizer.apply(grads, weights) works too
         elif not all(isinstance(b, Slot) for b in opt._trainable_variables):
             # built outside fit on raw arrays (loading a saved optimizer): its variables become Slots
-            opt._trainable_variables = [b if isinstance(b, Slot) else Slot(getattr(b, "value", b))
-                                        for b in opt._trainable_variables]
-            opt._index = {id(b): i for i, b in enumerate(opt._trainable_variables)}
+            boxes = [b if isinstance(b, Slot) else Slot(getattr(b, "value", b)) for b in opt._trainable_variables]
+            for o in {opt, _inner(opt)}:  # a LossScaleOptimizer shares its inner optimizer's list
+                o._trainable_variables = boxes
+                o._index = {id(b): i for i, b in enumerate(boxes)}
         # Every piece of optimizer state, on the device (slots) or the host (Nadam's running
-        # product): the compiled step carries them all as arrays.
+        # product, a LossScaleOptimizer's scale): the compiled step carries them all as arrays.
         self._handles = (tv, list(model.non_trainable_variables), opt._trainable_variables,
-                         list(opt._state_handles))
+                         step_handles(opt))
         self._fns.pop("train", None)
         self._id_checks.pop("train", None)
         return tv
@@ -320,8 +328,6 @@ class Steps:
             return fn
         model, logic = self.model, self.logic
         opt = model.optimizer
-        # Keras 3: the step differentiates loss * loss_scale_factor; apply() divides the gradients by it
-        factor = getattr(opt, "loss_scale_factor", None)
 
         def step(state, mv, acc, x, y, sw, lr, it):
             with _ids.watching(x, self._id_checks.setdefault("train", [])):
@@ -330,13 +336,18 @@ class Steps:
         def train_step(state, mv, acc, x, y, sw, lr, it):
             tv, ntv, ov, rng = state
             prev_rng = _random.swap_global_state(rng)
+            # Keras 3: the step differentiates the scaled loss (loss_scale_factor, or a
+            # LossScaleOptimizer's dynamic scale, held in ov); the optimizer divides the gradients.
+            def scale(loss):
+                return opt.stateless_scale_loss(optimizer_values(opt, self._handles[3], ov, lr), loss)
+
             try:
                 (_, (loss, (y_pred, ntv, per_output))), grads = jax.value_and_grad(
-                    lambda t: _scaled(self._forward_loss(t, ntv, x, y, sw, True), factor), has_aux=True)(tv)
+                    lambda t: _scaled(self._forward_loss(t, ntv, x, y, sw, True), scale), has_aux=True)(tv)
                 rng = _random.global_state()
             finally:
                 _random.swap_global_state(prev_rng)
-            tv, ov = run_optimizer(opt, self._handles[3], grads, tv, ov, it, lr)
+            tv, ov = compiled_apply(opt, self._handles[3], grads, tv, ov, it, lr)
             if logic._constrained:
                 with StatelessScope(list(zip(self._handles[0], tv))) as scope:
                     logic.apply_constraints()
@@ -398,12 +409,14 @@ class Steps:
         if self._acc is None:
             self._acc = self._new_acc()
         opt = self.model.optimizer
-        lr = np.float32(opt._current_learning_rate())
-        it = np.int32(opt._iterations)
+        inner = _inner(opt)  # a LossScaleOptimizer's inner optimizer counts the steps
+        lr = np.float32(inner._current_learning_rate())
+        it = np.int32(inner._iterations)
         args = (self.state, self._mv, self._acc, x, y, sw, lr, it)
         self._guard_ids("train", self._train_fn(), args, x)
         self.state, self._mv, self._acc = self._train_fn()(*args)
-        opt._iterations += 1
+        if inner is opt:  # else a skipped step does not count: the state holds the count until sync()
+            opt._iterations += 1
         self._count += _batch_size(x)
 
     def _ready(self):
