@@ -11,7 +11,11 @@ JAX has no gradient tape, so a step is a pure function of the model's state (Ker
                                                        state = (trainable, non_trainable)
 
 The lists follow ``model.trainable_variables``, ``model.non_trainable_variables``,
-``model.optimizer.variables`` and ``model.metrics_variables``. Each step is ``jax.jit``-compiled
+``model.optimizer.variables`` and ``model.metrics_variables``. A model holding more optimizers
+(a GAN's ``d_optimizer`` and ``g_optimizer``, set in its ``compile``) gets their variables too,
+after ``model.optimizer``'s, in the order the attributes were first set (see
+:func:`step_optimizers`), so each one's ``stateless_apply`` reads and returns its own slice.
+Each step is ``jax.jit``-compiled
 (``compile(jit_compile=False)`` or ``run_eagerly=True``: run as plain Python). The new state is
 written back into the Variables after every step (the metrics and the host-side scalars of the
 optimizer, such as its iteration, at the end of each epoch), so callbacks and
@@ -116,7 +120,9 @@ def default_train_step(model, state, data):
         return opt.stateless_scale_loss(ov, loss), (loss, y_pred, [scope.get_current_value(v) for v in h_ntv])
 
     (_, (loss, y_pred, ntv)), grads = jax.value_and_grad(loss_fn, has_aux=True)(list(tv))
-    tv, ov = opt.stateless_apply(ov, grads, tv)
+    n = len(opt.variables)  # model.optimizer's slice comes first (step_optimizers)
+    tv, mine = opt.stateless_apply(ov[:n], grads, tv)
+    ov = list(mine) + list(ov[n:])
     with StatelessScope(list(zip(h_tv, tv)) + list(zip(h_ntv, ntv)) + list(zip(h_mv, mv))) as scope:
         model._loss_tracker.update_state(jax.lax.stop_gradient(loss), sample_weight=_batch_size(x))
         logs = model.compute_metrics(x, y, jax.lax.stop_gradient(y_pred), sample_weight=sw)
@@ -166,10 +172,10 @@ class CustomSteps:
         self._fallback.sync()
 
     def _flush_host(self):
-        opt = self.model.optimizer
         if self._host is not None:
-            for h, v in zip(_host_handles(opt), self._host):
-                if h is not opt._learning_rate_handle:
+            rates = _rate_handles(self.model)
+            for h, v in zip(_host_handles(self.model), self._host):
+                if id(h) not in rates:
                     h.assign(np.asarray(v))
             self._host = None
 
@@ -190,11 +196,12 @@ class CustomSteps:
         if not opt.built:
             opt.build(self.model.trainable_variables)
         host = iter(self._host) if self._host is not None else None
+        rates = _rate_handles(self.model)
         out = []
-        for h in opt.variables:
+        for h in _handles(self.model):
             held = next(host) if host is not None and h.value is None else None
             # the learning rate is read from the host each step: callbacks may change it
-            out.append(state_value(h) if held is None or h is opt._learning_rate_handle else held)
+            out.append(state_value(h) if held is None or id(h) in rates else held)
         return out
 
     def _store(self, tv=None, ntv=None, ov=None, mv=None):
@@ -205,9 +212,8 @@ class CustomSteps:
                 for h, v in zip(handles, values):
                     h.assign(v)
         if ov is not None:
-            opt = model.optimizer
             host = []
-            for h, v in zip(opt.variables, ov):
+            for h, v in zip(_handles(model), ov):
                 if h.value is None:
                     host.append(v)
                 else:
@@ -297,5 +303,37 @@ class CustomSteps:
         return out
 
 
-def _host_handles(opt):
-    return [h for h in opt.variables if h.value is None]
+def step_optimizers(model) -> list:
+    """The optimizers whose variables a ``train_step(self, state, data)`` receives, in order:
+    ``model.optimizer``, then every other optimizer the model holds as an attribute (a GAN's
+    ``d_optimizer``, ``g_optimizer``), in the order the attributes were first set.
+
+    Keras 3 passes only ``model.optimizer.variables``; the others then cannot take part in a
+    jitted step at all, so lamina appends them (``model.optimizer``'s slice stays first, so a
+    one-optimizer program sees exactly Keras's list).
+    """
+    from lamina.optimizers import Optimizer
+
+    found = [model.optimizer]
+    for value in vars(model).values():
+        if isinstance(value, Optimizer) and not any(value is o for o in found):
+            found.append(value)
+    return found
+
+
+def _handles(model):
+    return [h for opt in step_optimizers(model) for h in opt.variables]
+
+
+def _host_handles(model):
+    return [h for h in _handles(model) if h.value is None]
+
+
+def _rate_handles(model) -> set:
+    """ids of the learning-rate handles (a LossScaleOptimizer's and its inner optimizer's too)."""
+    out = set()
+    for opt in step_optimizers(model):
+        while opt is not None:
+            out.add(id(opt._learning_rate_handle))
+            opt = getattr(opt, "inner_optimizer", None)
+    return out
