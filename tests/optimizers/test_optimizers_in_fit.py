@@ -52,6 +52,8 @@ CASES = [
     ("loss_scale_factor", lambda m: m.optimizers.RMSprop(0.01, loss_scale_factor=256.0)),
     ("schedule", _decay),
     ("LossScaleOptimizer-inner-options", lambda m: _lso(m, clipnorm=0.1, use_ema=True, weight_decay=0.01)),
+    ("LossScaleOptimizer-schedule",
+     lambda m: m.optimizers.LossScaleOptimizer(_decay(m), initial_scale=16.0, dynamic_growth_steps=3)),
 ]
 
 

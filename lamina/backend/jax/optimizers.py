@@ -516,12 +516,25 @@ def stateless_apply(opt, optimizer_values, grads, trainable_values):
         lr_out = [jnp.asarray(lr, jnp.float32)]
     else:
         sched, lr_out, ov = opt._learning_rate, [], values[1:]
-        lr = sched(iteration) if _is_schedule(sched) else sched()
+        lr = _schedule_at(sched, iteration) if _is_schedule(sched) else sched()
     lr = lr if is_traced(lr) else float(np.float32(np.asarray(lr)))
     tv = [jnp.asarray(_a(t)) for t in trainable_values]
     ov = [jnp.asarray(_a(v)) for v in ov]
     new_tv, new_ov = run_optimizer(opt, opt._state_handles, list(grads), tv, ov, iteration, lr)
     return new_tv, [jnp.asarray(iteration + 1, jnp.int32)] + lr_out + new_ov
+
+
+def _schedule_at(schedule, step):
+    """``schedule(step)``, also for a traced ``step`` (a ``LossScaleOptimizer``'s inner iteration,
+    which only the device knows). A schedule written with ``lamina.ops`` traces; lamina's
+    built-in schedules compute with Python numbers, so there the value comes from one host
+    callback per step (``jax.pure_callback``), exact for any schedule."""
+    if not is_traced(step):
+        return schedule(step)
+    try:
+        return jnp.asarray(schedule(step), jnp.float32)
+    except (jax.errors.JAXTypeError, jax.errors.ConcretizationTypeError, TypeError):
+        return jax.pure_callback(lambda s: np.float32(schedule(int(s))), jax.ShapeDtypeStruct((), jnp.float32), step)
 
 
 def _is_schedule(x) -> bool:
