@@ -331,6 +331,10 @@ class Optimizer(OptimizerState):
                 f"{type(self).__name__} '{self.name}'.stateless_apply expects {len(handles)} optimizer "
                 f"values (optimizer.variables) and {len(self._trainable_variables)} trainable values, "
                 f"received {len(values)} and {len(tv)}."
+                + (" In a train_step(self, state, data) of a model holding several optimizers, "
+                   "optimizer_variables holds model.optimizer's variables, then each other "
+                   "optimizer's in the order the model set them: pass this optimizer its slice."
+                   if len(values) > len(handles) else "")
             )
         traceable = getattr(self._kernels, "stateless_apply", None)
         if traceable is not None:  # JAX: a pure function of the values, usable under jax.jit

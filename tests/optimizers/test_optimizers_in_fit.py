@@ -117,3 +117,28 @@ def test_loss_scale_optimizer_overflow_in_fit_matches_keras():
     assert opt.dynamic_scale == float(_numpy(theirs.optimizer.dynamic_scale))
     if lamina.backend.backend() == "jax":
         assert ours._get_steps()._train_fn()._cache_size() == 1
+
+
+def test_loss_scale_optimizer_in_a_model_overriding_compute_loss():
+    """A compute_loss override runs lamina's own train_step (under JAX as a pure function of the
+    state, scaling the loss by the scale held in the optimizer state): same steps as plain fit,
+    overflow included."""
+
+    class Custom(lamina.Sequential):
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            return super().compute_loss(x, y, y_pred, sample_weight, training=training)
+
+    y = Y.copy()
+    y[9, 0] = 1e32
+    runs = []
+    for cls in (Custom, lamina.Sequential):
+        model = cls([lamina.Input((4,)), lamina.layers.Dense(3, activation="tanh"), lamina.layers.Dense(2)])
+        model.set_weights(INIT)
+        model.compile(_lso(lamina, initial_scale=2.0**30), "mse")
+        model.fit(X, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        runs.append(model)
+    custom, plain = runs
+    for a, b in zip(custom.get_weights(), plain.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    for opt in (custom.optimizer, plain.optimizer):
+        assert (opt.dynamic_scale, opt.step_counter, opt.iterations) == (2.0**30, 0, 6)
