@@ -28,7 +28,6 @@ G_INIT = [RNG.standard_normal((LATENT, 8)).astype("float32") * 0.4, np.zeros(8, 
 def _split(keras, data):
     if isinstance(data, (tuple, list)):
         data = data[0]
-    ops = keras.ops
     return (data[:, :FEATURES], data[:, FEATURES:FEATURES + LATENT], data[:, FEATURES + LATENT:])
 
 

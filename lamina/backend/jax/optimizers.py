@@ -534,7 +534,8 @@ def _schedule_at(schedule, step):
     try:
         return jnp.asarray(schedule(step), jnp.float32)
     except (jax.errors.JAXTypeError, jax.errors.ConcretizationTypeError, TypeError):
-        return jax.pure_callback(lambda s: np.float32(schedule(int(s))), jax.ShapeDtypeStruct((), jnp.float32), step)
+        return jax.pure_callback(lambda s: np.float32(schedule(int(s))), jax.ShapeDtypeStruct((), jnp.float32),
+                                 step)
 
 
 def _is_schedule(x) -> bool:
