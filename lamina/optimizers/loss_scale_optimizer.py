@@ -14,9 +14,12 @@ class LossScaleOptimizer(Optimizer):
     scale before the backward pass (:meth:`scale_loss`, which ``fit`` calls) and the gradients
     are divided by it before the inner update. If any gradient is inf or NaN, the step is
     skipped and the scale halves; after ``dynamic_growth_steps`` finite steps in a row it
-    doubles. Checking for inf/NaN reads one flag back from the device per step (as
-    ``torch.amp.GradScaler`` does). ``compile`` wraps the optimizer automatically when the
-    model's dtype policy is 'mixed_float16' (``auto_scale_loss=True``, as in Keras).
+    doubles. Under torch, :meth:`apply` reads one flag back from the device per step (as
+    ``torch.amp.GradScaler`` does); inside the compiled JAX train step the scale and the counter
+    are state of the step and :meth:`stateless_apply` decides with ``lax.cond``, nothing read
+    back. The state is Keras 3's (``step_counter``, ``dynamic_scale`` in :attr:`variables`), so
+    it is saved and loaded with the optimizer. ``compile`` wraps the optimizer automatically when
+    the model's dtype policy is 'mixed_float16' (``auto_scale_loss=True``, as in Keras).
 
     Args:
         inner_optimizer: the optimizer doing the updates.
