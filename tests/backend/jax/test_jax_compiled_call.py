@@ -128,23 +128,24 @@ def test_a_value_dependent_layer_runs_op_by_op_and_is_remembered():
 
 def test_a_symbolic_build_compiles_nothing(compiles):
     """Shape inference runs with jax.eval_shape and weights start from host values (NumPy draws,
-    host-filled zeros and ones): building a MobileNetV3Small-like block compiles no program."""
-    def build():
+    host-filled zeros and ones): building a MobileNetV3Small-like block with new widths compiles
+    no program."""
+    def build(c):
         inp = lamina.Input((8, 8, 3))
-        h = layers.Conv2D(4, 3, padding="same")(inp)
+        h = layers.Conv2D(c, 3, padding="same")(inp)
         h = layers.BatchNormalization()(h)
         h = h * ops.relu6(h + 3.0) / 6.0
         h = layers.DepthwiseConv2D(3)(h)
         h = layers.LayerNormalization()(h)
         h = layers.GlobalAveragePooling2D()(h)
-        lamina.Model(inp, layers.Dense(2)(h))
+        lamina.Model(inp, layers.Dense(c + 1)(h))
         return h
 
-    build()  # the global seed state's first draw compiles once per process
+    build(4)  # the global seed state's first draw compiles once per process
     n0 = compiles()
-    h = build()
+    h = build(37)
     assert compiles() == n0
-    assert list(h.shape) == [None, 4]
+    assert list(h.shape) == [None, 37]
 
 
 # ---------------------------------------------------------------- settings changed between calls
