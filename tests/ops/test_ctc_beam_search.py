@@ -114,3 +114,29 @@ def test_under_jax_jit_beam_search_says_it_runs_on_the_host():
         jax.jit(lambda a: ops.ctc_decode(a, np.array([4]), strategy="beam_search"))(x)
     paths, _ = ops.ctc_decode(x, np.array([4]), strategy="beam_search")  # eagerly it works
     assert tuple(paths.shape) == (1, 1, 4)
+
+
+def test_keras2_ctc_decode_beam_search_takes_probabilities_with_the_blank_last():
+    """K.ctc_decode(y_pred, lengths, greedy=False): beam search over log(y_pred + epsilon) with
+    the last class as the blank, then TensorFlow 1's merge of equal consecutive labels."""
+    from lamina.backend import legacy as K
+
+    rng = np.random.default_rng(3)
+    logits = rng.normal(size=(2, 5, 3)) * 1.5
+    probs = (np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)).astype("float32")
+    decoded, log_prob = K.ctc_decode(probs, np.array([5, 4]), greedy=False, beam_width=64, top_paths=3)
+    assert len(decoded) == 3 and tuple(ops.convert_to_numpy(log_prob).shape) == (2, 3)
+    for b, t in enumerate([5, 4]):
+        logp = np.log(probs[b, :t].astype("float64") + lamina.config.epsilon())
+        logp -= np.log(np.exp(logp).sum(-1, keepdims=True))
+        exact = sorted(_exact(logp, 2).items(), key=lambda kv: -kv[1])[:3]
+        for k, (seq, p) in enumerate(exact):
+            merged = [c for i, c in enumerate(seq) if i == 0 or c != seq[i - 1]]
+            row = ops.convert_to_numpy(decoded[k])[b]
+            assert row[:len(merged)].tolist() == merged and (row[len(merged):] == -1).all()
+            np.testing.assert_allclose(ops.convert_to_numpy(log_prob)[b, k], np.log(p), rtol=1e-4)
+    # a certain 'a blank a' path: beam search keeps 'a a', Keras 2's decoder merges it to 'a'
+    sure = np.full((1, 3, 3), 1e-6, "float32")
+    sure[0, [0, 1, 2], [1, 2, 1]] = 1.0
+    decoded, _ = K.ctc_decode(sure, np.array([3]), greedy=False, beam_width=4)
+    assert ops.convert_to_numpy(decoded[0]).tolist() == [[1, -1, -1]]
