@@ -14,6 +14,12 @@ What the call does besides its outputs is kept as the op-by-op call keeps it:
 - Embedding ids are checked on the host (``ids.py``): a bad batch runs op by op, which raises
   lamina's error naming the layer; shape checks run while tracing, with the same messages.
 
+The program bakes in the layers' Python settings (``Dropout.rate``, ``activation``,
+``trainable``, ``epsilon``...): a public attribute set on a layer between calls stamps it
+(``_attr_stamp``, set in ``layer.py``'s ``__setattr__``) and the next call traces again, so it sees
+the change as the op-by-op call (Keras 3's eager call) does. What a layer sets on itself while it
+is called (a trace included) does not count, so repeated calls keep their program.
+
 A model holding code of the user's (a layer class defined outside lamina, a Lambda) keeps the
 op-by-op call, where that code sees concrete arrays, as eagerly under Keras 3's JAX backend.
 A model whose call cannot be traced (a value-dependent shape or branch) or that adds losses

@@ -155,7 +155,8 @@ class LayerBase:
                 d["_jax_handles"][name] = v
                 return
         _variables.bump_structure()  # any other attribute may hold layers or variables
-        if (name[0] != "_" or name == "_trainable") and name not in _LOOP_STATE and self._call_state.depth == 0:
+        if (not name.startswith("_") or name == "_trainable") and name not in _LOOP_STATE \
+                and self._call_state.depth == 0:
             d["_attr_stamp"] = next(_stamps)  # a setting changed between calls (see eager_model.py)
         if "_modules" in d:
             if isinstance(value, LayerBase):
@@ -173,7 +174,7 @@ class LayerBase:
     def __delattr__(self, name):
         _variables.bump_structure()
         d = self.__dict__
-        if name[0] != "_" and self._call_state.depth == 0:
+        if not name.startswith("_") and self._call_state.depth == 0:
             d["_attr_stamp"] = next(_stamps)
         d.get("_modules", {}).pop(name, None)
         if name in d:

@@ -262,3 +262,61 @@ def test_predict_and_the_train_step_keep_their_program_until_compile():
     sgd_step("linear")  # the train step compiled before the change
     m2.compile("sgd", "mse")
     sgd_step("tanh")
+
+
+STALENESS = """
+import json, sys, numpy as np
+if sys.argv[1] == "keras":
+    import keras
+else:
+    import lamina as keras
+from {pkg} import layers
+x = np.random.default_rng(0).normal(size=(5, 4)).astype("float32")
+m = keras.Sequential([keras.Input((4,)), layers.Dense(3, name="out")])
+first = np.asarray(m.predict(x, verbose=0))
+m.get_layer("out").activation = keras.activations.get("relu")
+out = {{"predict_kept": bool(np.allclose(m.predict(x, verbose=0), first)),
+        "eager_sees": bool(np.allclose(np.asarray(m(x)), np.maximum(first, 0), atol=1e-6))}}
+m.compile("sgd", "mse")
+out["compile_sees"] = bool(np.allclose(m.predict(x, verbose=0), np.maximum(first, 0), atol=1e-6))
+m2 = keras.Sequential([keras.Input((4,)), layers.Dense(1, kernel_initializer="ones", use_bias=False, name="o")])
+m2.compile("sgd", "mse")
+y = np.zeros((5, 1), "float32")
+m2.fit(x, y, epochs=1, batch_size=5, verbose=0)
+m2.get_layer("o").activation = keras.activations.get("tanh")
+w0 = np.asarray(m2.get_weights()[0]).copy()
+m2.fit(x, y, epochs=1, batch_size=5, verbose=0, shuffle=False)
+z = x @ w0
+linear = w0 - 0.01 * 2 * x.T @ z / len(x)
+tanh = w0 - 0.01 * 2 * x.T @ (np.tanh(z) * (1 - np.tanh(z) ** 2)) / len(x)
+w1 = np.asarray(m2.get_weights()[0])
+out["train_step"] = "kept" if np.allclose(w1, linear, atol=1e-6) else "sees" if np.allclose(w1, tanh, atol=1e-6) else "?"
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.slow
+def test_settings_staleness_matches_keras3_on_jax():
+    """The same program under Keras 3 (KERAS_BACKEND=jax) and lamina: which compiled functions
+    see an activation changed after their first use."""
+    import json
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    import importlib.util
+
+    if importlib.util.find_spec("keras") is None:
+        pytest.skip("Keras 3 is not installed")
+    root = pathlib.Path(__file__).resolve().parents[3]
+    results = {}
+    for who, pkg in (("keras", "keras"), ("lamina", "lamina")):
+        env = dict(os.environ, KERAS_BACKEND="jax", LAMINA_BACKEND="jax", PYTHONPATH=str(root),
+                   OMP_NUM_THREADS="1", JAX_PLATFORMS="cpu")
+        proc = subprocess.run([sys.executable, "-c", STALENESS.format(pkg=pkg), who], env=env,
+                              capture_output=True, text=True, timeout=600, cwd=str(root))
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        results[who] = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert results["lamina"] == results["keras"]
+    assert results["keras"] == {"predict_kept": True, "eager_sees": True, "compile_sees": True, "train_step": "kept"}
