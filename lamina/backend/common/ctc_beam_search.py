@@ -9,7 +9,8 @@ other label extends it. Candidates with the same prefix are merged (log-sum-exp 
 kind) and the ``beam_width`` best totals are kept; the first step keeps the ``beam_width`` best
 classes. After the last step the prefixes are merged once more and the ``top_paths`` best returned.
 Ties are broken as Keras's JAX kernel breaks them (classes searched in reverse order, prefixes in
-lexicographic order, a stable sort), so the outputs match it.
+lexicographic order, a stable sort), so the outputs match it. ``merge_repeated`` is greedy decoding's
+option only: the search always merges repeats not separated by a blank, as CTC (and Keras 3) does.
 
 Decoding is a search over a variable number of distinct prefixes, so this runs on concrete arrays:
 the kernels convert their inputs to NumPy (and refuse tracers with a clear error).
