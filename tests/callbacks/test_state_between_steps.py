@@ -298,3 +298,18 @@ def test_terminate_on_nan_stops_at_the_batch_that_diverged():
                         callbacks=[lamina.callbacks.TerminateOnNaN(), Losses()])
     assert model.stop_training and len(history.history["loss"]) == 1
     assert not np.isfinite(seen[-1]) and all(np.isfinite(seen[:-1]))
+
+
+def test_a_dropped_model_is_freed_once_another_model_trains():
+    """Nothing keeps a model alive for the state its last step left (JAX: pending state)."""
+    import gc
+    import weakref
+
+    model = _linear()
+    model.train_on_batch(X[:8], Y[:8])
+    ref = weakref.ref(model)
+    del model
+    other = _linear(seed=1)
+    other.train_on_batch(X[:8], Y[:8])
+    gc.collect()
+    assert ref() is None

@@ -35,6 +35,7 @@ import inspect
 import jax
 import numpy as np
 
+from lamina.backend.jax import pending as _pending
 from lamina.backend.jax import random as _random
 from lamina.backend.jax.optimizers import _set_cell, state_value
 from lamina.backend.stateless_scope import StatelessScope
@@ -168,12 +169,14 @@ class CustomSteps:
         self._fallback.sync()
 
     def _flush_host(self):
-        opt = self.model.optimizer
-        if self._host is not None:
-            for h, v in zip(_host_handles(opt), self._host):
+        host, self._host = self._host, None
+        if host is not None:
+            opt = self.model.optimizer
+            handles = _host_handles(opt)
+            _pending.release(handles, self._flush_host)
+            for h, v in zip(handles, host):
                 if h is not opt._learning_rate_handle:
                     h.assign(np.asarray(v))
-            self._host = None
 
     def logs(self) -> dict:
         self._flush_host()  # logs read the device anyway
@@ -215,6 +218,7 @@ class CustomSteps:
                 else:
                     _set_cell(h, v)
             self._host = host
+            _pending.register(_host_handles(opt), self._flush_host)  # read on the host: written back first
 
     def _compile(self, name, fn):
         f = self._fns.get(name)

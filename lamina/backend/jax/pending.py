@@ -22,6 +22,8 @@ from __future__ import annotations
 
 # id(host object) -> the bound method that writes its owner's pending values back
 _owner: dict = {}
+# the flush methods that have something registered (a handful: usually one model's steps)
+_holders: dict = {}
 # the same for the global seed state (one owner at a time: loading a step's state reads it)
 _rng_owner = [None]
 # the Steps whose step is running now (its own reads must not write its inputs back)
@@ -45,10 +47,12 @@ def touch_rng() -> None:
 def register(objects, flush) -> None:
     """Note that ``flush`` (a bound method) writes the pending values of ``objects`` back."""
     _owner.update(dict.fromkeys(map(id, objects), flush))
+    _holders[flush] = True
 
 
 def register_rng(flush) -> None:
     _rng_owner[0] = flush
+    _holders[flush] = True
 
 
 def release(objects, flush) -> None:
@@ -58,6 +62,7 @@ def release(objects, flush) -> None:
             del _owner[key]
     if _rng_owner[0] == flush:
         _rng_owner[0] = None
+    _holders.pop(flush, None)
 
 
 class running:
@@ -78,8 +83,9 @@ class running:
         return False
 
 
-def flush_all() -> None:
-    """Write every pending state back (the host is about to read everything)."""
-    for flush in set(_owner.values()):
+def flush_others(owner) -> None:
+    """Write back what every other owner holds: called when ``owner`` loads its state, so that
+    at most one model's steps hold pending state at a time (a model trained once with
+    ``train_on_batch`` and dropped is not kept alive by its registrations)."""
+    for flush in [f for f in _holders if f.__self__ is not owner]:
         flush()
-    touch_rng()

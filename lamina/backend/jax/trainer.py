@@ -248,6 +248,7 @@ class Steps:
         return out + [s.value for s in slots if isinstance(s.value, Slot)]
 
     def _load_state(self):
+        _pending.flush_others(self)
         tv, ntv, boxes, slots = self._handles
         for b, v in zip(boxes, tv):  # the optimizer's copy of the variables follows the model's
             if not isinstance(b, VariableSlot):
@@ -260,6 +261,7 @@ class Steps:
         _pending.register_rng(self._flush_state)
 
     def _load_metrics(self):
+        _pending.flush_others(self)
         handles = self._metric_handles()
         self._mv = _copy_tree([v.value for v in handles])
         self._mv_handles = handles
