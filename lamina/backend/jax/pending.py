@@ -24,7 +24,7 @@ from __future__ import annotations
 _owner: dict = {}
 # the flush methods that have something registered (a handful: usually one model's steps)
 _holders: dict = {}
-# the same for the global seed state (one owner at a time: loading a step's state reads it)
+# the flush method of the global seed state's owner (one at a time: loading a step's state reads it)
 _rng_owner = [None]
 # the Steps whose step is running now (its own reads must not write its inputs back)
 _busy = [None]
