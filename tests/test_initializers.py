@@ -42,6 +42,38 @@ def test_simple_initializers():
     assert abs(n.std() - 2.0) < 0.05
 
 
+@pytest.mark.parametrize("dtype", [None, "float32", "float16", "bfloat16", "int32", "uint8", "bool"])
+def test_constant_valued_initializers_match_ops_full_in_every_dtype(dtype):
+    """Zeros/Ones/Constant/Identity build their values on the host; the tensor has the dtype and
+    the values ops.full/ops.eye give (bfloat16 included, which NumPy lacks)."""
+    cases = [(initializers.Zeros(), ops.zeros((3, 4), dtype)), (initializers.Ones(), ops.ones((3, 4), dtype)),
+             (initializers.Constant(0.7), ops.full((3, 4), 0.7, dtype)),
+             (initializers.Constant([1.5, -2.0, 0.0, 3.0]), ops.convert_to_tensor(
+                 np.broadcast_to(np.array([1.5, -2.0, 0.0, 3.0], "float32"), (3, 4)), dtype)),
+             (initializers.Identity(gain=2.0), ops.eye(3, 4, dtype=dtype) * 2 if dtype != "bool" else ops.eye(3, 4, dtype=dtype))]
+    for init, want in cases:
+        got = init((3, 4), dtype=dtype)
+        assert ops.is_tensor(got) and ops.standardize_dtype(got.dtype) == ops.standardize_dtype(want.dtype), init
+        np.testing.assert_array_equal(ops.convert_to_numpy(got), ops.convert_to_numpy(want), err_msg=str(init))
+
+
+def test_constant_valued_initializers_compile_nothing_under_jax():
+    """Under JAX, a weight of a new shape filled on the device compiled an XLA program (a model
+    build compiled one per distinct bias width); made on the host, nothing compiles."""
+    import lamina
+
+    if lamina.backend.backend() != "jax":
+        pytest.skip("counts JAX compiles")
+    from tests.backend.jax._compiles import count
+
+    n0 = count()
+    for k, dtype in enumerate(["float32", "bfloat16", "int32", "float16"]):
+        for init in (initializers.Zeros(), initializers.Ones(), initializers.Constant(0.25),
+                     initializers.Constant([[1.0], [2.0]]), initializers.Identity(gain=0.5)):
+            init((2, 1013 + k), dtype=dtype) if not isinstance(init, initializers.Identity) else init((7, 1013 + k))
+    assert count() == n0
+
+
 def test_orthogonal_is_orthogonal():
     q = stats(initializers.get("orthogonal"), (8, 5))
     np.testing.assert_allclose(q.T @ q, np.eye(5), atol=1e-5)

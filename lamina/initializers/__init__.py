@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from lamina import ops
+from lamina import config, ops
 from lamina.utils.registry import lookup
 
 
@@ -43,14 +43,28 @@ class Initializer:
         return cls(**config)
 
 
+def _on_host(value, shape, dtype):
+    """``value`` (a number or an array broadcastable to ``shape``) as a backend tensor of ``dtype``
+    (default floatx), made with NumPy on the host and handed to the backend once.
+
+    Filling on the device (``ops.zeros``/``ops.full``) compiles an XLA program for each new shape
+    under JAX, one per distinct bias or normalization width of a model; the random initializers
+    already draw on the host for the same reason. bfloat16, which NumPy lacks, is filled in
+    float32 and cast by the backend."""
+    dtype = ops.standardize_dtype(dtype) if dtype is not None else config.floatx()
+    host = np.empty(tuple(shape), "float32" if dtype == "bfloat16" else dtype)
+    host[...] = value
+    return ops.convert_to_tensor(host, dtype)
+
+
 class Zeros(Initializer):
     def __call__(self, shape, dtype=None):
-        return ops.zeros(shape, dtype)
+        return _on_host(0, shape, dtype)
 
 
 class Ones(Initializer):
     def __call__(self, shape, dtype=None):
-        return ops.ones(shape, dtype)
+        return _on_host(1, shape, dtype)
 
 
 class Constant(Initializer):
@@ -58,10 +72,8 @@ class Constant(Initializer):
         self.value = value
 
     def __call__(self, shape, dtype=None):
-        v = np.asarray(self.value)
-        if v.ndim == 0:
-            return ops.full(shape, float(v), dtype)
-        return ops.convert_to_tensor(np.broadcast_to(v, shape).copy(), dtype)
+        v = np.asarray(ops.convert_to_numpy(self.value) if ops.is_tensor(self.value) else self.value)
+        return _on_host(float(v) if v.ndim == 0 else np.broadcast_to(v, tuple(shape)), shape, dtype)
 
     def get_config(self):
         return {"value": self.value}
@@ -198,7 +210,7 @@ class Identity(Initializer):
     def __call__(self, shape, dtype=None):
         if len(shape) != 2:
             raise ValueError(f"Identity initializer needs a 2-D shape, received {tuple(shape)}.")
-        return ops.eye(shape[0], shape[1], dtype=dtype) * self.gain
+        return _on_host(np.eye(shape[0], shape[1]) * self.gain, shape, dtype)
 
     def get_config(self):
         return {"gain": self.gain}

@@ -14,6 +14,12 @@ What the call does besides its outputs is kept as the op-by-op call keeps it:
 - Embedding ids are checked on the host (``ids.py``): a bad batch runs op by op, which raises
   lamina's error naming the layer; shape checks run while tracing, with the same messages.
 
+The program bakes in the layers' Python settings (``Dropout.rate``, ``activation``,
+``trainable``, ``epsilon``...): a public attribute set on a layer between calls stamps it
+(``_attr_stamp``, set in ``layer.py``'s ``__setattr__``) and the next call traces again, so it sees
+the change as the op-by-op call (Keras 3's eager call) does. What a layer sets on itself while it
+is called (a trace included) does not count, so repeated calls keep their program.
+
 A model holding code of the user's (a layer class defined outside lamina, a Lambda) keeps the
 op-by-op call, where that code sees concrete arrays, as eagerly under Keras 3's JAX backend.
 A model whose call cannot be traced (a value-dependent shape or branch) or that adds losses
@@ -23,6 +29,8 @@ compiled step), inside a ``StatelessScope``, or with arguments other than ``trai
 """
 
 from __future__ import annotations
+
+import operator
 
 import jax
 
@@ -57,21 +65,29 @@ def _eligible(model, args, kwargs):
     return leaves
 
 
-def _ready(model) -> bool:
-    """Every layer built, and no state still to be created on the first call (a stateful RNN
-    whose states do not exist yet). A model holding code of the user's (a layer class defined
-    outside lamina, or a Lambda) is marked to run op by op: eagerly that code sees concrete
-    arrays (it may print them, keep them, convert them to NumPy); traced, it would see tracers."""
-    for layer in model._flatten_layers():
+def _ready(model):
+    """``(layers, stamp)`` when every layer is built and no state is still to be created on the
+    first call (a stateful RNN whose states do not exist yet), else None: the model's layers and
+    the last time one of their settings changed (``_attr_stamp``, see ``layer.py``). A model
+    holding code of the user's (a layer class defined outside lamina, or a Lambda) is marked to run
+    op by op: eagerly that code sees concrete arrays (it may print them, keep them, convert them to
+    NumPy); traced, it would see tracers."""
+    layers = model._flatten_layers()
+    stamp = 0
+    for layer in layers:
         cls = type(layer)
         if not cls.__module__.startswith("lamina.") or cls.__name__ == "Lambda":
             mark_off(model)
-            return False
+            return None
         if not layer.built:
-            return False
-        if getattr(layer, "stateful", False) and getattr(layer, "states", None) is None:
-            return False
-    return True
+            return None
+        d = layer.__dict__  # lamina layers keep `stateful` there; a getattr miss costs microseconds
+        if d.get("stateful") and layer.states is None:
+            return None
+        s = d.get("_attr_stamp", 0)
+        if s > stamp:
+            stamp = s
+    return layers, stamp
 
 
 def _signature(a):
@@ -90,21 +106,26 @@ class _Entry:
         self.traced = False
 
 
-def _handles_and_entries(model):
+def _handles_and_entries(model, layers, stamp):
     """(handles, {key: _Entry}): the model's variables, listed again only when
-    ``variables.structure_version`` moved; the compiled calls are kept while the list holds the
-    same Variables (the predict cache's rule, ``trainer.py``)."""
+    ``variables.structure_version`` moved. The compiled calls are kept while the model holds the
+    same layers and Variables and no layer's settings changed since they were traced (a Python
+    attribute such as ``Dropout.rate`` or ``trainable`` is a constant of the program)."""
     cached = model.__dict__.get(_CACHE)
     version = _variables.structure_version
-    if cached is not None and cached[0] == version:
-        return cached[1], cached[2]
+    if cached is not None and cached[0] == version and cached[3] == stamp:
+        return cached[1], cached[4]
     handles = list(model.trainable_variables) + list(model.non_trainable_variables)
-    if cached is not None and len(cached[1]) == len(handles) and all(map(lambda a, b: a is b, cached[1], handles)):
-        entries = cached[2]
+    if cached is not None and cached[3] == stamp and _same(cached[1], handles) and _same(cached[2], layers):
+        entries = cached[4]
     else:
         entries = {}
-    model.__dict__[_CACHE] = (version, handles, entries)
+    model.__dict__[_CACHE] = (version, handles, layers, stamp, entries)
     return handles, entries
+
+
+def _same(a, b):
+    return len(a) == len(b) and all(map(operator.is_, a, b))
 
 
 def _compiled(model, handles, entry, training, body):
@@ -145,11 +166,14 @@ def call(model, args, kwargs, body, data_dependent):
         data_dependent: the exception types of an untraceable call.
     """
     leaves = _eligible(model, args, kwargs)
-    if leaves is None or not _ready(model):
+    if leaves is None:
+        return EAGER
+    ready = _ready(model)
+    if ready is None:
         return EAGER
     x, mask, training = args[0], kwargs.get("mask"), kwargs.get("training")
     in_masks = [_masks.get_mask(a) for a in leaves]
-    handles, entries = _handles_and_entries(model)
+    handles, entries = _handles_and_entries(model, *ready)
     key = (training, jax.tree_util.tree_structure((x, mask, in_masks)),
            tuple(_signature(a) for a in leaves),
            tuple(_signature(m) for m in jax.tree_util.tree_leaves((mask, in_masks))))

@@ -11,6 +11,7 @@ code reads under both backends.
 from __future__ import annotations
 
 import contextlib
+import itertools
 
 import jax
 import jax.numpy as jnp
@@ -60,10 +61,24 @@ class _Children(dict):
         return dict.setdefault(self, key, default)
 
 
+# A layer's ``_attr_stamp`` is the time (a process-wide count) its settings last changed: a public
+# attribute (``rate``, ``activation``, ``epsilon``...) or ``trainable`` set or deleted between
+# calls. The compiled eager model call (eager_model.py) bakes the settings of its layers into its
+# program and traces again when one of them changes. What layers set while they are called (call
+# depth > 0, a trace included) does not count, nor does the training loop's bookkeeping on a model.
+_stamps = itertools.count(1)
+_LOOP_STATE = frozenset({"history", "stop_training", "optimizer", "compiled"})
+
+
+class _NoCalls:
+    depth = 0
+
+
 class LayerBase:
     """The backend half of every lamina Layer under JAX."""
 
     _casts_integer_inputs = True
+    _call_state = _NoCalls  # lamina.layers.Layer sets its call-depth counter here
 
     def _backend_init(self) -> None:
         d = self.__dict__
@@ -140,6 +155,9 @@ class LayerBase:
                 d["_jax_handles"][name] = v
                 return
         _variables.bump_structure()  # any other attribute may hold layers or variables
+        if (not name.startswith("_") or name == "_trainable") and name not in _LOOP_STATE \
+                and self._call_state.depth == 0:
+            d["_attr_stamp"] = next(_stamps)  # a setting changed between calls (see eager_model.py)
         if "_modules" in d:
             if isinstance(value, LayerBase):
                 d["_modules"][name] = value
@@ -156,6 +174,8 @@ class LayerBase:
     def __delattr__(self, name):
         _variables.bump_structure()
         d = self.__dict__
+        if not name.startswith("_") and self._call_state.depth == 0:
+            d["_attr_stamp"] = next(_stamps)
         d.get("_modules", {}).pop(name, None)
         if name in d:
             object.__delattr__(self, name)

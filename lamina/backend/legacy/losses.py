@@ -138,18 +138,36 @@ def ctc_batch_cost(y_true, y_pred, input_length, label_length):
 
 
 def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
-    """Greedy CTC decoding: the most likely class at each step, repeats merged, blanks removed.
+    """CTC decoding of softmax outputs ``y_pred`` (samples, time_steps, classes; the last class is
+    the blank), as Keras 2 did it with TensorFlow.
+
+    Greedy: the most likely class at each step, repeats merged, blanks removed. Beam search
+    (``greedy=False``): ``ops.ctc_decode(strategy="beam_search")`` on ``log(y_pred + epsilon)``,
+    then, as TensorFlow 1's decoder with its default ``merge_repeated=True``, equal consecutive
+    labels of each decoded path merged ('a blank a' decodes to 'a').
 
     Returns:
-        ``([decoded], log_prob)``: ``decoded`` is (samples, time_steps) padded with -1;
-        ``log_prob`` is (samples, 1), minus the sum over valid steps of the best
-        ``log(y_pred + epsilon)`` (TensorFlow's greedy decoder value).
+        ``(decoded, log_prob)``: ``decoded`` is a list of ``top_paths`` (one when greedy)
+        (samples, time_steps) tensors padded with -1, best first; ``log_prob`` is (samples,
+        top_paths): the paths' log probabilities, or for greedy decoding minus the sum over valid
+        steps of the best ``log(y_pred + epsilon)`` (TensorFlow's greedy decoder value).
     """
-    if not greedy:
-        raise ValueError(
-            "K.ctc_decode(greedy=False) (beam search) is not supported by lamina; pass "
-            "greedy=True for best-path decoding.")
     import numpy as np
+
+    if not greedy:
+        probs = tensor(y_pred)
+        lengths = ops.reshape(tensor(input_length), (-1,))
+        paths, log_prob = ops.ctc_decode(ops.log(probs + config.epsilon()), lengths, strategy="beam_search",
+                                         beam_width=beam_width, top_paths=top_paths,
+                                         mask_index=probs.shape[-1] - 1)
+        decoded = []
+        for top in ops.convert_to_numpy(paths):
+            out = np.full(top.shape, -1, dtype="int64")
+            for b, row in enumerate(top):
+                labels = [int(c) for i, c in enumerate(row) if c != -1 and (i == 0 or c != row[i - 1])]
+                out[b, :len(labels)] = labels
+            decoded.append(ops.convert_to_tensor(out))
+        return decoded, log_prob
 
     probs = ops.convert_to_numpy(tensor(y_pred))
     lengths = ops.convert_to_numpy(tensor(input_length)).reshape(-1).astype(int)

@@ -34,7 +34,10 @@ class BaseWindowConv(Layer):
         self.bias_regularizer = cu.regularizers.get(bias_regularizer)
         self.bias_constraint = cu.constraints.get(bias_constraint)
         self.input_spec = InputSpec(ndim=rank + 2)
-        self._linear = self.activation is activations.linear
+
+    @property
+    def _linear(self) -> bool:  # read per call: a changed `activation` attribute counts
+        return self.activation is activations.linear
 
     def _positive_int(self, value, name):
         if not cu.is_int(value) or value <= 0:

@@ -60,7 +60,10 @@ class Dense(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
-        self._linear = self.activation is activations.linear
+
+    @property
+    def _linear(self) -> bool:  # read per call: a changed `activation` attribute counts
+        return self.activation is activations.linear
 
     def build(self, input_shape):
         input_dim = input_shape[-1]

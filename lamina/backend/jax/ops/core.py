@@ -80,6 +80,8 @@ def convert_to_tensor(x, dtype=None):
             jd = to_jax_dtype(config.floatx())
         elif arr.dtype.kind in "iu" and arr.dtype.itemsize == 8:
             jd = jnp.int32 if arr.dtype.kind == "i" else jnp.uint32
+    if jd is not None and arr.dtype != jd and np.dtype(jd) == jax.dtypes.canonicalize_dtype(jd):
+        arr = arr.astype(jd)  # on the host: jnp.asarray(arr, dtype) compiles a convert per shape
     return jnp.asarray(arr, dtype=jd)
 
 

@@ -4,7 +4,8 @@
 sequence, in log space, one ``lax.scan`` step per frame; it equals ``torch.nn.functional.ctc_loss``
 (reduction='none', zero_infinity=False): an impossible alignment costs ``inf``. Unreachable states
 hold a large finite negative number instead of -inf, so that gradients stay finite.
-``ctc_decode`` is greedy decoding, written without host loops so that it works inside ``jax.jit``.
+``ctc_decode`` greedy is written without host loops so that it works inside ``jax.jit``; beam search
+runs on the host (``lamina/backend/common/ctc_beam_search.py``), on concrete arrays.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import functools
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
+from lamina.backend.common import ctc_beam_search
 from lamina.backend.jax.ops._convert import _t, at_least_float32, to_float
 
 _UNREACHABLE = -1e30
@@ -69,9 +72,21 @@ def _ctc_loss(labels, logits, label_len, frames, mask_index):
 
 def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1, merge_repeated=True,
                mask_index=0):
-    """Greedy CTC decoding: (decoded (1, batch, time) int32 padded with -1, scores (batch, 1))."""
-    if strategy != "greedy":
-        raise ValueError(f"ctc_decode() supports strategy='greedy' on the JAX backend; received {strategy!r}.")
+    """CTC decoding. Greedy (traceable): (decoded (1, batch, time) int32 padded with -1, scores
+    (batch, 1)). Beam search (on the host, ``backend/common/ctc_beam_search.py``; concrete arrays
+    only): (decoded (top_paths, batch, time), log probabilities (batch, top_paths))."""
+    if strategy == "beam_search":
+        if any(isinstance(a, jax.core.Tracer) for a in (inputs, sequence_lengths)):
+            raise ValueError(
+                "ctc_decode(strategy='beam_search') searches on the host (NumPy) and cannot run "
+                "inside jax.jit or a compiled predict/train step (it received a tracer). Decode "
+                "the model's outputs eagerly, e.g. ops.ctc_decode(model.predict(x), lengths, "
+                "strategy='beam_search'), or use strategy='greedy', which traces.")
+        x = to_float(_t(inputs))
+        paths, scores = ctc_beam_search.beam_search(np.asarray(x), np.asarray(_t(sequence_lengths)),
+                                                    beam_width, top_paths, mask_index)
+        return jnp.asarray(paths), jnp.asarray(scores)
+    ctc_beam_search.check_strategy(strategy)
     x = to_float(_t(inputs))
     lengths = _t(sequence_lengths).astype(jnp.int32)
     batch, time = x.shape[:2]

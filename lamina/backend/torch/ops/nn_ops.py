@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from lamina import config
+from lamina.backend.common import ctc_beam_search
 import sys as _sys
 
 import lamina.backend.torch.ops.conv  # noqa: F401  (the module; its name is shadowed by the conv function)
@@ -337,9 +338,15 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
 
 def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1, merge_repeated=True,
                mask_index=0):
-    """Greedy CTC decoding: (decoded (1, batch, time) int32 padded with -1, scores (batch, 1))."""
-    if strategy != "greedy":
-        raise ValueError(f"ctc_decode() supports strategy='greedy' on the torch backend; received {strategy!r}.")
+    """CTC decoding. Greedy: (decoded (1, batch, time) int32 padded with -1, scores (batch, 1)).
+    Beam search (on the host, ``backend/common/ctc_beam_search.py``): (decoded (top_paths, batch,
+    time), log probabilities (batch, top_paths))."""
+    if strategy == "beam_search":
+        x = to_float(_t(inputs)).detach()
+        paths, scores = ctc_beam_search.beam_search(
+            x.cpu().numpy(), _t(sequence_lengths).detach().cpu().numpy(), beam_width, top_paths, mask_index)
+        return torch.from_numpy(paths).to(x.device), torch.from_numpy(scores).to(x.device)
+    ctc_beam_search.check_strategy(strategy)
     x = to_float(_t(inputs))
     lengths = _t(sequence_lengths).long()
     best, ids = x.max(dim=-1)
