@@ -50,6 +50,7 @@ class OptimizerVariable:
 
     def numpy(self) -> np.ndarray:
         """A NumPy copy of the current value."""
+        _touch(self)
         if self.value is None:
             return np.asarray(self._getter(), dtype=self._dtype)
         return backend.optimizers.to_numpy(self.value)
@@ -60,6 +61,7 @@ class OptimizerVariable:
 
     def assign(self, value) -> None:
         """Overwrite the state with ``value`` (same shape); used when loading a saved optimizer."""
+        _touch(self)
         arr = np.asarray(value)
         if arr.shape != self.shape:
             raise ValueError(
@@ -73,6 +75,13 @@ class OptimizerVariable:
 
     def __repr__(self) -> str:
         return f"<OptimizerVariable path={self.path!r} shape={self.shape} dtype={self.dtype}>"
+
+
+def _touch(handle) -> None:
+    """Under JAX, a compiled step may hold a newer value not yet written back: write it first."""
+    touch = getattr(backend.optimizers, "touch", None)
+    if touch is not None:
+        touch(handle)
 
 
 class LearningRateValue(float):

@@ -87,6 +87,19 @@ class StepLogic:
         if cm is not None:
             cm.update_state(y, y_pred, sample_weight)
 
+    def running_loss(self):
+        """``(loss sum, {output: sum}, sample count)`` of the batches tracked since the last
+        reset, or None: what a mid-epoch backup saves."""
+        if self._loss_sum is None:
+            return None
+        return self._loss_sum, dict(self._per_output), self._count
+
+    def set_running_loss(self, loss_sum, per_output, count) -> None:
+        """Put back what :meth:`running_loss` returned (resuming a backup taken mid-epoch)."""
+        self._loss_sum = ops.convert_to_tensor(loss_sum)
+        self._per_output = {k: ops.convert_to_tensor(v) for k, v in per_output.items()}
+        self._count = int(count)
+
     def logs(self) -> dict:
         """The running loss and metric results as Python floats (reads the device)."""
         out = {}

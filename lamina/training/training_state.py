@@ -51,8 +51,11 @@ def _metric_variables(model) -> list:
     return [v for m in cm.metrics for v in m.variables]
 
 
-def _logic(model):
-    return getattr(model._get_steps(), "logic", None)  # None under a custom train_step
+def _loss_keeper(model):
+    """What holds the epoch's running loss: the backend's steps when they keep it themselves
+    (JAX, on the device between steps), else the step logic; None under a custom train_step."""
+    steps = model._get_steps()
+    return steps if hasattr(steps, "running_loss") else getattr(steps, "logic", None)
 
 
 def _callback_key(callbacks, cb) -> str:
@@ -79,12 +82,14 @@ def capture(model, callbacks, epoch: int, step: int, epoch_start: dict | None) -
         arrays[f"optimizer/{i}"] = np.asarray(w)
     meta["n_optimizer"] = len(opt_weights)
     if step > 0:  # the epoch's running loss and metrics
-        logic = _logic(model)
-        if logic is not None and logic._loss_sum is not None:
-            arrays["loss/sum"] = ops.convert_to_numpy(logic._loss_sum)
-            for k, t in logic._per_output.items():
+        keeper = _loss_keeper(model)
+        running = keeper.running_loss() if keeper is not None else None
+        if running is not None:
+            loss_sum, per_output, count = running
+            arrays["loss/sum"] = ops.convert_to_numpy(loss_sum)
+            for k, t in per_output.items():
                 arrays[f"loss/output/{k}"] = ops.convert_to_numpy(t)
-            meta["loss_count"] = logic._count
+            meta["loss_count"] = count
         metric_vars = _metric_variables(model)
         for i, v in enumerate(metric_vars):
             arrays[f"metric/{i}"] = np.asarray(v.numpy())
@@ -161,8 +166,7 @@ class TrainingState:
         if n_opt:
             opt = model.optimizer
             if not opt.built:
-                handles = model.trainable_weights
-                opt.build([h.value for h in handles], paths=[h.path for h in handles])
+                opt.build(model.trainable_weights)  # on the model's variables, as fit() builds it
             opt.set_weights(self._list("optimizer", n_opt))
 
     def restore_callbacks(self, callbacks) -> None:
@@ -179,12 +183,12 @@ class TrainingState:
     def restore_metrics(self, model, first_batch) -> None:
         """The running loss and metric variables of a backup taken inside an epoch. The compiled
         metrics are built from ``first_batch`` (an inference pass) when the run has not built them."""
-        logic = _logic(model)
-        if logic is not None and "loss/sum" in self.arrays:
-            logic._loss_sum = ops.convert_to_tensor(self.arrays["loss/sum"])
-            logic._count = self.meta["loss_count"]
-            logic._per_output = {k[len("loss/output/"):]: ops.convert_to_tensor(a)
-                                 for k, a in self.arrays.items() if k.startswith("loss/output/")}
+        keeper = _loss_keeper(model)
+        if keeper is not None and "loss/sum" in self.arrays:
+            keeper.set_running_loss(
+                self.arrays["loss/sum"],
+                {k[len("loss/output/"):]: a for k, a in self.arrays.items() if k.startswith("loss/output/")},
+                self.meta["loss_count"])
         n = self.meta.get("n_metric", 0)
         if not n:
             return

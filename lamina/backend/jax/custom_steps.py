@@ -39,6 +39,7 @@ import inspect
 import jax
 import numpy as np
 
+from lamina.backend.jax import pending as _pending
 from lamina.backend.jax import random as _random
 from lamina.backend.jax.optimizers import _set_cell, state_value
 from lamina.backend.stateless_scope import StatelessScope
@@ -172,12 +173,14 @@ class CustomSteps:
         self._fallback.sync()
 
     def _flush_host(self):
-        if self._host is not None:
+        host, self._host = self._host, None
+        if host is not None:
             rates = _rate_handles(self.model)
-            for h, v in zip(_host_handles(self.model), self._host):
+            handles = _host_handles(self.model)
+            _pending.release(handles, self._flush_host)
+            for h, v in zip(handles, host):
                 if id(h) not in rates:
                     h.assign(np.asarray(v))
-            self._host = None
 
     def logs(self) -> dict:
         self._flush_host()  # logs read the device anyway
@@ -219,6 +222,7 @@ class CustomSteps:
                 else:
                     _set_cell(h, v)
             self._host = host
+            _pending.register(_host_handles(model), self._flush_host)  # read on the host: written back first
 
     def _compile(self, name, fn):
         f = self._fns.get(name)

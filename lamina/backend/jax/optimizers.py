@@ -21,14 +21,31 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from lamina.backend.jax import pending as _pending
+
 
 class Slot:
-    """A mutable box around an array: one optimizer variable or slot."""
+    """A mutable box around an array: one optimizer variable or slot.
 
-    __slots__ = ("value", "__weakref__")
+    Reading or writing ``value`` on the host first writes back a compiled step's pending value
+    of this slot (``pending.py``)."""
+
+    __slots__ = ("_value", "__weakref__")
 
     def __init__(self, value):
-        self.value = value
+        self._value = value
+
+    @property
+    def value(self):
+        if _pending._owner:
+            _pending.touch(self)
+        return self._value
+
+    @value.setter
+    def value(self, new):
+        if _pending._owner:
+            _pending.touch(self)
+        self._value = new
 
     @property
     def shape(self):
@@ -93,6 +110,13 @@ def cell(variable):
     if c is None:
         c = _CELLS[variable] = VariableSlot(variable)
     return c
+
+
+def touch(handle) -> None:
+    """Write back a compiled step's pending value of ``handle`` (an ``OptimizerVariable``) before
+    the host reads or sets it (``pending.py``)."""
+    if _pending._owner:
+        _pending.touch(handle)
 
 
 def is_traced(x) -> bool:

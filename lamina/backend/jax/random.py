@@ -26,6 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from lamina.backend.jax import pending as _pending
 from lamina.backend.jax.ops.core import to_jax_dtype
 
 SEED_DTYPE = "uint32"
@@ -46,12 +47,20 @@ def next_seed_state(state):
 
 
 def set_seed(seed: int) -> None:
-    """Seed the global state (the ``key=None`` path)."""
+    """Seed the global state (the ``key=None`` path). When torch is loaded (a torch
+    ``DataLoader`` may feed fit), its CPU generator, which draws a shuffling DataLoader's order,
+    is seeded too, as Keras 3 seeds TensorFlow's for ``tf.data`` under every backend; it is saved
+    and restored with this state (:func:`get_global_state`)."""
+    _pending.touch_rng()  # a compiled step's pending state must not overwrite the new seed later
     _GLOBAL[0] = seed_state(seed)
+    torch = sys.modules.get("torch")
+    if torch is not None and hasattr(torch, "manual_seed"):
+        torch.manual_seed(int(seed))
 
 
 def global_key():
     """The current global seed state; the global state moves on by one."""
+    _pending.touch_rng()
     if _GLOBAL[0] is None:
         _GLOBAL[0] = seed_state(_py_random.randint(1, int(1e9)))
     key = _GLOBAL[0]
@@ -60,6 +69,7 @@ def global_key():
 
 
 def global_state():
+    _pending.touch_rng()
     if _GLOBAL[0] is None:
         _GLOBAL[0] = seed_state(_py_random.randint(1, int(1e9)))
     return _GLOBAL[0]
@@ -85,6 +95,7 @@ def get_global_state() -> dict:
 
 def set_global_state(state: dict) -> None:
     """Put back a state returned by :func:`get_global_state`."""
+    _pending.touch_rng()
     _GLOBAL[0] = jnp.asarray(np.asarray(state["jax"], dtype=np.uint32))
     torch = sys.modules.get("torch")
     if torch is not None and "torch_cpu" in state:

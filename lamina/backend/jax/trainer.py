@@ -9,9 +9,12 @@ with every state buffer donated. The model runs inside a ``StatelessScope`` that
 Variables to the traced values, so layers, losses, metrics and optimizers are the same Python
 code as under torch (``lamina.training.step_logic`` says what a step means). The learning rate
 and the step number are computed on the host and passed as scalar arguments, so schedules keep
-working without retracing. Per batch nothing is read back to the host; ``logs()`` does, and
-``sync()`` writes the state back into the Variables (the loop calls it at the end of each epoch
-and of fit/evaluate).
+working without retracing. Per batch nothing is read back to the host; ``logs()`` does. The
+state stays *pending* between steps (the next step's donated input): reading or writing a
+Variable, an optimizer slot or the global seed state on the host first writes it back
+(``pending.py``), so callbacks and user code between steps see and change what the next step
+uses; ``sync()`` does the same explicitly (the loop calls it at the end of each epoch and of
+fit/evaluate).
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ import numpy as np
 
 from lamina.backend import stateless_scope as _scope_mod
 from lamina.backend.jax import ids as _ids
+from lamina.backend.jax import pending as _pending
 from lamina.backend.jax import random as _random
 from lamina.backend.jax import variables as _variables
-from lamina.backend.jax.optimizers import Slot, _set_cell, compiled_apply, optimizer_values, step_handles
+from lamina.backend.jax.optimizers import (Slot, VariableSlot, _set_cell, cell, compiled_apply,
+                                         optimizer_values, step_handles)
 from lamina.backend.jax.optimizers import state_value as _state_value
 from lamina.backend.stateless_scope import StatelessScope
 
@@ -116,6 +121,8 @@ class Steps:
         self.logic = logic
         self.state = None  # (trainable, non_trainable, optimizer, rng) while fit runs
         self._mv = None  # metric values, between reset_metrics and sync
+        self._mv_handles = ()  # the metric Variables _mv is for
+        self._state_objs = ()  # the host objects the pending state is for (pending.py)
         self._acc = None  # (loss sum, {per-output loss sums})
         self._count = 0
         self._fns = {}
@@ -145,8 +152,8 @@ class Steps:
         self.logic.begin()
 
     def reset_metrics(self):
+        self._drop_metrics()  # pending values the reset replaces anyway: not written back
         self.logic.reset_metrics()
-        self._mv = None
         self._acc = None
         self._count = 0
 
@@ -226,8 +233,16 @@ class Steps:
         opt = model.optimizer
         if not getattr(opt, "built", False):
             opt.build(tv)  # on the Variables: an eager optimizer.apply(grads, weights) works too
+        elif len(opt._trainable_variables) == len(tv) and not all(
+                isinstance(b, VariableSlot) and b.variable is v for b, v in zip(opt._trainable_variables, tv)):
+            # built outside fit on raw arrays (loading a saved optimizer): its variables become the
+            # model's, as under torch (EMA swaps and finalize_variable_values write the model)
+            boxes = [cell(v) for v in tv]
+            for o in {opt, _inner(opt)}:  # a LossScaleOptimizer shares its inner optimizer's list
+                o._trainable_variables = boxes
+                o._index = {id(b): i for i, b in enumerate(boxes)}
         elif not all(isinstance(b, Slot) for b in opt._trainable_variables):
-            # built outside fit on raw arrays (loading a saved optimizer): its variables become Slots
+            # built on raw arrays of another count: its variables become Slots
             boxes = [b if isinstance(b, Slot) else Slot(getattr(b, "value", b)) for b in opt._trainable_variables]
             for o in {opt, _inner(opt)}:  # a LossScaleOptimizer shares its inner optimizer's list
                 o._trainable_variables = boxes
@@ -240,35 +255,81 @@ class Steps:
         self._id_checks.pop("train", None)
         return tv
 
+    def _state_objects(self):
+        """What holds the train state on the host: the Variables, the optimizer's own copies of
+        the variables (when not the model's), its slot handles and their Slots."""
+        tv, ntv, boxes, slots = self._handles
+        out = list(tv) + list(ntv) + [b for b in boxes if not isinstance(b, VariableSlot)] + list(slots)
+        return out + [s.value for s in slots if isinstance(s.value, Slot)]
+
     def _load_state(self):
+        _pending.flush_others(self)
         tv, ntv, boxes, slots = self._handles
         for b, v in zip(boxes, tv):  # the optimizer's copy of the variables follows the model's
-            b.value = v.value
+            if not isinstance(b, VariableSlot):
+                b.value = v.value
         self.state = _copy_tree(([v.value for v in tv], [v.value for v in ntv], [_state_value(s) for s in slots],
                                  _random.global_state()))
+        # pending from now on: a host access to any of these writes the state back first
+        self._state_objs = self._state_objects()
+        _pending.register(self._state_objs, self._flush_state)
+        _pending.register_rng(self._flush_state)
 
     def _load_metrics(self):
-        self._mv = _copy_tree([v.value for v in self._metric_handles()])
+        _pending.flush_others(self)
+        handles = self._metric_handles()
+        self._mv = _copy_tree([v.value for v in handles])
+        self._mv_handles = handles
+        _pending.register(handles, self._flush_metrics)
+
+    def _flush_state(self):
+        """Write the pending train state into the Variables, the optimizer's slots and the global
+        seed state; the next step loads it again."""
+        state, self.state = self.state, None
+        if state is None:
+            return
+        _pending.release(self._state_objs, self._flush_state)
+        tv, ntv, ov, rng = state
+        htv, hntv, boxes, slots = self._handles
+        for h, v in zip(htv, tv):
+            h._store(v)
+        for h, v in zip(hntv, ntv):
+            h._store(v)
+        for b, v in zip(boxes, tv):
+            if not isinstance(b, VariableSlot):
+                b.value = v
+        for s, v in zip(slots, ov):
+            _set_cell(s, v)
+        _random._GLOBAL[0] = rng
+
+    def _flush_metrics(self):
+        mv, self._mv = self._mv, None
+        if mv is None:
+            return
+        _pending.release(self._mv_handles, self._flush_metrics)
+        for h, v in zip(self._mv_handles, mv):
+            h._store(v)
+
+    def _drop_metrics(self):
+        if self._mv is not None:
+            self._mv = None
+            _pending.release(self._mv_handles, self._flush_metrics)
 
     def sync(self):
         """Write the state back into the Variables and the optimizer's slots."""
-        if self.state is not None:
-            tv, ntv, ov, rng = self.state
-            htv, hntv, boxes, slots = self._handles
-            for h, v in zip(htv, tv):
-                h.assign(v)
-            for h, v in zip(hntv, ntv):
-                h.assign(v)
-            for b, v in zip(boxes, tv):
-                b.value = v
-            for s, v in zip(slots, ov):
-                _set_cell(s, v)
-            _random.swap_global_state(rng)
-            self.state = None
-        if self._mv is not None:
-            for h, v in zip(self._metric_handles(), self._mv):
-                h.assign(v)
-            self._mv = None
+        self._flush_state()
+        self._flush_metrics()
+
+    def running_loss(self):
+        """``(loss sum, {output: sum}, sample count)`` since the last reset, or None (what a
+        mid-epoch backup saves; see ``StepLogic.running_loss``)."""
+        if self._acc is None or not self._count:
+            return None
+        return self._acc[0], dict(self._acc[1]), self._count
+
+    def set_running_loss(self, loss_sum, per_output, count) -> None:
+        self._acc = (jnp.asarray(loss_sum, jnp.float32), {k: jnp.asarray(v) for k, v in per_output.items()})
+        self._count = int(count)
 
     def logs(self) -> dict:
         out = {}
@@ -404,6 +465,10 @@ class Steps:
         return (jnp.zeros((), jnp.float32), {})
 
     def train(self, x, y, sw):
+        with _pending.running(self):
+            self._train(x, y, sw)
+
+    def _train(self, x, y, sw):
         if self._handles is None or not self._handles[2]:  # unbuilt, or only test() ran (no optimizer)
             self.build((x, y, sw))
         if self.state is None:
@@ -440,6 +505,10 @@ class Steps:
         return [v.value for v in model.trainable_variables], [v.value for v in model.non_trainable_variables]
 
     def test(self, x, y, sw):
+        with _pending.running(self):
+            self._test(x, y, sw)
+
+    def _test(self, x, y, sw):
         model = self.model
         if not model.built or (model._compile_metrics is not None and not model._compile_metrics.built) \
                 or (model._compile_loss is not None and not getattr(model._compile_loss, "built", True)):
@@ -460,6 +529,10 @@ class Steps:
         self._count += _batch_size(x)
 
     def predict(self, x):
+        with _pending.running(self):
+            return self._predict(x)
+
+    def _predict(self, x):
         model = self.model
         if not model.built:
             with StatelessScope():

@@ -17,6 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend import stateless_scope as _scope
+from lamina.backend.jax import pending as _pending
 from lamina.backend.jax.ops.core import convert_to_numpy, convert_to_tensor, standardize_dtype, to_jax_dtype
 
 # Bumped whenever the set of variables a model reaches may have changed (a weight created, a
@@ -103,6 +104,8 @@ class Variable:
             v = scope.get(self)
             if v is not None:
                 return v
+        if _pending._owner:  # a compiled step's newer value, not written back yet
+            _pending.touch(self)
         return self._stored()
 
     @property
@@ -144,6 +147,8 @@ class Variable:
     def assign(self, value) -> "Variable":
         """Set the value (inside a StatelessScope: recorded in the scope)."""
         scope = _scope.current()
+        if scope is None and _pending._owner:  # a compiled step's pending value goes back first
+            _pending.touch(self)
         t = scope.get_current_value(self) if scope is not None else self._stored()
         if value is t:
             return self
@@ -172,12 +177,12 @@ class Variable:
 
     def assign_add(self, value) -> "Variable":
         scope = _scope.current()
-        t = scope.get_current_value(self) if scope is not None else self._stored()
+        t = scope.get_current_value(self) if scope is not None else self.value
         return self.assign(t + _operand(value, t))
 
     def assign_sub(self, value) -> "Variable":
         scope = _scope.current()
-        t = scope.get_current_value(self) if scope is not None else self._stored()
+        t = scope.get_current_value(self) if scope is not None else self.value
         return self.assign(t - _operand(value, t))
 
     # ---------------------------------------------------------------- reads as an array
