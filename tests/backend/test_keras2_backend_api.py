@@ -532,6 +532,9 @@ def test_floatx_float64_makes_float64_weights_and_math():
         assert got.dtype == np.float64
         np.testing.assert_allclose(got, want, rtol=1e-12)  # float32 math would be off by ~1e-7
         assert ops.dtype(ops.convert_to_tensor(0.1)) == "float64"
+        ints = np.array([3, 1, 2], "int32")  # Keras 3's integer results whatever floatx is
+        assert [ops.dtype(t) for t in (ops.arange(3), ops.argmax(x), ops.argsort(ints), ops.sum(ints),
+                                       ops.nonzero(ints)[0])] == ["int32"] * 5
         model.compile(lamina.optimizers.SGD(0.1), "mse")
         model.fit(x, np.zeros((4, 1)), epochs=1, batch_size=4, verbose=0)
         assert model.weights[0].numpy().dtype == np.float64

@@ -175,8 +175,15 @@ def full_like(x, fill_value, dtype=None):
     return jnp.full_like(x, fill_value, dtype=to_jax_dtype(dtype))
 
 
+def _int32(x):
+    """Keras's int32 for indices, counts and integer sums: what JAX gives with 64-bit types off,
+    and int64 while they are on (floatx float64); an int64 input stays int64 where it decides."""
+    return x if x.dtype != jnp.int64 else x.astype(jnp.int32)
+
+
 def arange(start, stop=None, step=1, dtype=None):
-    return jnp.arange(start, stop, step, dtype=to_jax_dtype(dtype))
+    out = jnp.arange(start, stop, step, dtype=to_jax_dtype(dtype))
+    return _int32(out) if dtype is None else out
 
 
 def eye(n, m=None, dtype=None):
@@ -243,7 +250,8 @@ def _axis(axis):
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001
-    return jnp.sum(x, axis=_axis(axis), keepdims=keepdims)
+    out = jnp.sum(x, axis=_axis(axis), keepdims=keepdims)
+    return _int32(out) if out.dtype == jnp.int64 and jnp.asarray(x).dtype != jnp.int64 else out
 
 
 def mean(x, axis=None, keepdims=False):
@@ -278,11 +286,11 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def argmax(x, axis=None, keepdims=False):
-    return jnp.argmax(x, axis=axis, keepdims=keepdims)
+    return _int32(jnp.argmax(x, axis=axis, keepdims=keepdims))
 
 
 def argmin(x, axis=None, keepdims=False):
-    return jnp.argmin(x, axis=axis, keepdims=keepdims)
+    return _int32(jnp.argmin(x, axis=axis, keepdims=keepdims))
 
 
 def any(x, axis=None, keepdims=False):  # noqa: A001
@@ -372,7 +380,7 @@ def sort(x, axis=-1):
 
 
 def argsort(x, axis=-1):
-    return jnp.argsort(x, axis=axis)
+    return _int32(jnp.argsort(x, axis=axis))
 
 
 def top_k(x, k, sorted=True):  # noqa: A002
