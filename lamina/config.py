@@ -66,11 +66,18 @@ def floatx() -> str:
     return _settings["floatx"]
 
 
+# Called with the new floatx after every change: a backend's own reaction (JAX turns its 64-bit
+# types on while floatx is float64).
+_floatx_hooks: list = []
+
+
 def set_floatx(value: str) -> None:
     value = str(value)
     if value not in _FLOAT_TYPES:
         raise ValueError(f"Unknown floatx '{value}'. Expected one of {_FLOAT_TYPES}.")
     _settings["floatx"] = value
+    for hook in _floatx_hooks:
+        hook(value)
 
 
 def epsilon() -> float:

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import threading
 
-_LOCAL = threading.local()
+class _Local(threading.local):
+    scope = None  # a class default: no missing-attribute lookup (an exception) on every read
+
+
+_LOCAL = _Local()
 
 
 def current():
     """The innermost active StatelessScope, or None."""
-    return getattr(_LOCAL, "scope", None)
+    return _LOCAL.scope
 
 
 class StatelessScope:

@@ -24,11 +24,13 @@ _Tensor = backend.Tensor
 
 class _CallState:
     """Training flag of the outermost call that set one explicitly (None: not set); the depth of
-    nested layer calls and the id of the current outermost call (losses are kept per call)."""
+    nested layer calls and the id of the current outermost call (losses are kept per call); the
+    nesting of ``layer.call`` runs on stand-in inputs (``run_symbolically``)."""
 
     training = None
     depth = 0
     call_id = 0
+    symbolic = 0
 
 
 _STATE = _CallState()
@@ -764,6 +766,7 @@ def run_symbolically(layer, args, kwargs):
 
         prev = _STATE.training
         _STATE.training = False
+        _STATE.symbolic += 1
         try:
             with backend.no_grad():
                 if all(sub.built for sub in layer._flatten_layers()):
@@ -772,6 +775,7 @@ def run_symbolically(layer, args, kwargs):
                     out = run(backend.zeros_spec)
         finally:
             _STATE.training = prev
+            _STATE.symbolic -= 1
         runs.append(out)
         if not any(d is None for t in flatten((args, kwargs)) if isinstance(t, KerasTensor) for d in t.shape):
             break

@@ -14,7 +14,8 @@ Example:
     torch.Size([2, 4])
 """
 
-from lamina.ops import core, image, linalg, math, nn, numpy  # noqa: F401
+from lamina import backend as _backend
+from lamina.ops import core, image, linalg, math, nn, numpy, symbolic_dispatch  # noqa: F401
 from lamina.ops.core import *  # noqa: F401,F403
 from lamina.ops.einops import rearrange  # noqa: F401
 from lamina.ops.linalg import *  # noqa: F401,F403
@@ -22,6 +23,10 @@ from lamina.ops.math import *  # noqa: F401,F403
 from lamina.ops.nn import *  # noqa: F401,F403
 from lamina.ops.numpy import *  # noqa: F401,F403
 from lamina.ops.core import shape, unstack  # noqa: F401,E402  (core's versions win, as in Keras)
+
+symbolic_dispatch.add_leaf_type(type(_backend.ops.convert_to_tensor(0)))  # a concrete tensor: never symbolic
+if getattr(_backend.Variable, "_read_by_ops", False):  # JAX: jnp takes no Variable, ops pass its value
+    symbolic_dispatch.set_variable_type(_backend.Variable)
 
 __all__ = sorted(set(core.__all__ + linalg.__all__ + math.__all__ + nn.__all__ + numpy.__all__ + ["rearrange"]))
 

@@ -43,6 +43,37 @@ def add_leaf_type(tensor_type) -> None:
     _LEAVES.add(tensor_type)
 
 
+# A backend whose Variable is not a tensor (JAX) names it here: public ops read its value, as
+# every ``keras.ops`` function takes variables (``ops.sum(layer.kernel)``).
+_variable_type = None
+
+
+def set_variable_type(variable_type) -> None:
+    """Make the wrappers pass ``variable.value`` for arguments of ``variable_type``."""
+    global _variable_type
+    _variable_type = variable_type
+
+
+def _has_variable(v) -> bool:
+    if type(v) is _variable_type:
+        return True
+    if isinstance(v, (list, tuple)):
+        return any(_has_variable(x) for x in v)
+    if isinstance(v, dict):
+        return any(_has_variable(x) for x in v.values())
+    return False
+
+
+def _read(v):
+    if type(v) is _variable_type:
+        return v.value
+    if isinstance(v, (list, tuple)) and _has_variable(v):
+        return type(v)(_read(x) for x in v) if type(v) in (list, tuple) else type(v)(*(_read(x) for x in v))
+    if isinstance(v, dict) and _has_variable(v):
+        return {k: _read(x) for k, x in v.items()}
+    return v
+
+
 def _has_symbolic(values) -> bool:
     kt = _symbolic_type
     for v in values:
@@ -71,6 +102,12 @@ def recording(name: str, fn):
                     return _recorder(name, args, kwargs)
             if kwargs and _has_symbolic(kwargs.values()):
                 return _recorder(name, args, kwargs)
+        if _variable_type is not None:
+            for v in args:
+                if type(v) not in _LEAVES and _has_variable(v):
+                    return fn(*(_read(v) for v in args), **{k: _read(v) for k, v in kwargs.items()})
+            if kwargs and _has_variable(kwargs):
+                return fn(*args, **{k: _read(v) for k, v in kwargs.items()})
         return fn(*args, **kwargs)
 
     return call

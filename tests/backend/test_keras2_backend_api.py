@@ -485,6 +485,65 @@ def test_set_value_on_a_layer_weight_and_the_optimizer_learning_rate():
         K.set_value(np.zeros(2), 1.0)
 
 
+def test_a_layer_weight_is_its_variable_between_calls_and_a_tensor_inside_them():
+    """As in Keras 3: ``layer.kernel`` can be read and written as a variable by user code, while
+    call() computes on a tensor (under JAX the traced value inside a compiled step)."""
+    seen = []
+
+    class Scale(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+
+        def call(self, x):
+            seen.append(ops.is_tensor(self.w))
+            return x * self.w
+
+    layer = Scale()
+    x = np.ones((2, 3), "float32")
+    layer(x)
+    K.set_value(layer.w, [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(ops.convert_to_numpy(layer(x)), [[1, 2, 3]] * 2)
+    layer.w.assign(np.full(3, 4.0, "float32"))
+    K.batch_set_value([(layer.w, [5.0, 6.0, 7.0])])
+    np.testing.assert_array_equal(K.get_value(layer.w), [5, 6, 7])
+    np.testing.assert_array_equal(K.eval(layer.w), [5, 6, 7])
+    np.testing.assert_array_equal(K.batch_get_value([layer.w, K.constant([1.0])])[1], [1.0])
+    assert K.get_value(ops.sum(layer.w)) == 18.0 and K.get_value(ops.sum(layer.weights[0])) == 18.0
+    np.testing.assert_array_equal(ops.convert_to_numpy(ops.stack([layer.weights[0], layer.w])), [[5, 6, 7]] * 2)
+    model = lamina.Sequential([layers.Input((3,)), layer])
+    model.compile(lamina.optimizers.SGD(0.1), "mse")
+    model.fit(x, np.zeros((2, 3), "float32"), epochs=1, verbose=0)  # compiled step reads the weight
+    np.testing.assert_allclose(K.get_value(layer.w), [5, 6, 7] - 0.1 * 2 / 3 * np.array([5, 6, 7]), rtol=1e-6)
+    assert all(seen)
+
+
+def test_floatx_float64_makes_float64_weights_and_math():
+    """K.set_floatx('float64') gives float64 variables and computation (under JAX it turns on
+    JAX's 64-bit types while floatx is float64), and floatx float32 afterwards is as before."""
+    x = np.random.default_rng(0).random((4, 3))
+    try:
+        K.set_floatx("float64")
+        model = lamina.Sequential([layers.Input((3,)), layers.Dense(2, activation="tanh"), layers.Dense(1)])
+        assert [v.dtype for v in model.weights] == ["float64"] * 4
+        w = [v.numpy() for v in model.weights]
+        assert w[0].dtype == np.float64
+        want = np.tanh(x @ w[0] + w[1]) @ w[2] + w[3]
+        got = ops.convert_to_numpy(model(x))
+        assert got.dtype == np.float64
+        np.testing.assert_allclose(got, want, rtol=1e-12)  # float32 math would be off by ~1e-7
+        assert ops.dtype(ops.convert_to_tensor(0.1)) == "float64"
+        ints = np.array([3, 1, 2], "int32")  # Keras 3's integer results whatever floatx is
+        assert [ops.dtype(t) for t in (ops.arange(3), ops.argmax(x), ops.argsort(ints), ops.sum(ints),
+                                       ops.nonzero(ints)[0])] == ["int32"] * 5
+        model.compile(lamina.optimizers.SGD(0.1), "mse")
+        model.fit(x, np.zeros((4, 1)), epochs=1, batch_size=4, verbose=0)
+        assert model.weights[0].numpy().dtype == np.float64
+    finally:
+        K.set_floatx("float32")
+    assert K.dtype(K.variable(1.0)) == "float32" and ops.dtype(ops.convert_to_tensor(0.1)) == "float32"
+    assert ops.dtype(ops.arange(3)) == "int32" and ops.dtype(ops.argmax(ops.ones((2, 3)))) == "int32"
+
+
 def test_random_functions():
     a = K.get_value(K.random_normal((4000,), mean=1.0, stddev=2.0, seed=3))
     assert abs(a.mean() - 1.0) < 0.15 and abs(a.std() - 2.0) < 0.15
@@ -579,15 +638,21 @@ def test_docstring_examples(module):
 
 def test_a_keras2_style_transfer_program_lowers_its_loss():
     """The pattern of Keras 2's neural style transfer: variables and a placeholder joined into a
-    batch, a conv net called on it, Gram matrices, K.gradients and K.function, descent steps."""
-    lamina.utils.set_random_seed(2)
+    batch, a conv net called on it, Gram matrices, K.gradients and K.function, descent steps.
+
+    The images and the conv kernel are drawn here by NumPy, so the program is the same under
+    every backend and in any test order (a kernel from each backend's own initializer RNG, and
+    images from the module's shared generator, made the loss fall to 0.52-0.67x in some draws)."""
+    draw = np.random.default_rng(0)
     h = w = 8
-    base = K.variable(rng.random((1, h, w, 3)))
-    style = K.variable(rng.random((1, h, w, 3)))
+    base = K.variable(draw.random((1, h, w, 3)))
+    style = K.variable(draw.random((1, h, w, 3)))
     combination = K.placeholder((1, h, w, 3))
     batch = K.concatenate([base, style, combination], axis=0)
     inp = layers.Input((h, w, 3))
-    conv = layers.Conv2D(4, 3, padding="same", activation="relu", name="block1")(inp)
+    kernel = draw.uniform(-0.38, 0.38, (3, 3, 3, 4)).astype("float32")  # glorot_uniform's range
+    conv = layers.Conv2D(4, 3, padding="same", activation="relu", name="block1",
+                         kernel_initializer=lamina.initializers.Constant(kernel))(inp)
     features = lamina.Model(inp, conv)(batch)
 
     def gram_matrix(x):
@@ -600,8 +665,15 @@ def test_a_keras2_style_transfer_program_lowers_its_loss():
     loss = K.variable(0.0) + 0.025 * content_loss + style_loss + 1e-4 * tv
     grads = K.gradients(loss, combination)
     f = K.function([combination], [loss] + grads)
-    img = rng.random((1, h, w, 3))
-    first = f([img])[0]
+    img = draw.random((1, h, w, 3))
+    first, g = f([img])
+    # K.gradients against central differences of the loss, on the pixels it moves most.
+    for i in np.argsort(-np.abs(g).ravel())[:4]:
+        step = np.zeros(img.size)
+        step[i] = 1e-2
+        step = step.reshape(img.shape)
+        numeric = (f([img + step])[0] - f([img - step])[0]) / 2e-2
+        assert numeric == pytest.approx(g.ravel()[i], rel=2e-2)
     for _ in range(20):
         value, g = f([img])
         img = img - 0.5 * g

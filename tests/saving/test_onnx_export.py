@@ -54,3 +54,45 @@ def test_unbuilt_model_needs_an_input_signature(tmp_path):
     session = ort.InferenceSession(str(path))
     x = np.ones((2, 3), "float32")
     np.testing.assert_allclose(session.run(None, {session.get_inputs()[0].name: x})[0], run(model, x), rtol=1e-6)
+
+
+def test_export_carries_its_arguments_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """Under JAX the export runs in a torch-backend child process from a temporary .keras file:
+    the opset and the exporter choice reach it, the outputs are the model's and nothing stays."""
+    import tempfile
+
+    import onnx
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    model = mlp()
+    path = model.export(tmp_path / "o17.onnx", opset_version=17, dynamo=False)
+    assert {o.domain: o.version for o in onnx.load(str(path)).opset_import}[""] == 17
+    session = ort.InferenceSession(str(path))
+    x = np.random.default_rng(3).random((3, 4), dtype="float32")
+    np.testing.assert_allclose(session.run(None, {session.get_inputs()[0].name: x})[0], run(model, x),
+                               rtol=1e-5, atol=1e-6)
+    assert list(scratch.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o17.onnx", "scratch"]
+
+
+class Twice(L.Layer):
+    def call(self, x):
+        return 2.0 * x
+
+
+def test_a_model_with_a_custom_layer(tmp_path):
+    """Under torch the model is exported in this process; under JAX the child process cannot
+    recreate a class it does not know, and the error says how to export it."""
+    model = lamina.Sequential([lamina.Input((3,)), L.Dense(2), Twice()])
+    if lamina.backend.backend() == "torch":
+        path = model.export(tmp_path / "c.onnx", dynamo=False)
+        session = ort.InferenceSession(str(path))
+        x = np.ones((2, 3), "float32")
+        np.testing.assert_allclose(session.run(None, {session.get_inputs()[0].name: x})[0], run(model, x), rtol=1e-6)
+        return
+    with pytest.raises(ValueError, match=r"(?s)Unknown layer class 'Twice'.*LAMINA_BACKEND=torch.*"
+                                         r"custom_objects=\{\.\.\.\}\)\.export\('m\.onnx'\)"):
+        model.export(tmp_path / "c.onnx")
+    assert list(tmp_path.iterdir()) == []

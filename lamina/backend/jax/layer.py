@@ -1,9 +1,12 @@
 """What the JAX backend contributes to ``lamina.layers.Layer``: weight and child tracking.
 
 A layer's weights live in its own store (``_jax_weights``, attribute name -> array), not in
-``__dict__``; ``self.kernel`` reaches them through ``__getattr__``, which returns the value of the
-weight's ``Variable`` and so, inside a ``StatelessScope``, the scope's value. That is the whole
-trick of the compiled train step: the layer code is unchanged and sees tracers under ``jit``.
+``__dict__``; ``self.kernel`` reaches them through ``__getattr__``. Inside a layer call (and
+inside a ``StatelessScope``) it returns the value of the weight's ``Variable``, so inside a
+scope the scope's value: that is the whole trick of the compiled train step, the layer code is
+unchanged and sees tracers under ``jit``, and the kernels get plain arrays. Between calls it
+returns the ``Variable`` itself, as Keras 3 does (``layer.kernel.assign(...)``,
+``K.set_value(layer.kernel, ...)``, ``layer.kernel.path``).
 Sub-layers are tracked in ``_modules`` (attribute or position -> layer), the names the saving
 code reads under both backends.
 """
@@ -17,12 +20,24 @@ import jax
 import jax.numpy as jnp
 
 from lamina.backend.jax.ops.core import convert_to_tensor, standardize_dtype, to_jax_dtype
+from lamina.backend import stateless_scope as _scope
 from lamina.backend.jax import eager_model as _eager_model
 from lamina.backend.jax import variables as _variables
 from lamina.backend.jax.variables import Variable  # noqa: F401  (re-exported)
 
 Tensor = jax.Array
 Parameter = Variable  # no separate parameter type under JAX: trainable weights are Variables
+
+# lamina.layers.layer's call state (the depth of nested layer calls, the nesting of symbolic
+# stand-in runs), bound when the first layer is made (that module imports this one).
+_calls = None
+
+
+def _bind_call_state() -> None:
+    global _calls
+    from lamina.layers.layer import _STATE
+
+    _calls = _STATE
 
 
 class _Children(dict):
@@ -81,6 +96,8 @@ class LayerBase:
     _call_state = _NoCalls  # lamina.layers.Layer sets its call-depth counter here
 
     def _backend_init(self) -> None:
+        if _calls is None:
+            _bind_call_state()
         d = self.__dict__
         d["_jax_weights"] = {}
         d["_jax_handles"] = {}
@@ -125,6 +142,9 @@ class LayerBase:
             if h is None and name in d.get("_jax_weights", ()):
                 h = self._handle_of(name)
             if h is not None:
+                c = _calls
+                if c.depth == 0 and c.symbolic == 0 and _scope.current() is None:
+                    return h  # between calls: the Variable, as in Keras 3
                 value = h.value
                 to = d.get("_casting")  # inside a mixed-precision call: float weights in the compute dtype
                 if to is not None and value.dtype != to and jnp.issubdtype(value.dtype, jnp.floating) \
@@ -145,8 +165,8 @@ class LayerBase:
 
     def __setattr__(self, name, value):
         d = self.__dict__
-        if isinstance(value, jax.Array) and "_jax_weights" in d:
-            v = self._find_own_weight(value)
+        if isinstance(value, (jax.Array, Variable)) and "_jax_weights" in d:
+            v = value if isinstance(value, Variable) and value._owner is self else self._find_own_weight(value)
             if v is not None:
                 if v._attr != name:
                     d.pop(name, None)  # a placeholder (`self.w = None`) must not shadow the weight

@@ -52,6 +52,7 @@ class Variable:
     """
 
     __slots__ = ("_owner", "_attr", "_value", "_path", "name", "_trainable", "__weakref__")
+    _read_by_ops = True  # jax.numpy takes no __jax_array__ object: lamina.ops pass ``value``
 
     def __init__(self, initializer=None, shape=None, dtype=None, trainable=True, autocast=True,
                  aggregation="none", synchronization="auto", name=None):

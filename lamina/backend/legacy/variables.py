@@ -185,9 +185,9 @@ def set_value(x, value) -> None:
         raise TypeError(
             f"K.set_value needs a variable (K.variable, a layer weight, optimizer.learning_rate); "
             f"received {type(x).__name__}, which cannot be written to."
-            + (" (Under JAX `layer.kernel` is the weight's current value, an immutable array: "
-               "pass the Variable from `layer.weights` instead.)" if _VARIABLE_IS_PARAMETER and
-               ops.is_tensor(x) else ""))
+            + (" (Under JAX a weight read inside a layer's call() is its current value, an "
+               "immutable array: pass the Variable, `layer.kernel` read outside call() or "
+               "`layer.weights[i]`.)" if _VARIABLE_IS_PARAMETER and ops.is_tensor(x) else ""))
     if ops.is_tensor(x) or isinstance(x, backend.Variable):  # Keras 2: any value of the right size
         value = tensor(value, x.dtype if isinstance(x, backend.Variable) else ops.dtype(x))
         value = ops.reshape(ops.stop_gradient(value), tuple(x.shape))

@@ -1,7 +1,10 @@
 """Tensors, dtypes and the core ops of the JAX backend, with Keras 3's numerics.
 
 JAX runs with 64-bit types off (its default), so Python floats and NumPy float arrays become
-float32 (Keras's ``floatx``) and integers int32, as in Keras on JAX.
+float32 (Keras's ``floatx``) and integers int32, as in Keras on JAX. While floatx is float64
+(``lamina.config.set_floatx('float64')``, Keras 2's ``K.set_floatx``) the backend turns JAX's
+64-bit types on (``jax_enable_x64``), so float64 weights are really float64, and back off when
+floatx changes again (unless the user had them on: ``JAX_ENABLE_X64=1``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,25 @@ _NAMES = {
     "float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
     "uint16", "uint32", "uint64", "bool", "complex64", "complex128",
 }
+
+
+_x64_before = None  # the user's jax_enable_x64 while floatx float64 has it on, else None
+
+
+def _follow_floatx(name: str) -> None:
+    """Turn JAX's 64-bit types on while floatx is float64 (see the module docstring)."""
+    global _x64_before
+    if name == "float64":
+        if _x64_before is None and not jax.config.jax_enable_x64:
+            _x64_before = False
+            jax.config.update("jax_enable_x64", True)
+    elif _x64_before is not None:
+        jax.config.update("jax_enable_x64", _x64_before)
+        _x64_before = None
+
+
+config._floatx_hooks.append(_follow_floatx)
+_follow_floatx(config.floatx())
 
 
 def standardize_dtype(dtype) -> str:
@@ -155,8 +177,15 @@ def full_like(x, fill_value, dtype=None):
     return jnp.full_like(x, fill_value, dtype=to_jax_dtype(dtype))
 
 
+def _int32(x):
+    """Keras's int32 for indices, counts and integer sums: what JAX gives with 64-bit types off,
+    and int64 while they are on (floatx float64); an int64 input stays int64 where it decides."""
+    return x if x.dtype != jnp.int64 else x.astype(jnp.int32)
+
+
 def arange(start, stop=None, step=1, dtype=None):
-    return jnp.arange(start, stop, step, dtype=to_jax_dtype(dtype))
+    out = jnp.arange(start, stop, step, dtype=to_jax_dtype(dtype))
+    return _int32(out) if dtype is None else out
 
 
 def eye(n, m=None, dtype=None):
@@ -223,7 +252,8 @@ def _axis(axis):
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001
-    return jnp.sum(x, axis=_axis(axis), keepdims=keepdims)
+    out = jnp.sum(x, axis=_axis(axis), keepdims=keepdims)
+    return _int32(out) if out.dtype == jnp.int64 and jnp.asarray(x).dtype != jnp.int64 else out
 
 
 def mean(x, axis=None, keepdims=False):
@@ -258,11 +288,11 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def argmax(x, axis=None, keepdims=False):
-    return jnp.argmax(x, axis=axis, keepdims=keepdims)
+    return _int32(jnp.argmax(x, axis=axis, keepdims=keepdims))
 
 
 def argmin(x, axis=None, keepdims=False):
-    return jnp.argmin(x, axis=axis, keepdims=keepdims)
+    return _int32(jnp.argmin(x, axis=axis, keepdims=keepdims))
 
 
 def any(x, axis=None, keepdims=False):  # noqa: A001
@@ -352,7 +382,7 @@ def sort(x, axis=-1):
 
 
 def argsort(x, axis=-1):
-    return jnp.argsort(x, axis=axis)
+    return _int32(jnp.argsort(x, axis=axis))
 
 
 def top_k(x, k, sorted=True):  # noqa: A002

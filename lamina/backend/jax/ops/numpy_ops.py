@@ -60,7 +60,7 @@ def count_nonzero(x, axis=None):
 
 
 def nonzero(x):
-    return jnp.nonzero(x)
+    return tuple(_core._int32(i) for i in jnp.nonzero(x))
 
 
 def true_divide(x1, x2):
