@@ -104,11 +104,19 @@ def shuffle(x, axis=0, seed=None):
 def gamma(shape, alpha, dtype=None, seed=None):
     """Values from a Gamma(alpha, 1) distribution.
 
+    With a seed the values are the same under every backend (drawn from the backends' shared
+    counter-based uniforms); ``seed=None`` uses the backend's own fast generator.
+
     Example:
         >>> bool((gamma((10,), 2.0, seed=0) > 0).all())
         True
     """
-    return _r().gamma(shape, alpha, dtype, draw_seed(seed))
+    key = draw_seed(seed)
+    if key is None:
+        return _r().gamma(shape, alpha, dtype, None)
+    shape = _tuple(shape)
+    u = _r().uniform((_GAMMA_DRAWS,) + shape, 0.0, 1.0, "float32", key)
+    return ops.cast(_gamma_from_uniforms(u, alpha), dtype or _floatx())
 
 
 def binomial(shape, counts, probabilities, dtype=None, seed=None):
@@ -122,13 +130,59 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
 
 
 def beta(shape, alpha, beta, dtype=None, seed=None):
-    """Values from a Beta(alpha, beta) distribution, in [0, 1].
+    """Values from a Beta(alpha, beta) distribution, in [0, 1]: X / (X + Y) with X ~ Gamma(alpha)
+    and Y ~ Gamma(beta). With a seed, the same values under every backend (see ``gamma``).
 
     Example:
         >>> bool(((beta((10,), 2.0, 3.0, seed=0) >= 0) & (beta((10,), 2.0, 3.0, seed=0) <= 1)).all())
         True
     """
-    return _r().beta(shape, alpha, beta, dtype, draw_seed(seed))
+    key = draw_seed(seed)
+    if key is None:
+        return _r().beta(shape, alpha, beta, dtype, None)
+    shape = _tuple(shape)
+    u = _r().uniform((2, _GAMMA_DRAWS) + shape, 0.0, 1.0, "float32", key)
+    x, y = _gamma_from_uniforms(u[0], alpha), _gamma_from_uniforms(u[1], beta)
+    return ops.cast(x / (x + y), dtype or _floatx())
+
+
+# Marsaglia & Tsang's gamma sampler (2000) on a fixed number of proposals, so that it is a pure
+# function of one uniform draw (the same under every backend, and traceable by jax.jit): each
+# proposal takes 3 uniforms (two for a Box-Muller normal, one for the acceptance test), and one more
+# uniform boosts alpha < 1. A proposal is accepted with probability > 0.95 (alpha >= 1), so all
+# _ROUNDS fail with probability < 1e-10; the last proposal is kept then.
+_ROUNDS = 8
+_GAMMA_DRAWS = 3 * _ROUNDS + 1
+
+
+def _floatx():
+    from lamina import config
+
+    return config.floatx()
+
+
+def _tuple(shape):
+    return (int(shape),) if isinstance(shape, int) else tuple(int(d) for d in shape)
+
+
+def _gamma_from_uniforms(u, alpha):
+    """Gamma(alpha) samples from ``u`` (``_GAMMA_DRAWS`` uniforms in [0, 1) per sample, leading axis)."""
+    u = 1.0 - u  # (0, 1]: logs are finite
+    alpha = ops.cast(ops.convert_to_tensor(alpha), "float32")
+    boosted = ops.where(alpha < 1.0, alpha + 1.0, alpha)
+    d = boosted - 1.0 / 3.0
+    c = 1.0 / ops.sqrt(9.0 * d)
+    out = None
+    for r in reversed(range(_ROUNDS)):  # the earliest accepted proposal wins
+        u1, u2, u3 = u[3 * r], u[3 * r + 1], u[3 * r + 2]
+        x = ops.sqrt(-2.0 * ops.log(u1)) * ops.cos(2.0 * 3.141592653589793 * u2)
+        v = (1.0 + c * x) ** 3
+        safe_v = ops.where(v > 0, v, 1.0)
+        ok = (v > 0) & (ops.log(u3) < 0.5 * x * x + d - d * safe_v + d * ops.log(safe_v))
+        value = d * safe_v
+        out = value if out is None else ops.where(ok, value, out)
+    boost = ops.power(u[3 * _ROUNDS], 1.0 / ops.maximum(alpha, 1e-30))
+    return ops.where(alpha < 1.0, out * boost, out)
 
 
 # ---------------------------------------------------------------- helpers for layers (lamina's own)

@@ -147,23 +147,31 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore:__array__ implementation doesn't accept a copy keyword")
 
 
-def layer_grads(layer, inputs, loss):
+def layer_grads(layer, inputs, loss, call_kwargs=None, packed=False):
     """Run ``layer`` on NumPy ``inputs`` (an array or a list) on the active backend and return
     ``(outputs, input_grads, weight_grads)`` as NumPy: the layer's output (a list if it returns
     several), the gradients of ``loss(output)`` (written in ``lamina.ops``) with respect to each
     float input, and ``{variable.name: gradient}`` for the trainable weights. Torch differentiates
-    with autograd, other backends through ``layer.stateless_call`` and ``jax.grad``."""
+    with autograd, other backends through ``layer.stateless_call`` and ``jax.grad``.
+    ``call_kwargs`` (e.g. ``{"training": True}``) go to every call; ``packed=True`` passes a list
+    of inputs as one argument (merge and attention layers) instead of one argument each."""
     multi = isinstance(inputs, (list, tuple))
     xs = [np.asarray(x) for x in (inputs if multi else [inputs])]
+    call_kwargs = call_kwargs or {}
+
+    def call(fn, args):
+        return fn(list(args), **call_kwargs) if packed else fn(*args, **call_kwargs)
+
     if not layer.built:
-        layer(*xs)
+        call(layer, xs)
     names = [v.name for v in layer.trainable_weights]
+    names = [n if names.count(n) == 1 else f"{n}#{i}" for i, n in enumerate(names)]  # kept apart
     floats = [i for i, x in enumerate(xs) if x.dtype.kind == "f"]
     if lamina.backend.backend() == "torch":
         import torch
 
         tx = [torch.tensor(x, requires_grad=i in floats) for i, x in enumerate(xs)]
-        out = layer(*tx)
+        out = call(layer, tx)
         wrt = [tx[i] for i in floats] + [v.value for v in layer.trainable_weights]
         g = torch.autograd.grad(loss(out), wrt, allow_unused=True)
     else:
@@ -175,7 +183,7 @@ def layer_grads(layer, inputs, loss):
             args = list(xs)
             for i, x in zip(floats, float_inputs):
                 args[i] = x
-            return layer.stateless_call(weights, ntv, *args)[0]
+            return call(lambda *a, **k: layer.stateless_call(weights, ntv, *a, **k), args)[0]
 
         tv = [v.value for v in layer.trainable_variables]
         out = run([xs[i] for i in floats], tv)

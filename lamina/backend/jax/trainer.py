@@ -373,7 +373,10 @@ class Steps:
             y_pred = model(x, training=training)
             loss = logic.total_loss(y, y_pred, sw) + _sum_losses(scope.losses)
         per_output = dict(getattr(model._compile_loss, "per_output", None) or {})
-        return loss, (y_pred, [scope.get_current_value(v) for v in hntv], per_output)
+        # The trainable values after the call: a layer may assign a weight in call() (the
+        # SpectralNormalization kernel); the optimizer steps from that value, as under torch.
+        new_tv = [jax.lax.stop_gradient(scope.get_current_value(v)) for v in htv]
+        return loss, (y_pred, [scope.get_current_value(v) for v in hntv], per_output, new_tv)
 
     def _track(self, mv, acc, loss, per_output, x, y, y_pred, sw):
         n = _batch_size(x)
@@ -407,7 +410,7 @@ class Steps:
                 return opt.stateless_scale_loss(optimizer_values(opt, self._handles[3], ov, lr), loss)
 
             try:
-                (_, (loss, (y_pred, ntv, per_output))), grads = jax.value_and_grad(
+                (_, (loss, (y_pred, ntv, per_output, tv))), grads = jax.value_and_grad(
                     lambda t: _scaled(self._forward_loss(t, ntv, x, y, sw, True), scale), has_aux=True)(tv)
                 rng = _random.global_state()
             finally:
@@ -428,7 +431,7 @@ class Steps:
         if fn is None:
             def step(tv, ntv, mv, acc, x, y, sw):
                 with _ids.watching(x, self._id_checks.setdefault("test", [])):
-                    loss, (y_pred, new_ntv, per_output) = self._forward_loss(tv, ntv, x, y, sw, False)
+                    loss, (y_pred, new_ntv, per_output, _) = self._forward_loss(tv, ntv, x, y, sw, False)
                 return self._track(mv, acc, loss, per_output, x, y, y_pred, sw), _updated(ntv, new_ntv)
 
             fn = self._fns["test"] = _Step(step, 4, self.model, donate_argnums=(2, 3))

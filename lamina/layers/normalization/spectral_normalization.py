@@ -96,10 +96,18 @@ class SpectralNormalization(Wrapper):
         return u, ops.reshape(kernel / sigma, tuple(kernel.shape))
 
     def call(self, inputs, training=False):
-        if training and bool(ops.any(self.kernel != 0)):
-            u, kernel = self.normalized_weights()
-            self._assign_state("vector_u", ops.stop_gradient(u))
-            self.layer._assign_state(self._kernel_attr, ops.stop_gradient(kernel))
+        if training:
+            # An all-zero kernel (sigma = 0) is kept as it is: ops.where, not a Python `if` on the
+            # kernel's values, which are unknown while JAX traces the train step.
+            u, normalized = self.normalized_weights()
+            kernel = self.kernel
+            zero = ops.all(ops.equal(kernel, 0))
+            self._assign_state("vector_u", ops.stop_gradient(ops.where(zero, self.vector_u, u)))
+            # The kernel takes the normalized value and its gradient is the gradient at that value
+            # (as a variable assigned in place under torch): kernel + stop_gradient(new - kernel)
+            # carries that gradient through a stateless (JAX) call too.
+            step = ops.stop_gradient(ops.where(zero, kernel, normalized) - kernel)
+            self.layer._assign_state(self._kernel_attr, kernel + step)
         out = self.layer(inputs)
         # Keras casts the output to the inputs' dtype, which turns an Embedding's output into
         # integers; lamina casts only between floating dtypes.

@@ -37,6 +37,7 @@ class Pipeline(Layer):
         x = inputs
         for layer in self._pipeline_layers:
             x = layer(x, training=training) if training is not None else layer(x)
+        self.built = True  # its layers are: stateless_call (JAX's gradients) may run it now
         return x
 
     def call(self, inputs, training=None, mask=None):

@@ -66,3 +66,26 @@ def test_errors():
         layers.SpectralNormalization(layers.LayerNormalization())(np.ones((2, 3), "float32"))
     with pytest.raises(ValueError, match="needs a lamina layer instance"):
         layers.SpectralNormalization("dense")
+
+
+def test_one_fit_step_steps_the_normalized_kernel():
+    # In training the kernel takes the normalized value W / sigma and the SGD step starts there,
+    # with the gradient at that value (under JAX too: no Python branch on the kernel, and the
+    # compiled train step keeps a weight assigned in call()).
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((6, 4)).astype("float32")
+    t = rng.standard_normal((6, 3)).astype("float32")
+    inp = lamina.Input((4,))
+    sn = layers.SpectralNormalization(layers.Dense(3, use_bias=False), power_iterations=1)
+    model = lamina.Model(inp, sn(inp))
+    w, u = (rng.standard_normal(s).astype("float32") for s in [(4, 3), (1, 3)])
+    sn.set_weights([w, u])
+    v = u @ w.T / np.linalg.norm(u @ w.T)
+    u1 = v @ w / np.linalg.norm(v @ w)
+    w_n = w / (v @ w @ u1.T).item()
+    grad = 2.0 * x.T @ (x @ w_n - t) / t.size  # d mean((x W - t)^2) / dW at W = w_n
+    model.compile(optimizer=lamina.optimizers.SGD(0.1), loss="mse")
+    model.fit(x, t, batch_size=6, epochs=1, shuffle=False, verbose=0)
+    kernel, vector_u = sn.get_weights()
+    np.testing.assert_allclose(vector_u, u1, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(kernel, w_n - 0.1 * grad, rtol=1e-5, atol=1e-6)
