@@ -180,6 +180,9 @@ def jax_column(args):
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     hand = jax_hand.HandCNN(model.get_weights(), x, y, args.batch_size)
     times = {"lamina": [], "hand": []}
+    keras_model = _keras_cnn(model.get_weights())
+    if keras_model is not None:
+        times["keras"] = []
     for e in range(epochs):
         # fit draws the epoch's order from a generator seeded by NumPy's global state (host_rng),
         # so seeding it alike gives the hand loop the very same batches.
@@ -189,7 +192,11 @@ def jax_column(args):
         times["lamina"].append(time.perf_counter() - t0)
         np.random.seed(e)
         times["hand"].append(hand.epoch(host_rng().permutation(args.samples)))
-        print(f"  epoch {e + 1}: lamina {times['lamina'][-1]:.2f}s, hand {times['hand'][-1]:.2f}s", flush=True)
+        if keras_model is not None:
+            t0 = time.perf_counter()
+            keras_model.fit(x, y, batch_size=args.batch_size, epochs=1, verbose=0, shuffle=True)
+            times["keras"].append(time.perf_counter() - t0)
+        print(f"  epoch {e + 1}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items()), flush=True)
     m_l, m_h = statistics.median(times["lamina"][1:]), statistics.median(times["hand"][1:])
     pair = statistics.median(a / b for a, b in zip(times["lamina"][1:], times["hand"][1:]))
     print(f"median epoch 2..{epochs}: hand jax.jit + optax {m_h:.3f}s, lamina fit (JAX) {m_l:.3f}s, "
@@ -197,6 +204,33 @@ def jax_column(args):
     print(f"first epoch (compiles included): lamina {times['lamina'][0]:.2f}s, hand {times['hand'][0]:.2f}s; "
           f"compile overhead (first - median): lamina {times['lamina'][0] - m_l:.2f}s, "
           f"hand {times['hand'][0] - m_h:.2f}s")
+    if keras_model is not None:
+        m_k = statistics.median(times["keras"][1:])
+        print(f"Keras 3 fit (JAX) median epoch {m_k:.3f}s, first {times['keras'][0]:.2f}s; "
+              f"ratio lamina / Keras {m_l / m_k:.3f}x (target <= 1.0)")
+
+
+def _keras_cnn(weights):
+    """The same CNN in Keras 3 on its JAX backend, from lamina's initial weights (None, with the
+    reason printed, when Keras 3 on JAX is not available)."""
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    try:
+        import keras
+
+        if keras.backend.backend() != "jax":
+            raise RuntimeError(f"Keras runs on {keras.backend.backend()!r} here (KERAS_BACKEND), not jax")
+    except Exception as e:  # noqa: BLE001 - report why the column is missing, keep the rest
+        print(f"Keras 3 on JAX not available here: {type(e).__name__}: {e}")
+        return None
+    L = keras.layers
+    m = keras.Sequential([
+        keras.Input((28, 28, 1)), L.Conv2D(32, (3, 3), activation="relu"), L.Conv2D(64, (3, 3), activation="relu"),
+        L.MaxPooling2D((2, 2)), L.Dropout(0.25), L.Flatten(), L.Dense(128, activation="relu"), L.Dropout(0.5),
+        L.Dense(10, activation="softmax")])
+    m.set_weights(weights)
+    m.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    print(f"keras {keras.__version__} on jax")
+    return m
 
 
 def main(argv=None):
