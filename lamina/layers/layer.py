@@ -99,7 +99,6 @@ class Layer(backend.LayerBase):
     """
 
     _legacy_kwargs: dict = {}
-    _call_state = _STATE  # the call depth, read by the JAX backend's __setattr__
     _call_has_training = False
     _call_has_mask = False
     _overrides_output_shape = False

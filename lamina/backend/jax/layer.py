@@ -28,9 +28,17 @@ from lamina.backend.jax.variables import Variable  # noqa: F401  (re-exported)
 Tensor = jax.Array
 Parameter = Variable  # no separate parameter type under JAX: trainable weights are Variables
 
+class _NoCalls:
+    """The call state before any layer exists: no call, no symbolic run."""
+
+    depth = 0
+    symbolic = 0
+
+
 # lamina.layers.layer's call state (the depth of nested layer calls, the nesting of symbolic
-# stand-in runs), bound when the first layer is made (that module imports this one).
-_calls = None
+# stand-in runs), bound when the first layer is made (that module imports this one). Weight
+# lookups (__getattr__) and the setting stamps (__setattr__) both read it.
+_calls = _NoCalls
 
 
 def _bind_call_state() -> None:
@@ -85,18 +93,13 @@ _stamps = itertools.count(1)
 _LOOP_STATE = frozenset({"history", "stop_training", "optimizer", "compiled"})
 
 
-class _NoCalls:
-    depth = 0
-
-
 class LayerBase:
     """The backend half of every lamina Layer under JAX."""
 
     _casts_integer_inputs = True
-    _call_state = _NoCalls  # lamina.layers.Layer sets its call-depth counter here
 
     def _backend_init(self) -> None:
-        if _calls is None:
+        if _calls is _NoCalls:
             _bind_call_state()
         d = self.__dict__
         d["_jax_weights"] = {}
@@ -176,7 +179,7 @@ class LayerBase:
                 return
         _variables.bump_structure()  # any other attribute may hold layers or variables
         if (not name.startswith("_") or name == "_trainable") and name not in _LOOP_STATE \
-                and self._call_state.depth == 0:
+                and _calls.depth == 0:
             d["_attr_stamp"] = next(_stamps)  # a setting changed between calls (see eager_model.py)
         if "_modules" in d:
             if isinstance(value, LayerBase):
@@ -194,7 +197,7 @@ class LayerBase:
     def __delattr__(self, name):
         _variables.bump_structure()
         d = self.__dict__
-        if not name.startswith("_") and self._call_state.depth == 0:
+        if not name.startswith("_") and _calls.depth == 0:
             d["_attr_stamp"] = next(_stamps)
         d.get("_modules", {}).pop(name, None)
         if name in d:
