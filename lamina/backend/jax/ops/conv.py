@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina import config
+from lamina.backend.jax.ops import cpu_grads
 
 __all__ = ["conv", "conv_transpose", "depthwise_conv", "separable_conv", "max_pool", "average_pool",
            "upsample"]
@@ -78,9 +79,13 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     pads = _pads(inputs, rank, cl, kernel.shape[:rank], strides, dilation, padding)
     if groups is None:
         groups = inputs.shape[-1 if cl else 1] // kernel.shape[-2]
-    y = jax.lax.conv_general_dilated(
-        inputs, kernel.astype(inputs.dtype), strides, pads, rhs_dilation=dilation,
-        dimension_numbers=_dims(rank, cl), feature_group_count=groups)
+    kernel = kernel.astype(inputs.dtype)
+    if cpu_grads.conv_rule_applies(rank, dilation):
+        y = cpu_grads.conv(inputs, kernel, strides, tuple(tuple(p) for p in pads), dilation, _dims(rank, cl),
+                           groups)
+    else:
+        y = jax.lax.conv_general_dilated(inputs, kernel, strides, pads, rhs_dilation=dilation,
+                                         dimension_numbers=_dims(rank, cl), feature_group_count=groups)
     if bias is not None:
         y = y + (bias if cl else bias.reshape((-1,) + (1,) * rank))
     return y
@@ -156,6 +161,8 @@ def _pool_args(inputs, pool_size, strides, padding, data_format):
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     """Max pooling; 'same' pads TF-style (padding never wins the max)."""
     rank, cl, pool_size, strides, pads = _pool_args(inputs, pool_size, strides, padding, data_format)
+    if strides == pool_size and cpu_grads.use_cpu_rules():
+        return cpu_grads.max_pool_disjoint(inputs, pool_size, tuple(tuple(p) for p in pads), cl)
     win, st, pd = _window(rank, cl, pool_size, strides, pads)
     return jax.lax.reduce_window(inputs, -jnp.inf, jax.lax.max, win, st, pd)
 
