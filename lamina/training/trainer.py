@@ -271,27 +271,42 @@ class Trainer(StepAPI):
         return _concat(outs)
 
     # ------------------------------------------------------------------ batch-level API
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
-        """One gradient update on one batch; returns the loss (and metrics) for that batch."""
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False,
+                       reset_metrics=True):
+        """One gradient update on one batch; returns the loss (and metrics) for that batch.
+
+        With ``reset_metrics=False`` (Keras 2's argument) the loss and metrics returned accumulate
+        over consecutive such calls, starting after the last call that reset (Keras 2 reset at the
+        end of that call; here the reset comes first, so that ``model.metrics`` hold the batch's
+        values after the call, as in Keras 3).
+        """
         self._assert_compiled("train_on_batch")
-        data = ArrayData(x, y, sample_weight, batch_size=None, class_weight=class_weight)
-        steps = self._get_steps()
-        steps.reset_metrics()
+        xb, yb, swb = _batch_arrays(x, y, sample_weight, class_weight)
+        steps = self._on_batch_steps(reset_metrics)
         self.train(True)
         try:
             with backend.compute_scope():
-                steps.train(data.x, data.y, data.sw)
+                steps.train(xb, yb, swb)
         finally:
             self.train(False)
         return _format(steps.logs(), return_dict)
 
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False, reset_metrics=True):
+        """The loss (and metrics) of the model on one batch; ``reset_metrics`` as in train_on_batch."""
         self._assert_compiled("test_on_batch")
-        data = ArrayData(x, y, sample_weight, batch_size=None)
-        steps = self._get_steps()
-        steps.reset_metrics()
-        steps.test(data.x, data.y, data.sw)
+        xb, yb, swb = _batch_arrays(x, y, sample_weight)
+        steps = self._on_batch_steps(reset_metrics)
+        steps.test(xb, yb, swb)
         return _format(steps.logs(), return_dict)
+
+    def _on_batch_steps(self, reset_metrics):
+        """The steps for one *_on_batch call, their metrics reset as Keras 2's ``reset_metrics``
+        says: by this call, or by the previous one (Keras 2 reset at its end)."""
+        steps = self._get_steps()
+        if reset_metrics or self.__dict__.get("_on_batch_reset", True):
+            steps.reset_metrics()
+        self.__dict__["_on_batch_reset"] = bool(reset_metrics)
+        return steps
 
     def predict_on_batch(self, x):
         return map_structure(ops.convert_to_numpy, self._get_steps().predict(_one_batch(x)))
@@ -315,6 +330,14 @@ class Trainer(StepAPI):
     def predict_generator(self, generator, steps=None, **kwargs):
         deprecated("model.predict_generator(gen, ...)", "model.predict(gen, ...)")
         return self.predict(generator, steps=steps, **_gen_kwargs(kwargs))
+
+
+def _batch_arrays(x, y, sample_weight, class_weight=None):
+    """``(x, y, sample_weight)`` of one *_on_batch call, moved the way fit moves a batch: kept on
+    the host and handed to the backend's step (under JAX the compiled step takes the NumPy arrays
+    itself: one transfer inside the dispatch instead of a ``device_put`` per array)."""
+    data = ArrayData(x, y, sample_weight, batch_size=None, class_weight=class_weight, host=True)
+    return next(backend.data.device_batches(((data.x, data.y, data.sw),)))
 
 
 def _one_batch(x):

@@ -5,7 +5,8 @@ The train step is one ``jax.jit``-compiled pure function::
     (trainable, non_trainable, optimizer, rng, metrics, loss_sums), batch, lr, step
         -> new (trainable, non_trainable, optimizer, rng, metrics, loss_sums)
 
-with every state buffer donated. The model runs inside a ``StatelessScope`` that maps its
+with the train state donated (the metric values and loss sums, small and read after a
+reset, are not). The model runs inside a ``StatelessScope`` that maps its
 Variables to the traced values, so layers, losses, metrics and optimizers are the same Python
 code as under torch (``lamina.training.step_logic`` says what a step means). The learning rate
 and the step number are computed on the host and passed as scalar arguments, so schedules keep
@@ -133,6 +134,7 @@ class Steps:
         # receives: a NumPy scalar argument is a host-to-device transfer per step (~40 us per call on
         # this CPU, a quarter of a tiny step), so both stay on the device while the host values match.
         self._lr_dev = self._it_dev = (None, None)
+        self._zero = None  # the device zero every fresh loss sum starts from (_new_acc)
 
     # -------------------------------------------------------------- bookkeeping
     def begin_fit(self):
@@ -278,7 +280,9 @@ class Steps:
     def _load_metrics(self):
         _pending.flush_others(self)
         handles = self._metric_handles()
-        self._mv = _copy_tree([v.value for v in handles])
+        # not copied: the steps do not donate the metric values, so after a reset the step reads
+        # the metrics' initial arrays themselves (a copy per train_on_batch was one more dispatch)
+        self._mv = [v.value for v in handles]
         self._mv_handles = handles
         _pending.register(handles, self._flush_metrics)
 
@@ -332,18 +336,24 @@ class Steps:
         self._count = int(count)
 
     def logs(self) -> dict:
-        out = {}
-        if self._acc is not None and self._count:
-            loss_sum, per_output = self._acc
-            out["loss"] = float(loss_sum) / self._count
-            for k, v in per_output.items():
-                out[k] = float(v) / self._count
+        """The loss and metrics since the last reset, as Python floats: every value comes to the
+        host in one ``device_get`` (one wait, not one per value: train_on_batch reads it per call)."""
+        acc = self._acc if self._acc is not None and self._count else None
         cm = self.model._compile_metrics
+        results = None
         if cm is not None:
             handles = self._metric_handles()
             mv = self._mv if self._mv is not None else [h.value for h in handles]
-            for k, v in self._results(cm, handles, mv).items():
-                out[k] = float(v)
+            results = self._results(cm, handles, mv)
+        acc, results = jax.device_get((acc, results))
+        out = {}
+        if acc is not None:
+            loss_sum, per_output = acc
+            out["loss"] = float(loss_sum) / self._count
+            for k, v in per_output.items():
+                out[k] = float(v) / self._count
+        for k, v in (results or {}).items():
+            out[k] = float(v)
         return out
 
     def _results(self, cm, handles, mv):
@@ -423,7 +433,7 @@ class Steps:
             mv, acc = self._track(mv, acc, loss, per_output, x, y, jax.lax.stop_gradient(y_pred), sw)
             return (tv, ntv, ov, rng), mv, acc, it + 1
 
-        fn = self._fns["train"] = _Step(step, 3, model, donate_argnums=(0, 1, 2))
+        fn = self._fns["train"] = _Step(step, 3, model, donate_argnums=(0,))  # not mv, acc: reset
         return fn
 
     def _test_fn(self):
@@ -434,7 +444,7 @@ class Steps:
                     loss, (y_pred, new_ntv, per_output, _) = self._forward_loss(tv, ntv, x, y, sw, False)
                 return self._track(mv, acc, loss, per_output, x, y, y_pred, sw), _updated(ntv, new_ntv)
 
-            fn = self._fns["test"] = _Step(step, 4, self.model, donate_argnums=(2, 3))
+            fn = self._fns["test"] = _Step(step, 4, self.model)  # nothing donated: see _load_metrics, _new_acc
         return fn
 
     def _predict_cache(self):
@@ -465,7 +475,12 @@ class Steps:
 
     # -------------------------------------------------------------- steps
     def _new_acc(self):
-        return (jnp.zeros((), jnp.float32), {})
+        """A fresh (loss sum, per-output sums): one device zero made once and reused, since the
+        steps do not donate it (a scalar; making it per reset cost a dispatch per train_on_batch)."""
+        zero = self._zero
+        if zero is None:
+            zero = self._zero = jnp.zeros((), jnp.float32)
+        return (zero, {})
 
     def train(self, x, y, sw):
         with _pending.running(self):
