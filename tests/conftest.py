@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import lamina
+from tests.keras3 import keras3
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +17,12 @@ def _fresh_names():
     np.random.seed(0)
     lamina.backend.set_seed(0)
     yield
+
+
+@pytest.fixture(scope="session")
+def keras():
+    """Keras 3 on its torch backend, the reference tests compare with (tests/keras3.py), or skip."""
+    return keras3()
 
 
 # ---------------------------------------------------------------------- other backends

@@ -1,17 +1,9 @@
 """The activations added for Keras 3 parity, compared with Keras 3 on the same inputs."""
 
-import os
-
 import numpy as np
 import pytest
 
 from lamina import activations, ops
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 X = np.linspace(-3, 3, 24).astype("float32").reshape(4, 6)

@@ -1,15 +1,13 @@
 """Regression tests for the Keras 3.15 parity bugs of issue 14 (each against Keras itself)."""
 
-import os
-
 import numpy as np
 import pytest
 
 import lamina
 from lamina import layers
+from tests.keras3 import keras3
 
-os.environ["KERAS_BACKEND"] = "torch"
-keras = pytest.importorskip("keras")
+keras = keras3()
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn.t accept a copy keyword")
 

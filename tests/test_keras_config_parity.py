@@ -24,11 +24,11 @@ import numpy as np
 import pytest
 
 import lamina
+from tests.keras3 import keras3
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn.t accept a copy keyword")
 
-os.environ["KERAS_BACKEND"] = "torch"
-keras = pytest.importorskip("keras")
+keras = keras3()
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "layers"))
 from test_config_roundtrip import SAMPLES  # noqa: E402  (one table of sample layer arguments)

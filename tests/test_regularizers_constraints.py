@@ -1,16 +1,10 @@
-import os
-
 import numpy as np
 import pytest
 import torch
 
 import lamina
 from lamina import constraints, regularizers
-
-
-def _keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
+from tests.keras3 import keras3
 
 
 W = np.random.default_rng(0).normal(size=(5, 4)).astype("float32")
@@ -43,7 +37,7 @@ def test_l1_l2_formulas_and_defaults():
 
 
 def test_regularizers_match_keras():
-    keras = _keras()
+    keras = keras3()
     w = torch.from_numpy(W)  # Keras runs on torch; lamina gets the same values as NumPy
     pairs = [(regularizers.L1(0.3), keras.regularizers.L1(0.3)),
              (regularizers.L2(0.2), keras.regularizers.L2(0.2)),
@@ -103,7 +97,7 @@ def test_constraints_match_formulas(axis):
 
 
 def test_constraints_match_keras_and_serialize():
-    keras = _keras()
+    keras = keras3()
     w = torch.from_numpy(K4)
     for ours, ref in ((constraints.MaxNorm(2, [0, 1, 2]), keras.constraints.MaxNorm(2, [0, 1, 2])),
                       (constraints.UnitNorm(), keras.constraints.UnitNorm()),

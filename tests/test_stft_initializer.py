@@ -1,13 +1,12 @@
 """The STFT initializer (Keras 3's ``keras.initializers.STFT``): values against NumPy's FFT and
 Keras 3, config and name lookups."""
 
-import os
-
 import numpy as np
 import pytest
 
 import lamina
 from lamina import initializers, ops
+from tests.keras3 import keras3
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn.t accept a copy keyword")
 
@@ -74,8 +73,7 @@ def test_bad_arguments_are_named():
     ("blackman", "density", True), (None, "density", False)])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_equals_keras(side, window, scaling, periodic, dtype):
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     if window == "blackman":
         pytest.importorskip("scipy")
     shape = (200, 1, 129)

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
-
-def keras_module():
-    os.environ["KERAS_BACKEND"] = "torch"
-    import pytest
-
-    return pytest.importorskip("keras")
+from tests.keras3 import keras3
 
 
 def randomize(model, seed=0):
@@ -45,7 +38,7 @@ def keras_builders():
 
 def compare(tmp_path, name, input_shape, batch=2, seed=0, keras_kwargs=None, **kwargs):
     """Keras's ``name`` and lamina's built with ``kwargs``; returns (max abs diff, kparams, lparams, names equal)."""
-    keras = keras_module()
+    keras = keras3()
     import lamina
 
     keras.backend.clear_session()  # automatic layer names start from 'conv2d' in both

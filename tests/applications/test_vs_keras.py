@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from keras_reference import compare, keras_module
+from keras_reference import compare
+from tests.keras3 import keras3
 
 # (function, input shape, kwargs): the smallest inputs each architecture accepts; half with the
 # classifier, half without (with and without global pooling).
@@ -74,7 +75,7 @@ def test_same_predictions_as_keras(tmp_path, name, shape, kwargs):
 @pytest.mark.parametrize("mode", ["caffe", "tf", "torch"])
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
 def test_preprocess_input_as_keras(mode, data_format):
-    keras = keras_module()
+    keras = keras3()
     from lamina.applications import imagenet_utils
 
     x = np.random.default_rng(0).uniform(0, 255, (2, 3, 4, 3) if data_format == "channels_last" else (2, 3, 4, 4))

@@ -1,9 +1,9 @@
-import os
 import warnings
 
 import pytest
 
 from lamina.callbacks import CSVLogger
+from tests.keras3 import keras3
 
 
 def _logs(e):
@@ -37,8 +37,7 @@ def test_append_writes_header_once_and_val_columns_reserved(model, tmp_path):
 
 @pytest.mark.parametrize("append", [False, True])
 def test_same_file_as_keras(model, tmp_path, append):
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     ours, theirs = tmp_path / "ours.csv", tmp_path / "theirs.csv"
     for _ in range(2):
         _drive(CSVLogger(ours, append=append), model, 3, _logs)

@@ -1,4 +1,3 @@
-import os
 import warnings
 
 import numpy as np
@@ -6,6 +5,7 @@ import pytest
 
 from lamina.callbacks import EarlyStopping
 from lamina.errors import LaminaWarning
+from tests.keras3 import keras3
 
 CASES = [
     # values of the monitor per epoch, kwargs
@@ -46,8 +46,7 @@ def _ours(values, kw, model):
 @pytest.mark.parametrize("values,kw", CASES)
 def test_matches_keras(values, kw, model_factory):
     pytest.importorskip("torch")
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     kw = dict(kw)
     monitor = kw.setdefault("monitor", "val_loss")
     if monitor != "val_loss":

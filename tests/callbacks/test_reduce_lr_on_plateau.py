@@ -1,10 +1,10 @@
-import os
 import warnings
 
 import pytest
 
 from lamina.callbacks import ReduceLROnPlateau
 from lamina.errors import LaminaDeprecationWarning
+from tests.keras3 import keras3
 
 VALUES = [1.0, 0.9, 0.9, 0.9, 0.9, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9, 0.91, 0.92]
 
@@ -29,8 +29,7 @@ def _trajectory(cb, model, values, monitor="val_loss"):
     dict(patience=1, mode="max"),
 ])
 def test_matches_keras(kw, model_factory):
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     ours_model, theirs_model = model_factory(0.1), model_factory(0.1)
     ours, ours_logged = _trajectory(ReduceLROnPlateau(**kw), ours_model, VALUES)
     with warnings.catch_warnings():

@@ -31,6 +31,7 @@ from lamina.datasets import (
 )
 from lamina.errors import LaminaDeprecationWarning
 from lamina.utils.file_utils import DownloadError
+from tests.keras3 import keras3
 
 RNG = np.random.RandomState(7)
 
@@ -137,8 +138,7 @@ def server(files, tmp_path, monkeypatch):
 
 def _keras(monkeypatch, module_name, path):
     """Keras 3's dataset module with its get_file patched to return ``path`` (a file lamina downloaded)."""
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    pytest.importorskip("keras")
+    keras3()
     import importlib
 
     module = importlib.import_module(f"keras.src.datasets.{module_name}")
@@ -180,8 +180,7 @@ def test_cifar_batches_read_as_keras_reads_them(server):
 
     cifar10.load_data()  # Keras's cifar10.load_data assumes 10,000 images a batch: compare the batches
     cifar100.load_data()
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    pytest.importorskip("keras")
+    keras3()
     from keras.src.datasets.cifar import load_batch as keras_load_batch
 
     root = os.path.join(os.environ["LAMINA_HOME"], "datasets")

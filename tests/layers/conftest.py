@@ -1,21 +1,12 @@
 """Fixtures for comparing lamina layers with Keras 3 (torch backend) on the same weights."""
 
 import copy
-import os
 import types
 
 import numpy as np
 import pytest
 
 import lamina
-
-
-@pytest.fixture(scope="session")
-def keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    if os.environ["KERAS_BACKEND"] != "torch":
-        pytest.skip("the Keras reference tests need KERAS_BACKEND=torch")
-    return pytest.importorskip("keras")
 
 
 def _np(x):

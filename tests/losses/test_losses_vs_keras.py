@@ -1,19 +1,11 @@
 """Every lamina loss against Keras 3 (torch backend) on the same inputs, with sample weights."""
 
-import os
-
 import numpy as np
 import pytest
 
 from lamina import losses, ops
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
-
 
 RNG = np.random.default_rng(7)
 N, C = 12, 4

@@ -1,19 +1,11 @@
 """The focal, overlap, CTC, Circle and generalized cross-entropy losses against Keras 3."""
 
-import os
-
 import numpy as np
 import pytest
 
 from lamina import losses, ops
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 RNG = np.random.default_rng(11)

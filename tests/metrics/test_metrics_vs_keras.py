@@ -1,19 +1,11 @@
 """lamina metrics against Keras 3 metrics (torch backend), streamed over batches."""
 
-import os
-
 import numpy as np
 import pytest
 
 from lamina import metrics, ops
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 RNG = np.random.default_rng(5)

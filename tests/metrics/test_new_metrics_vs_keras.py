@@ -1,20 +1,12 @@
 """The F-score, IoU, R2, correlation, count, rate-at-rate metrics and multi-label AUC against
 Keras 3 (torch backend), streamed over two batches, with and without sample weights."""
 
-import os
-
 import numpy as np
 import pytest
 
 from lamina import metrics, ops
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 RNG = np.random.default_rng(21)

@@ -1,8 +1,6 @@
 """Mixed precision: dtype policies, per-layer policies, configs as Keras 3.15 writes them, training
 under mixed_bfloat16 on CPU, and dynamic loss scaling with an injected overflow."""
 
-import os
-
 import numpy as np
 import pytest
 import lamina
@@ -16,12 +14,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def _float32_afterwards():
     yield
     lamina.mixed_precision.set_global_policy(None)
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 @pytest.mark.parametrize("name,compute,variable", [

@@ -1,13 +1,11 @@
 """model.layers lists layers only; model.operations also lists the operations recorded by
 arithmetic, indexing and ops.* calls on symbolic tensors, as in Keras 3."""
 
-import os
-
 import numpy as np
-import pytest
 
 import lamina
 from lamina import layers, ops
+from tests.keras3 import keras3
 
 
 def _graph(lib):
@@ -28,8 +26,7 @@ def test_layers_exclude_operations_and_operations_list_every_node():
 
 
 def test_the_same_graph_lists_the_same_layer_names_as_keras3():
-    os.environ["KERAS_BACKEND"] = "torch"
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     ours, theirs = _graph(lamina), _graph(keras)
     assert [l.name for l in ours.layers] == [l.name for l in theirs.layers]
     assert len(ours.operations) == len(theirs.operations)

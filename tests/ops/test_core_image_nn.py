@@ -2,24 +2,16 @@
 closed forms; lamina.tree against keras.tree."""
 
 import collections
-import os
 
 import numpy as np
 import pytest
 
 import lamina
 from lamina import ops, tree
+from tests.keras3 import keras3
 
 rng = np.random.default_rng(1)
 IMG = rng.uniform(0, 1, (2, 6, 5, 3)).astype("float32")
-
-
-def _keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
-    if keras.backend.backend() != "torch":
-        pytest.skip("Keras runs on another backend in this process")
-    return keras
 
 
 def _np(x):
@@ -34,7 +26,7 @@ STRUCTURES = [1, None, [1, 2], (1, [2, (3, None)]), {"b": 1, "a": [2, 3]}, P(1, 
 
 @pytest.mark.parametrize("s", STRUCTURES, ids=range(len(STRUCTURES)))
 def test_tree_matches_keras_tree(s):
-    keras = _keras()
+    keras = keras3()
     assert tree.flatten(s) == keras.tree.flatten(s)
     assert tree.is_nested(s) == keras.tree.is_nested(s)
     leaves = tree.flatten(s)
@@ -87,7 +79,7 @@ def test_control_flow_matches_closed_forms():
 
 
 def test_scatter_slice_cast_and_gradients():
-    keras = _keras()
+    keras = keras3()
     idx = np.array([[0, 1], [2, 3], [0, 1]])
     vals = np.array([1.0, 2.0, 3.0], "float32")
     np.testing.assert_allclose(_np(ops.scatter(idx, vals, (3, 4))), _np(keras.ops.scatter(idx, vals, (3, 4))))
@@ -154,7 +146,7 @@ IMAGE_CASES = [
 
 @pytest.mark.parametrize("case", IMAGE_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(IMAGE_CASES)])
 def test_image_ops_match_keras(case):
-    keras = _keras()
+    keras = keras3()
     name, args, kwargs = case
     want = getattr(keras.ops.image, name)(*args, **kwargs)
     got = getattr(ops.image, name)(*args, **kwargs)
@@ -194,7 +186,7 @@ NN_CASES = [
 
 @pytest.mark.parametrize("case", NN_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(NN_CASES)])
 def test_nn_ops_match_keras(case):
-    keras = _keras()
+    keras = keras3()
     name, args, kwargs = case
     want = getattr(keras.ops, name)(*[keras.ops.convert_to_tensor(a) if isinstance(a, np.ndarray) else a
                                       for a in args], **kwargs)
@@ -256,7 +248,7 @@ def test_linalg_decompositions_reconstruct_their_input():
 
 
 def test_stft_round_trips_through_istft_and_matches_keras():
-    keras = _keras()
+    keras = keras3()
     x = np.sin(np.arange(128, dtype="f") / 5)[None]
     spec = ops.stft(x, 32, 8, 32)
     kspec = keras.ops.stft(x, 32, 8, 32)
@@ -268,7 +260,7 @@ def test_stft_round_trips_through_istft_and_matches_keras():
 
 
 def test_rearrange_matches_keras():
-    keras = _keras()
+    keras = keras3()
     x = rng.standard_normal((2, 6, 4)).astype("f")
     for pattern, kw in [("b h w -> b (h w)", {}), ("b (h1 h2) w -> b h1 h2 w", {"h1": 2}), ("b h w -> w b h", {})]:
         np.testing.assert_allclose(_np(ops.rearrange(x, pattern, **kw)), _np(keras.ops.rearrange(x, pattern, **kw)))

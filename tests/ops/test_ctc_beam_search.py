@@ -5,21 +5,13 @@ exact: the top paths are the most probable label sequences and their log probabi
 log of the summed alignment probabilities)."""
 
 import itertools
-import os
 
 import numpy as np
 import pytest
 
 import lamina
 from lamina import ops
-
-
-def _keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
-    if keras.backend.backend() != "torch":
-        pytest.skip("Keras runs on another backend in this process")
-    return keras
+from tests.keras3 import keras3
 
 
 def _decode(x, lengths, **kw):
@@ -29,7 +21,7 @@ def _decode(x, lengths, **kw):
 
 @pytest.mark.parametrize("beam_width,top_paths", [(1, 1), (2, 2), (4, 3), (10, 5), (100, 2)])
 def test_matches_keras_beam_search_on_random_logits(beam_width, top_paths):
-    keras = _keras()
+    keras = keras3()
     rng = np.random.default_rng(beam_width * 10 + top_paths)
     compared = 0
     for batch, time, classes in [(3, 7, 5), (2, 12, 8), (1, 3, 2), (4, 6, 12)]:

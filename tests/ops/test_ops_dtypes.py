@@ -1,7 +1,6 @@
 """Type promotion and coverage: lamina.ops against Keras 3's rules and Keras's ``ops`` names."""
 
 import itertools
-import os
 import types
 
 import numpy as np
@@ -10,20 +9,13 @@ import pytest
 import lamina
 from lamina import ops
 from lamina.backend.common.dtypes import result_type
+from tests.keras3 import keras3
 
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "bfloat16", "float16", "float32", "float64"]
 
 
-def _keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
-    if keras.backend.backend() != "torch":
-        pytest.skip("Keras runs on another backend in this process")
-    return keras
-
-
 def test_result_type_matches_keras_on_every_pair_and_triple():
-    keras = _keras()
+    keras = keras3()
     kinds = DTYPES + [int, float]
     cases = [(a,) for a in kinds] + list(itertools.product(kinds, kinds)) + \
         list(itertools.product(["int8", "uint8", "float16", int], ["bfloat16", "int32", float], kinds))
@@ -88,7 +80,7 @@ def _kept_wide(got, want, inputs):
 
 @pytest.mark.parametrize("name", PROMOTING)
 def test_binary_dtypes_match_keras(name):
-    keras = _keras()
+    keras = keras3()
 
     wrong = []
     for a, b in PAIRS:
@@ -128,7 +120,7 @@ KERAS_ON_JAX = {("sum", "uint8"): "uint32"}
 
 @pytest.mark.parametrize("name", UNARY)
 def test_unary_dtypes_match_keras(name):
-    keras = _keras()
+    keras = keras3()
 
     wrong = []
     for d in ("bool", "uint8", "int8", "int32", "float16", "float32", "float64"):
@@ -156,7 +148,7 @@ def test_inputs_may_be_tensors_numpy_or_python_numbers():
 
 
 def test_coverage_of_keras_ops_names_is_at_least_90_percent():
-    keras = _keras()
+    keras = keras3()
     names = sorted(n for n in dir(keras.ops) if not n.startswith("_")
                    and not isinstance(getattr(keras.ops, n), types.ModuleType))
     have = [n for n in names if n in ops.__all__ and callable(getattr(ops, n))]

@@ -4,13 +4,12 @@ Values, shapes and dtypes must agree. Inputs are float32/int32/bool NumPy arrays
 numbers, so the conversion path is exercised by every case.
 """
 
-import os
-
 import numpy as np
 import pytest
 
 import lamina
 from lamina import ops
+from tests.keras3 import keras3
 from tests.ops.cases import CASES
 
 
@@ -60,14 +59,6 @@ def test_op_matches_numpy(case):
             _close(_np(g), w, f"{name} output {i}")
 
 
-def _keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
-    if keras.backend.backend() != "torch":
-        pytest.skip("Keras runs on another backend in this process")
-    return keras
-
-
 # Cases where Keras 3.15 on torch departs from NumPy; lamina follows NumPy (test_op_matches_numpy
 # pins it) and these are skipped here, each with the reason found.
 KERAS_DIFFERS = {
@@ -82,7 +73,7 @@ KERAS_DIFFERS = {
 
 @pytest.mark.parametrize("case", CASES, ids=_ids())
 def test_op_matches_keras(case, request):
-    keras = _keras()
+    keras = keras3()
     name, args, kwargs, _ = case
     case_id = request.node.callspec.id
     if case_id in KERAS_DIFFERS:

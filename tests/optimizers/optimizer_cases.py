@@ -3,12 +3,11 @@ Keras 3 and NumPy references (imported by the test modules of this folder)."""
 
 from __future__ import annotations
 
-import os
 import warnings
 
 import numpy as np
-import pytest
 import torch
+from tests.keras3 import keras3
 
 SHAPES = [(5, 4), (4,), (3, 2, 2)]
 
@@ -69,17 +68,8 @@ def run_torch(cls, kwargs, init, grads):
     return [p.detach().numpy().astype(np.float64) for p in params]
 
 
-def import_keras():
-    """Keras 3 on its torch backend, or skip the test."""
-    os.environ["KERAS_BACKEND"] = "torch"
-    keras = pytest.importorskip("keras")
-    if keras.backend.backend() != "torch":
-        pytest.skip("keras was imported with another backend")
-    return keras
-
-
 def run_keras(name, kwargs, init, grads):
-    keras = import_keras()
+    keras = keras3()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # NumPy 2 notices inside Keras
         variables = [keras.Variable(torch.tensor(x)) for x in init]

@@ -7,7 +7,6 @@ import torch
 from optimizer_cases import (
     assert_close,
     assert_moved,
-    import_keras,
     param,
     parameters,
     problem,
@@ -17,6 +16,7 @@ from optimizer_cases import (
 )
 
 from lamina import optimizers
+from tests.keras3 import keras3
 
 CASES = [
     ("Lion", {"learning_rate": 0.01}),
@@ -39,7 +39,7 @@ IDS = [f"{n}{sorted(k.items())}" for n, k in CASES]
 
 def _step_by_step(name, kwargs, steps=6):
     """lamina and Keras from the same weights with the same gradients, compared after every step."""
-    keras = import_keras()
+    keras = keras3()
     init, grads = problem(steps=steps, seed=3)
     ours_params = parameters(init)
     ours = getattr(optimizers, name)(**kwargs)
@@ -63,7 +63,7 @@ def test_matches_keras_step_by_step(name, kwargs):
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize("name,kwargs", CASES, ids=IDS)
 def test_config_round_trips_with_keras(name, kwargs):
-    keras = import_keras()
+    keras = keras3()
     ours = getattr(optimizers, name)(**kwargs)
     theirs = getattr(keras.optimizers, name)(**kwargs)
     mine, their_config = _f32(ours.get_config()), _f32(theirs.get_config())

@@ -3,9 +3,9 @@ import json
 import numpy as np
 import pytest
 import torch
-from optimizer_cases import import_keras
 
 from lamina import optimizers
+from tests.keras3 import keras3
 
 # Keras's own NumPy 2 notice when it reads its variables.
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
@@ -74,7 +74,7 @@ def test_serialize_round_trip(name):
 
 @pytest.mark.parametrize("name", sorted(NON_DEFAULT))
 def test_config_keys_and_defaults_are_keras(name):
-    keras = import_keras()
+    keras = keras3()
     ours = getattr(optimizers, name)().get_config()
     theirs = getattr(keras.optimizers, name)().get_config()
     assert list(ours) == list(theirs)
@@ -84,7 +84,7 @@ def test_config_keys_and_defaults_are_keras(name):
 
 
 def test_keras_reads_our_config_and_we_read_keras():
-    keras = import_keras()
+    keras = keras3()
     schedule = optimizers.schedules.CosineDecay(0.1, decay_steps=100, alpha=0.1)
     ours = optimizers.serialize(optimizers.SGD(learning_rate=schedule, momentum=0.9))
     theirs = keras.optimizers.deserialize(json.loads(json.dumps(ours)))

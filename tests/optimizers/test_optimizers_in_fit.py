@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import lamina
-from tests.optimizers.optimizer_cases import import_keras
+from tests.keras3 import keras3
 
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((32, 4)).astype("float32")
@@ -94,7 +94,7 @@ def test_every_exported_optimizer_has_a_case():
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize("make", [m for _, m in CASES], ids=[c for c, _ in CASES])
 def test_fit_matches_keras(make):
-    keras = import_keras()
+    keras = keras3()
     (ours, our_loss), (theirs, their_loss) = _fit(lamina, make), _fit(keras, make)
     _assert_matches(ours, theirs, our_loss, their_loss)
 
@@ -105,7 +105,7 @@ def test_loss_scale_optimizer_overflow_in_fit_matches_keras():
     overflow float32, so the step is skipped (weights and inner state unchanged) and the scale
     halves; after 2 finite steps it doubles. Under JAX this happens inside the compiled step
     (lax.cond, nothing read back), traced once."""
-    keras = import_keras()
+    keras = keras3()
     y = Y.copy()
     y[9, 0] = 1e32
     make = lambda m: _lso(m, initial_scale=2.0**30)  # noqa: E731

@@ -5,6 +5,7 @@ import pytest
 
 import lamina
 from lamina import ops
+from tests.keras3 import keras3
 
 RNG = np.random.default_rng(0)
 W = [RNG.random((3, 2), dtype=np.float32), RNG.random((2,), dtype=np.float32)]
@@ -50,8 +51,6 @@ def test_stateless_apply_checks_its_arguments():
 def test_loss_scale_optimizer_stateless_apply_matches_apply_and_keras():
     """Finite steps grow the counter (and, every dynamic_growth_steps, double the scale); a
     non-finite gradient skips the update and halves the scale. Same as apply() and Keras 3."""
-    import os
-
     def make():
         return lamina.optimizers.LossScaleOptimizer(lamina.optimizers.Adam(0.1), initial_scale=4.0,
                                                     dynamic_growth_steps=2)
@@ -83,8 +82,7 @@ def test_loss_scale_optimizer_stateless_apply_matches_apply_and_keras():
     assert int(np.asarray(ops.convert_to_numpy(state[4]))) == 4  # the skipped step did not count
     assert not np.allclose(ops.convert_to_numpy(values[0]), W[0])
 
-    os.environ["KERAS_BACKEND"] = "torch"
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     import torch
 
     kopt = keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(0.1), initial_scale=4.0,

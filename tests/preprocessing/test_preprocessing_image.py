@@ -1,7 +1,6 @@
 """lamina.utils.image_utils (also lamina.preprocessing.image): the five helpers Keras 3 keeps, checked against Pillow, torch and Keras."""
 
 import io
-import os
 import sys
 
 import numpy as np
@@ -9,6 +8,7 @@ import pytest
 
 from lamina.errors import LaminaDeprecationWarning, LaminaWarning
 from lamina.preprocessing.image import array_to_img, img_to_array, load_img, save_img, smart_resize
+from tests.keras3 import keras3
 
 Image = pytest.importorskip("PIL.Image")
 
@@ -75,8 +75,7 @@ def test_load_img_resizes_like_pillow(rgb, tmp_path):
 
 
 def test_load_img_matches_keras(rgb, tmp_path):
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     path = tmp_path / "img.png"
     Image.fromarray(rgb).save(path)
     for kwargs in [dict(target_size=(5, 9), interpolation="bicubic", keep_aspect_ratio=True),
@@ -137,8 +136,7 @@ def test_smart_resize_matches_a_centre_crop_then_torch_interpolate(shape, size, 
 
 
 def test_smart_resize_matches_keras(rgb):
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     for x in (rgb, rgb / 255.0):
         for size in [(7, 5), (30, 31)]:
             got = smart_resize(x, size)

@@ -2,7 +2,6 @@
 
 import inspect
 import math
-import os
 
 import numpy as np
 import pytest
@@ -10,6 +9,7 @@ import torch
 
 import lamina
 from lamina import ops, random
+from tests.keras3 import keras3
 
 N = 200_000
 
@@ -153,8 +153,7 @@ def test_keyed_draws_run_under_vmap_randomness_error_and_grad():
 
 
 def test_names_and_arguments_match_keras_random():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     for name in random.__all__:
         theirs = getattr(keras.random, name)
         if inspect.isclass(theirs):

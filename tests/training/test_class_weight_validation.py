@@ -1,13 +1,13 @@
 """fit(validation_split=, class_weight=): the class weights apply to the training part only;
 the validation loss is unweighted, as in Keras (which splits the arrays first)."""
 
-import os
 import warnings
 
 import numpy as np
 import pytest
 
 import lamina as keras
+from tests.keras3 import keras3
 
 
 def _data():
@@ -36,8 +36,7 @@ def test_validation_loss_is_not_class_weighted():
 
 
 def test_matches_keras_3():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    k3 = pytest.importorskip("keras")
+    k3 = keras3()
     x, y = _data()
     w = [np.full((5, 2), 0.1, "float32") * np.array([1, -1], "float32"), np.zeros(2, "float32")]
     cw = {0: 1.0, 1: 9.0}

@@ -1,8 +1,6 @@
 """CompileLoss and CompileMetrics: structures, weights, Keras log names, 'accuracy' resolution,
 and the one-time target checks."""
 
-import os
-
 import numpy as np
 import pytest
 import torch
@@ -11,6 +9,7 @@ from lamina import losses, metrics, ops
 from lamina.errors import LaminaWarning
 from lamina.training import compile_utils
 from lamina.training.compile_utils import CompileLoss, CompileMetrics
+from tests.keras3 import keras3
 
 RNG = np.random.default_rng(9)
 N, C = 6, 3
@@ -259,8 +258,7 @@ def test_duplicate_names_are_numbered():
 
 
 def test_metric_names_match_keras_compile_metrics():
-    os.environ["KERAS_BACKEND"] = "torch"
-    pytest.importorskip("keras")
+    keras3()
     from keras.src.trainers import compile_utils as keras_cu
 
     spec = {"cls": ["accuracy", "acc"], "reg": ["mae", "mse"]}

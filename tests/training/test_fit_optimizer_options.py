@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import lamina
+from tests.keras3 import keras3
 
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((16, 4)).astype("float32")
@@ -32,10 +33,7 @@ def _fit(module, name, kwargs):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_fit_matches_keras(case):
-    import os
-
-    os.environ["KERAS_BACKEND"] = "torch"
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     name, kwargs = CASES[case]
     ours, opt = _fit(lamina, name, kwargs)
     theirs, _ = _fit(keras, name, kwargs)

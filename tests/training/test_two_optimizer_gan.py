@@ -8,12 +8,11 @@ then ``d_optimizer.stateless_apply`` and ``g_optimizer.stateless_apply``, each o
 order the model set them). The noise is part of the data, so both runs see the same numbers.
 """
 
-import os
-
 import numpy as np
 import pytest
 
 import lamina
+from tests.keras3 import keras3
 
 LATENT, FEATURES = 3, 5
 RNG = np.random.default_rng(0)
@@ -135,8 +134,7 @@ def _train(keras, form, epochs=2):
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_two_optimizer_gan_matches_keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     ours, our_logs = _train(lamina, lamina.backend.backend())
     theirs, their_logs = _train(keras, "torch")
     for name in ("d_loss", "g_loss"):

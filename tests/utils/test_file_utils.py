@@ -12,6 +12,7 @@ from local_http import FileServer, unreachable_base
 from lamina.errors import LaminaDeprecationWarning
 from lamina.utils import get_file
 from lamina.utils.file_utils import DownloadError, extract_archive, hash_file
+from tests.keras3 import keras3
 
 PAYLOAD = b"lamina test payload\n" * 1000
 
@@ -136,8 +137,7 @@ def test_extract_archives(server, tmp_path, fmt):
 
 
 def test_layout_matches_keras(server, tmp_path):
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     server.files["/photos.tar.gz"] = _tar([("photos/a.txt", b"a")])
     (tmp_path / "keras").mkdir()  # Keras falls back to /tmp/.keras for a folder that does not exist yet
     for i, (fname, extract) in enumerate([("photos", True), ("photos.tar.gz", True), (None, True), ("file.bin", False)]):

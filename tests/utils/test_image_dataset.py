@@ -5,7 +5,6 @@ Keras 3 needs TensorFlow to build its datasets, so the comparison uses its pure-
 names, the split by seed) and ``ops.image.resize`` on the torch backend (the pixels).
 """
 
-import os
 import threading
 
 import numpy as np
@@ -13,6 +12,7 @@ import pytest
 
 from lamina import config
 from lamina.utils import image_dataset_from_directory, image_dataset_utils
+from tests.keras3 import keras3
 
 Image = pytest.importorskip("PIL.Image")
 FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
@@ -40,8 +40,7 @@ def folder(tmp_path_factory):
 
 
 def _keras_dataset_utils():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    pytest.importorskip("keras")
+    keras3()
     from keras.src.utils import dataset_utils
 
     return dataset_utils
@@ -83,8 +82,7 @@ def test_validation_split_matches_keras(folder, subset):
 @pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
 @pytest.mark.parametrize("kwargs", [{}, dict(crop_to_aspect_ratio=True), dict(pad_to_aspect_ratio=True)])
 def test_pixels_match_keras_load_img_and_resize(folder, interpolation, kwargs):
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     size = (18, 11)
     ds = image_dataset_from_directory(folder, shuffle=False, image_size=size, batch_size=5, interpolation=interpolation,
                                       verbose=False, **kwargs)

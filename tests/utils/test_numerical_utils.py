@@ -1,16 +1,10 @@
-import os
-
 import numpy as np
 import pytest
 
 import lamina
 from lamina import ops
 from lamina.utils import normalize, to_categorical
-
-
-def _keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    return pytest.importorskip("keras")
+from tests.keras3 import keras3
 
 
 def test_to_categorical_closed_form():
@@ -25,7 +19,7 @@ def test_to_categorical_closed_form():
     (np.array([2.0, 1.0]), None), ([], 3),
 ])
 def test_to_categorical_matches_keras(y, num_classes):
-    keras = _keras()
+    keras = keras3()
     ours = to_categorical(y, num_classes)
     theirs = keras.utils.to_categorical(y, num_classes)
     assert ours.shape == theirs.shape
@@ -83,5 +77,5 @@ def test_normalize_formula_and_keras(axis, order):
     tensor_out = normalize(ops.convert_to_tensor(x.astype("float32")), axis=axis, order=order)
     np.testing.assert_allclose(ops.convert_to_numpy(tensor_out), expected, rtol=1e-5, atol=1e-6)
     if axis != 0:  # Keras turns axis=0 into -1 (`axis or -1`), a Keras bug
-        keras = _keras()
+        keras = keras3()
         np.testing.assert_allclose(out, keras.utils.normalize(x, axis=axis, order=order))

@@ -1,9 +1,8 @@
-import os
-
 import numpy as np
 import pytest
 
 from lamina.utils import pad_sequences
+from tests.keras3 import keras3
 
 SEQS = [[1, 2, 3, 4], [5], [], [6, 7]]
 
@@ -21,8 +20,7 @@ def test_closed_form():
     dict(dtype="float32", value=0.5), dict(maxlen=3, padding="post", truncating="post"),
 ])
 def test_matches_keras(kw):
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     ours = pad_sequences(SEQS, **kw)
     theirs = keras.utils.pad_sequences(SEQS, **kw)
     assert ours.dtype == theirs.dtype

@@ -1,14 +1,13 @@
 """summary(expand_nested=True) lists a nested model's layers under it, as Keras 3 does."""
 
-import os
 import re
 
 import pytest
 
 import lamina
+from tests.keras3 import keras3
 
-os.environ["KERAS_BACKEND"] = "torch"
-keras = pytest.importorskip("keras")
+keras = keras3()
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn.t accept a copy keyword")
 

@@ -1,11 +1,10 @@
 """summary() reports the same output shapes and parameter counts as Keras for the same model."""
 
-import os
 import re
 
-import pytest
 
 import lamina
+from tests.keras3 import keras3
 
 
 def _build(lib):
@@ -34,8 +33,7 @@ def _table(model):
 
 
 def test_summary_shapes_and_counts_match_keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     for mine, theirs in zip(_build(lamina), _build(keras)):
         assert mine.count_params() == theirs.count_params()
         my_shapes, my_total = _table(mine)

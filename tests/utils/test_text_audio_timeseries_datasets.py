@@ -19,6 +19,7 @@ from lamina.utils import (
     text_dataset_from_directory,
     timeseries_dataset_from_array,
 )
+from tests.keras3 import keras3
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,7 @@ def texts(tmp_path_factory):
 
 def test_text_files_labels_and_split_match_keras(texts):
     root, content = texts
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    pytest.importorskip("keras")
+    keras3()
     from keras.src.utils import dataset_utils as kdu
 
     train, val = text_dataset_from_directory(root, batch_size=4, validation_split=0.3, subset="both", seed=9,

@@ -1,17 +1,11 @@
-import os
-
 import numpy as np
 import pytest
 import torch
 
 import lamina
 from lamina import layers, ops
+from tests.keras3 import keras3
 from tests.layers.neutral import layer_grad, to_np, with_mask
-
-
-def _keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 def _np(t):
@@ -25,7 +19,7 @@ X = np.random.default_rng(0).normal(0, 3, size=(4, 5, 6)).astype("float32")
                                     {"threshold": 1.0},
                                     {"max_value": 4.0, "negative_slope": 0.2, "threshold": 0.5}])
 def test_relu_matches_formula_and_keras(kwargs):
-    keras = _keras()
+    keras = keras3()
     mv, ns, th = kwargs.get("max_value"), kwargs.get("negative_slope", 0.0), kwargs.get("threshold", 0.0)
     expected = np.where(X >= th, X, ns * (X - th))
     if mv is not None:
@@ -38,7 +32,7 @@ def test_relu_matches_formula_and_keras(kwargs):
 
 
 def test_leaky_relu_elu_match_torch_and_keras_and_alpha_is_deprecated():
-    keras = _keras()
+    keras = keras3()
     xt = torch.from_numpy(X)
     y = _np(layers.LeakyReLU()(X))
     np.testing.assert_allclose(y, _np(torch.nn.functional.leaky_relu(xt, 0.3)), rtol=1e-6)
@@ -74,7 +68,7 @@ def test_prelu_matches_torch_prelu_with_shared_axes_and_gradients():
 
 
 def test_prelu_matches_keras_default_and_config():
-    keras = _keras()
+    keras = keras3()
     ours, ref = layers.PReLU(), keras.layers.PReLU()
     ours(X)
     ref(X)
@@ -95,7 +89,7 @@ def test_prelu_matches_keras_default_and_config():
 
 
 def test_softmax_with_mask_matches_keras():
-    keras = _keras()
+    keras = keras3()
     rng = np.random.default_rng(3)
     x = rng.normal(size=(2, 3, 5)).astype("float32")
     mask = rng.random((2, 1, 5)) > 0.4
@@ -111,7 +105,7 @@ def test_softmax_with_mask_matches_keras():
 
 
 def test_softmax_multi_axis_and_passthrough_of_timestep_mask():
-    keras = _keras()
+    keras = keras3()
     y = _np(layers.Softmax(axis=(1, 2))(X))
     np.testing.assert_allclose(y.sum((1, 2)), 1.0, rtol=1e-5)
     np.testing.assert_allclose(y, _np(keras.layers.Softmax(axis=(1, 2))(X)), rtol=1e-5, atol=1e-7)
@@ -122,7 +116,7 @@ def test_softmax_multi_axis_and_passthrough_of_timestep_mask():
 
 
 def test_configs_match_keras_keys():
-    keras = _keras()
+    keras = keras3()
     for name, kw in (("ReLU", {"max_value": 6.0}), ("LeakyReLU", {}), ("ELU", {}), ("Softmax", {"axis": 1})):
         config = getattr(layers, name)(**kw).get_config()
         assert set(config) == set(getattr(keras.layers, name)(**kw).get_config())

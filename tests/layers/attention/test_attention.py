@@ -1,17 +1,11 @@
-import os
-
 import numpy as np
 import pytest
 import torch
 
 import lamina
 from lamina import layers, ops
+from tests.keras3 import keras3
 from tests.layers.neutral import layer_grad, mask_of, to_np, with_mask
-
-
-def _keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 def _np(t):
@@ -54,7 +48,7 @@ def test_dot_attention_matches_formula():
                                     {"score_mode": "concat", "use_scale": True}])
 @pytest.mark.parametrize("causal", [False, True])
 def test_attention_matches_keras_with_masks(kwargs, causal):
-    keras = _keras()
+    keras = keras3()
     q, v, k = _data(1)
     qm = np.array([[1, 1, 0], [1, 1, 1]], bool)
     vm = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1]], bool)
@@ -77,7 +71,7 @@ def test_attention_matches_keras_with_masks(kwargs, causal):
 
 @pytest.mark.parametrize("use_scale", [True, False])
 def test_additive_attention_matches_keras_and_gradients(use_scale):
-    keras = _keras()
+    keras = keras3()
     q, v, k = _data(2)
     vm = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], bool)
     ours = layers.AdditiveAttention(use_scale=use_scale)
@@ -115,7 +109,7 @@ def test_dropout_training_only_and_symbolic_outputs():
 
 
 def test_errors_legacy_causal_and_config():
-    keras = _keras()
+    keras = keras3()
     q, v, _ = _data(4)
     with pytest.raises(ValueError, match=r"list \[query, value\]"):
         layers.Attention()(q)

@@ -1,17 +1,11 @@
-import os
-
 import numpy as np
 import pytest
 import torch
 
 import lamina
 from lamina import layers, ops
+from tests.keras3 import keras3
 from tests.layers.neutral import layer_grad, mask_of, to_np, with_mask
-
-
-def _keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 def _np(t):
@@ -46,7 +40,7 @@ def _close(a, b, tol=1e-5):
 
 
 def test_weight_layout_and_order_match_keras():
-    keras = _keras()
+    keras = keras3()
     q = np.zeros((1, 4, 5), "float32")
     v = np.zeros((1, 6, 7), "float32")
     ours = layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=4)
@@ -62,7 +56,7 @@ def test_weight_layout_and_order_match_keras():
 
 
 def test_self_attention_matches_keras_with_and_without_scores():
-    keras = _keras()
+    keras = keras3()
     x = np.random.default_rng(1).normal(size=(3, 5, 8)).astype("float32")
     ours, ref = _pair(keras, x, x, num_heads=2, key_dim=4)
     _close(ours(x, x), ref(x, x))
@@ -74,7 +68,7 @@ def test_self_attention_matches_keras_with_and_without_scores():
 
 
 def test_cross_attention_with_key_value_dim_and_output_shape_matches_keras():
-    keras = _keras()
+    keras = keras3()
     rng = np.random.default_rng(2)
     q = rng.normal(size=(2, 4, 6)).astype("float32")
     v = rng.normal(size=(2, 7, 5)).astype("float32")
@@ -91,7 +85,7 @@ def test_cross_attention_with_key_value_dim_and_output_shape_matches_keras():
 
 
 def test_attention_mask_including_fully_masked_rows_matches_keras_on_both_paths():
-    keras = _keras()
+    keras = keras3()
     rng = np.random.default_rng(3)
     q = rng.normal(size=(2, 4, 6)).astype("float32")
     v = rng.normal(size=(2, 5, 6)).astype("float32")
@@ -115,7 +109,7 @@ def test_attention_mask_including_fully_masked_rows_matches_keras_on_both_paths(
 
 @pytest.mark.parametrize("scores", [False, True])
 def test_causal_mask_matches_keras(scores):
-    keras = _keras()
+    keras = keras3()
     x = np.random.default_rng(4).normal(size=(2, 6, 8)).astype("float32")
     ours, ref = _pair(keras, x, x, num_heads=4, key_dim=2)
     out = ours(x, x, use_causal_mask=True, return_attention_scores=scores)
@@ -129,7 +123,7 @@ def test_causal_mask_matches_keras(scores):
 
 
 def test_query_and_value_masks_from_inputs_match_keras():
-    keras = _keras()
+    keras = keras3()
     rng = np.random.default_rng(5)
     q = rng.normal(size=(2, 4, 6)).astype("float32")
     v = rng.normal(size=(2, 5, 6)).astype("float32")
@@ -143,7 +137,7 @@ def test_query_and_value_masks_from_inputs_match_keras():
 
 
 def test_attention_over_two_axes_matches_keras():
-    keras = _keras()
+    keras = keras3()
     x = np.random.default_rng(6).normal(size=(2, 3, 4, 5)).astype("float32")
     ours, ref = _pair(keras, x, x, num_heads=2, key_dim=3, attention_axes=(1, 2))
     y, s = ours(x, x, return_attention_scores=True)
@@ -157,7 +151,7 @@ def test_attention_over_two_axes_matches_keras():
 
 
 def test_gate_and_sliding_window_match_keras():
-    keras = _keras()
+    keras = keras3()
     x = np.random.default_rng(7).normal(size=(2, 6, 4)).astype("float32")
     ours, ref = _pair(keras, x, x, num_heads=2, key_dim=2, use_gate=True, sliding_window=2)
     assert [w.path for w in ours.weights][4:6] == ["gate/kernel", "gate/bias"]
@@ -165,7 +159,7 @@ def test_gate_and_sliding_window_match_keras():
 
 
 def test_gradients_match_keras():
-    keras = _keras()
+    keras = keras3()
     rng = np.random.default_rng(8)
     q = rng.normal(size=(2, 4, 6)).astype("float32")
     v = rng.normal(size=(2, 5, 6)).astype("float32")
@@ -214,7 +208,7 @@ def test_dropout_only_in_training():
 
 
 def test_symbolic_shapes_config_and_errors():
-    keras = _keras()
+    keras = keras3()
     q, v = lamina.Input((4, 6)), lamina.Input((7, 5))
     mha = layers.MultiHeadAttention(num_heads=2, key_dim=3)
     out, scores = mha(q, v, return_attention_scores=True)

@@ -1,15 +1,13 @@
 """Convolutions against Keras 3 itself (torch backend), with the same weights."""
 
-import os
-
 import numpy as np
 import pytest
 
 import lamina
 from lamina import layers
+from tests.keras3 import keras3
 
-os.environ["KERAS_BACKEND"] = "torch"
-keras = pytest.importorskip("keras")
+keras = keras3()
 
 
 def _compare(keras_layer, lamina_layer, shape, seed=0):

@@ -9,7 +9,6 @@ the torch backend also for the torch call (the spy sees no call on another backe
 
 import importlib
 import itertools
-import os
 
 import numpy as np
 import pytest
@@ -17,10 +16,10 @@ import torch
 
 import lamina
 from lamina import layers
+from tests.keras3 import keras3
 torch_conv = importlib.import_module("lamina.backend.torch.ops.conv")
 
-os.environ["KERAS_BACKEND"] = "torch"
-keras = pytest.importorskip("keras")
+keras = keras3()
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn.t accept a copy keyword")
 

@@ -1,7 +1,5 @@
 """Embedding: lookups vs torch.nn.Embedding and Keras 3, masks, casting, errors, config."""
 
-import os
-
 import numpy as np
 import pytest
 import torch
@@ -11,14 +9,6 @@ from lamina.errors import LaminaDeprecationWarning
 from tests.layers.neutral import layer_grad, mask_of, to_np
 
 L = lamina.layers
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    if os.environ["KERAS_BACKEND"] != "torch":
-        pytest.skip("the Keras reference tests need KERAS_BACKEND=torch")
-    return pytest.importorskip("keras")
 
 
 def test_lookup_and_gradient_match_torch_nn_embedding():

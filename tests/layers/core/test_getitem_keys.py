@@ -1,13 +1,12 @@
 """GetItem (``x[key]`` on a symbolic tensor): every kind of key survives save/load, and Keras 3's
 own files with indexing load and compute what Keras computes."""
 
-import os
-
 import numpy as np
 import pytest
 
 import lamina
 from lamina.layers.core.op_layer import GetItem
+from tests.keras3 import keras3
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn.t accept a copy keyword")
 
@@ -42,8 +41,7 @@ def test_untagged_lists_from_older_files_still_load():
 
 
 def test_keras3_file_with_int_tuple_keys_loads(tmp_path):
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     inp = keras.Input((3, 4, 5))
     kmodel = keras.Model(inp, [inp[0, 1], inp[:, 1, 2:4], inp[..., None, 0], keras.layers.Dense(2)(inp[:, 2])])
     path = str(tmp_path / "k3.keras")

@@ -1,22 +1,11 @@
 """Masking: zeroed outputs and (batch, time) masks, vs Keras 3 and vs a NumPy formula."""
 
-import os
-
 import numpy as np
-import pytest
 
 import lamina
 from tests.layers.neutral import mask_of, to_np
 
 L = lamina.layers
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    if os.environ["KERAS_BACKEND"] != "torch":
-        pytest.skip("the Keras reference tests need KERAS_BACKEND=torch")
-    return pytest.importorskip("keras")
 
 
 def _data():

@@ -1,17 +1,11 @@
-import os
-
 import numpy as np
 import pytest
 import torch
 
 import lamina
 from lamina import layers, ops
+from tests.keras3 import keras3
 from tests.layers.neutral import grad, mask_of, to_np, with_mask
-
-
-def _keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 def _np(t):
@@ -54,7 +48,7 @@ def test_elementwise_merges_match_numpy_and_functional_form(name):
 
 @pytest.mark.parametrize("name", sorted(ELEMENTWISE))
 def test_elementwise_merges_match_keras_values_and_masks(name):
-    keras = _keras()
+    keras = keras3()
     n = ELEMENTWISE[name][1]
     for masks in ([MA, MB, MA], [MA, None, MB]):
         xs_ours = [x if m is None else with_mask(x, m) for x, m in zip([A, B, C][:n], masks)]
@@ -75,7 +69,7 @@ def test_gradients_flow_to_every_input():
 
 
 def test_broadcasting_and_rank_alignment_match_keras():
-    keras = _keras()
+    keras = keras3()
     x = _RNG.normal(size=(2, 1, 4)).astype("float32")
     y = _RNG.normal(size=(2, 3, 4)).astype("float32")
     z = _RNG.normal(size=(2, 4)).astype("float32")
@@ -105,7 +99,7 @@ def test_elementwise_shape_errors_name_both_shapes():
 
 
 def test_concatenate_values_shapes_masks_and_errors():
-    keras = _keras()
+    keras = keras3()
     d = _RNG.normal(size=(2, 5, 4)).astype("float32")
     np.testing.assert_allclose(_np(layers.Concatenate()([A, B])), np.concatenate([A, B], -1))
     np.testing.assert_allclose(_np(layers.concatenate([A, d], axis=1)), np.concatenate([A, d], 1))
@@ -130,7 +124,7 @@ def test_concatenate_values_shapes_masks_and_errors():
                                          (1, [(2, 3, 4), (2, 3)]), ((2, 1), [(2, 3, 4, 5), (2, 4, 6)])])
 @pytest.mark.parametrize("normalize", [False, True])
 def test_dot_matches_keras(axes, shapes, normalize):
-    keras = _keras()
+    keras = keras3()
     x, y = (_RNG.normal(size=s).astype("float32") for s in shapes)
     out = layers.Dot(axes=axes, normalize=normalize)([x, y])
     ref = keras.layers.Dot(axes=axes, normalize=normalize)([x, y])
@@ -158,7 +152,7 @@ def test_dot_formula_errors_and_config():
 
 
 def test_configs_have_keras_keys():
-    keras = _keras()
+    keras = keras3()
     for name in list(ELEMENTWISE) + ["Concatenate"]:
         assert set(getattr(layers, name)().get_config()) == set(getattr(keras.layers, name)().get_config())
     assert set(layers.Dot(1).get_config()) == set(keras.layers.Dot(1).get_config())

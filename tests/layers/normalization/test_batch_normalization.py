@@ -1,17 +1,11 @@
-import os
-
 import numpy as np
 import pytest
 import torch
 
 import lamina
 from lamina import layers, ops
+from tests.keras3 import keras3
 from tests.layers.neutral import layer_grad, to_np
-
-
-def _keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 def _np(t):
@@ -46,7 +40,7 @@ def test_training_step_matches_formula_and_updates_moving_stats_with_biased_vari
 
 
 def test_matches_keras_training_and_inference():
-    keras = _keras()
+    keras = keras3()
     rng = np.random.default_rng(1)
     x = rng.normal(size=(6, 4, 4, 3)).astype("float32")
     w = _random_weights(3, rng)
@@ -64,7 +58,7 @@ def test_matches_keras_training_and_inference():
 
 
 def test_masked_statistics_match_keras():
-    keras = _keras()
+    keras = keras3()
     rng = np.random.default_rng(2)
     x = rng.normal(size=(3, 5, 4)).astype("float32")
     mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [1, 0, 0, 0, 0]], bool)
@@ -82,7 +76,7 @@ def test_masked_statistics_match_keras():
 
 
 def test_batch_of_one_sample_matches_keras():
-    keras = _keras()
+    keras = keras3()
     x = np.array([[1.0, -2.0, 3.0]], "float32")
     ours, ref = layers.BatchNormalization(), keras.layers.BatchNormalization()
     y = _np(ours(x, training=True))
@@ -185,7 +179,7 @@ def test_keras1_mode_argument():
 
 
 def test_config_has_keras_keys_and_round_trips():
-    keras = _keras()
+    keras = keras3()
     bn = layers.BatchNormalization(axis=1, momentum=0.9, center=False, gamma_regularizer="l2")
     config = bn.get_config()
     assert set(config) == set(keras.layers.BatchNormalization().get_config())

@@ -5,18 +5,16 @@ Two torch failures sat under it: group_norm's backward with a bias but no weight
 need a gradient (the layer's input is the model's input). Gradients are compared with Keras 3.
 """
 
-import os
-
 import numpy as np
 import pytest
 import torch
 
 import lamina
 from lamina import layers, ops
+from tests.keras3 import keras3
 from tests.layers.neutral import grad, to_np
 
-os.environ["KERAS_BACKEND"] = "torch"
-keras = pytest.importorskip("keras")
+keras = keras3()
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn.t accept a copy keyword")
 

@@ -1,17 +1,11 @@
-import os
-
 import numpy as np
 import pytest
 import torch
 
 import lamina
 from lamina import layers, ops
+from tests.keras3 import keras3
 from tests.layers.neutral import layer_grad, to_np
-
-
-def _keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 def _np(t):
@@ -43,7 +37,7 @@ def test_channels_last_matches_torch_group_norm_with_gradients(groups):
 
 
 def test_channels_first_and_3d_match_keras():
-    keras = _keras()
+    keras = keras3()
     rng = np.random.default_rng(1)
     for axis, shape in ((1, (2, 4, 5, 5)), (-1, (3, 7, 8)), (2, (2, 3, 4, 5))):
         x = rng.normal(size=shape).astype("float32")
@@ -58,7 +52,7 @@ def test_channels_first_and_3d_match_keras():
 
 
 def test_groups_must_divide_features_and_config():
-    keras = _keras()
+    keras = keras3()
     with pytest.raises(ValueError, match="groups=4 must divide the number of features 6"):
         layers.GroupNormalization(groups=4)(np.zeros((1, 6), "float32"))
     with pytest.raises(ValueError, match="positive integer"):

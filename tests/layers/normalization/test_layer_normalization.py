@@ -1,17 +1,11 @@
-import os
-
 import numpy as np
 import pytest
 import torch
 
 import lamina
 from lamina import layers, ops
+from tests.keras3 import keras3
 from tests.layers.neutral import layer_grad, to_np
-
-
-def _keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 def _np(t):
@@ -27,7 +21,7 @@ def _ln_formula(x, axes, gamma, beta, eps):
 
 @pytest.mark.parametrize("axis", [-1, [1, 2], 1, [0, 2]])
 def test_layer_norm_matches_formula_and_keras(axis):
-    keras = _keras()
+    keras = keras3()
     rng = np.random.default_rng(0)
     x = rng.normal(1.0, 2.0, size=(3, 4, 5)).astype("float32")
     ours = layers.LayerNormalization(axis=axis)
@@ -65,7 +59,7 @@ def test_layer_norm_gradients_match_torch():
 
 
 def test_layer_norm_options_weights_and_config():
-    keras = _keras()
+    keras = keras3()
     ln = layers.LayerNormalization(center=False)
     ln(np.zeros((2, 3), "float32"))
     assert [w.name for w in ln.weights] == ["gamma"]
@@ -89,7 +83,7 @@ def test_rms_scaling_is_deprecated_and_matches_keras_formula():
 
 
 def test_rms_normalization_matches_torch_and_keras():
-    keras = _keras()
+    keras = keras3()
     x = np.random.default_rng(3).normal(size=(2, 3, 4)).astype("float32")
     ours, ref = layers.RMSNormalization(), keras.layers.RMSNormalization()
     y = _np(ours(x))
@@ -101,7 +95,7 @@ def test_rms_normalization_matches_torch_and_keras():
 
 
 def test_unit_normalization_matches_formula_and_keras():
-    keras = _keras()
+    keras = keras3()
     x = np.random.default_rng(4).normal(size=(3, 4, 5)).astype("float32")
     for axis in (-1, [1, 2]):
         y = _np(layers.UnitNormalization(axis=axis)(x))

@@ -1,15 +1,13 @@
 """Pooling against Keras 3 (torch backend)."""
 
-import os
-
 import numpy as np
 import pytest
 
 import lamina
 from lamina import layers
+from tests.keras3 import keras3
 
-os.environ["KERAS_BACKEND"] = "torch"
-keras = pytest.importorskip("keras")
+keras = keras3()
 
 
 @pytest.mark.parametrize("name,kwargs,shape", [

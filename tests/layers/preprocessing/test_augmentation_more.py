@@ -2,18 +2,10 @@
 backend) where the randomness can be pinned, and by range, shape, dtype, seed and statistics
 where it cannot."""
 
-import os
-
 import numpy as np
 import pytest
 
 from lamina import layers
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 def _np(t):

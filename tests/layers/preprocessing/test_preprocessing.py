@@ -1,19 +1,11 @@
 """Preprocessing layers against Keras 3 (torch backend): outputs, configs both ways, adapt, and a
 model that trains and round-trips through a .keras file with its adapted state."""
 
-import os
-
 import numpy as np
 import pytest
 
 import lamina
 from lamina import layers
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 RNG = np.random.RandomState(0)

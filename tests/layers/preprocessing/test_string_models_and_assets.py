@@ -7,7 +7,6 @@ except the TextVectorization layer, whose config entry, empty weight groups and
 (keras/src/layers/preprocessing/index_lookup.py, text_vectorization.py) write them."""
 
 import json
-import os
 import zipfile
 
 import numpy as np
@@ -78,12 +77,6 @@ def test_tf_idf_weights_are_saved_under_keras_dataset_name(tmp_path):
     assert idf.shape == (vec.vocabulary_size(),)
     loaded = lamina.saving.load_model(tmp_path / "t.keras")
     np.testing.assert_allclose(np.asarray(loaded.predict(TEXT[:4, None], verbose=0)), want, rtol=1e-6)
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
 
 
 def _keras_text_vectorization_config(vocab_size):

@@ -1,16 +1,10 @@
-import os
-
 import numpy as np
 import pytest
 import torch
 
 import lamina
 from lamina import layers
-
-
-def _keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    return pytest.importorskip("keras")
+from tests.keras3 import keras3
 
 
 def _np(t):
@@ -40,7 +34,7 @@ def test_spatial_dropout_drops_whole_channels_and_preserves_mean(cls, shape, dat
 
 
 def test_spatial_dropout_input_spec_config_and_legacy():
-    keras = _keras()
+    keras = keras3()
     with pytest.raises(ValueError, match="ndim=4"):
         layers.SpatialDropout2D(0.5)(lamina.Input((3, 4)))
     for cls in ("SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"):
@@ -84,7 +78,7 @@ def test_alpha_dropout_keeps_mean_and_variance_of_standard_inputs():
 
 
 def test_noise_layer_configs_and_validation():
-    keras = _keras()
+    keras = keras3()
     for cls, arg in (("GaussianNoise", 0.1), ("GaussianDropout", 0.1), ("AlphaDropout", 0.1)):
         config = getattr(layers, cls)(arg).get_config()
         assert set(config) == set(getattr(keras.layers, cls)(arg).get_config())
@@ -96,7 +90,7 @@ def test_noise_layer_configs_and_validation():
 
 
 def test_activity_regularization_adds_batch_averaged_penalty_like_keras():
-    keras = _keras()
+    keras = keras3()
     x = np.random.default_rng(1).normal(size=(4, 3)).astype("float32")
     layer = layers.ActivityRegularization(l1=0.1, l2=0.2)
     y = layer(x)

@@ -1,12 +1,11 @@
 """ZeroPadding1D/2D/3D and Cropping1D/2D/3D against NumPy, both data formats."""
 
-import os
-
 import numpy as np
 import pytest
 
 import lamina
 from lamina import layers
+from tests.keras3 import keras3
 
 
 def _spatial(data_format, rank):
@@ -92,8 +91,7 @@ def test_symbolic_shapes():
     ("Cropping3D", dict(cropping=1), (1, 4, 4, 4, 2)),
 ])
 def test_matches_keras_outputs_and_config(name, kwargs, shape):
-    os.environ["KERAS_BACKEND"] = "torch"
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     x = np.random.default_rng(2).standard_normal(shape).astype("float32")
     k = getattr(keras.layers, name)(name="r", **kwargs)
     ours = getattr(layers, name)(name="r", **kwargs)

@@ -1,7 +1,5 @@
 """UpSampling1D/2D/3D against np.repeat, torch's half-pixel bilinear and Keras 3."""
 
-import os
-
 import numpy as np
 import pytest
 import torch
@@ -10,6 +8,7 @@ import torch.nn.functional as F
 import lamina
 from lamina import layers
 from lamina.errors import LaminaDeprecationWarning
+from tests.keras3 import keras3
 
 
 def test_up_sampling1d_repeats_steps():
@@ -80,8 +79,7 @@ def test_symbolic_shape():
     (dict(size=(3, 2), interpolation="nearest"), (2, 4, 5, 3)),
 ])
 def test_up_sampling2d_matches_keras(kwargs, shape):
-    os.environ["KERAS_BACKEND"] = "torch"
-    keras = pytest.importorskip("keras")
+    keras = keras3()
     x = np.random.default_rng(4).standard_normal(shape).astype("float32")
     expected = keras.ops.convert_to_numpy(keras.layers.UpSampling2D(**kwargs)(x))
     np.testing.assert_allclose(lamina.ops.convert_to_numpy(layers.UpSampling2D(**kwargs)(x)), expected, rtol=1e-5, atol=1e-6)

@@ -1,18 +1,9 @@
 """Shared fixtures for the recurrent-layer tests: Keras 3 (torch backend) and NumPy references."""
 
-import os
 import types
 
 import numpy as np
 import pytest
-
-
-@pytest.fixture(scope="session")
-def keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    if os.environ["KERAS_BACKEND"] != "torch":
-        pytest.skip("the Keras reference tests need KERAS_BACKEND=torch")
-    return pytest.importorskip("keras")
 
 
 @pytest.fixture

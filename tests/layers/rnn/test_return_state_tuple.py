@@ -1,15 +1,13 @@
 """With return_state=True every recurrent layer returns a tuple, as Keras 3 does (issue 14)."""
 
-import os
-
 import numpy as np
 import pytest
 
 import lamina
 from lamina import layers
+from tests.keras3 import keras3
 
-os.environ["KERAS_BACKEND"] = "torch"
-keras = pytest.importorskip("keras")
+keras = keras3()
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn.t accept a copy keyword")
 

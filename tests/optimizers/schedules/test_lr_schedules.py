@@ -3,9 +3,9 @@ import warnings
 
 import numpy as np
 import pytest
-from optimizer_cases import import_keras
 
 from lamina.optimizers import schedules
+from tests.keras3 import keras3
 
 STEPS = [0, 1, 5, 9, 10, 11, 25, 100, 250]
 
@@ -89,7 +89,7 @@ def test_values_match_the_formula(name, kwargs):
 @pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
 @pytest.mark.parametrize("name,kwargs", ALL)
 def test_values_and_config_match_keras(name, kwargs):
-    keras = import_keras()
+    keras = keras3()
     ours = getattr(schedules, name)(**kwargs)
     theirs = getattr(keras.optimizers.schedules, name)(**kwargs)
     with warnings.catch_warnings():
