@@ -163,7 +163,12 @@ def test_integer_reduction_dtypes_match_keras(op, dtype, axis):
     x = (np.arange(6).reshape(2, 3) % 3 + 1).astype(dtype)
     ours = getattr(ops, op)(ops.convert_to_tensor(x), axis=axis)
     theirs = getattr(keras.ops, op)(keras.ops.convert_to_tensor(x), axis=axis)
-    assert _dtype(ours) == _dtype(theirs)
+    expected = _dtype(theirs)
+    if lamina.backend.backend() == "jax" and (op, dtype) == ("sum", "uint8"):
+        # Keras 3 on JAX sums uint8 in uint32 (jnp.sum); on torch, which has no uint32 sums, in
+        # int32 (keras/src/ops/numpy_test.py says the same)
+        expected = "uint32"
+    assert _dtype(ours) == expected
     np.testing.assert_array_equal(np.asarray(ours), keras.ops.convert_to_numpy(theirs))
 
 

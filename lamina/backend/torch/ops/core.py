@@ -356,14 +356,19 @@ def min(x, axis=None, keepdims=False):  # noqa: A001
     return torch.amin(x, dim=_axis(axis), keepdim=keepdims)
 
 
+_PROD_INT32 = (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32)
+
+
 def prod(x, axis=None, keepdims=False):
+    # torch.prod widens integers to int64; Keras 3 gives int32 for bool and ints up to int32
+    dt = torch.int32 if x.dtype in _PROD_INT32 else None
     if axis is None:
-        return torch.prod(x)
+        return torch.prod(x, dtype=dt)
     if isinstance(axis, (tuple, list)):
         for a in sorted((a % x.dim() for a in axis), reverse=True):
-            x = torch.prod(x, dim=a, keepdim=keepdims)
+            x = torch.prod(x, dim=a, keepdim=keepdims, dtype=dt)
         return x
-    return torch.prod(x, dim=axis, keepdim=keepdims)
+    return torch.prod(x, dim=axis, keepdim=keepdims, dtype=dt)
 
 
 def var(x, axis=None, keepdims=False):
