@@ -3,8 +3,8 @@
 For each shape it times, in one process and interleaved round by round, the jitted gradient of
 ``sum(op(x, k) ** 2)`` with respect to the input and the kernel under XLA's default rules and under
 lamina's (lamina/backend/jax/ops/cpu_grads.py), and prints the medians and their ratio. Shapes:
-the classic mnist_cnn, ResNet/CIFAR/U-Net-like 2-D convolutions, a depthwise one, and disjoint max
-pooling. 1-D, dilated and 3-D convolutions keep XLA's rule (it measured as fast or faster); two
+the classic mnist_cnn, ResNet/CIFAR/U-Net-like 2-D convolutions, a depthwise one, strided
+transposed convolutions, and disjoint max pooling. 1-D, dilated and 3-D convolutions keep XLA's rule (it measured as fast or faster); two
 of them are listed to show that choice.
 
     python benchmarks/conv_grads.py [--rounds 5] [--only mnist]
@@ -38,6 +38,8 @@ CASES = [
     ("3x3/2 128->256 @28", (16, 28, 28, 128), (3, 3, 128, 256), 2, "same", 1, "conv"),
     ("cifar 3x3 64->128 @16", (64, 16, 16, 64), (3, 3, 64, 128), 1, "same", 1, "conv"),
     ("depthwise 3x3 @112", (8, 112, 112, 32), (3, 3, 32, 1), 1, "same", 1, "depthwise"),
+    ("DCGAN transposed 4x4/2 128->64 @7", (64, 7, 7, 128), (4, 4, 64, 128), 2, "same", 1, "transpose"),
+    ("U-Net transposed 3x3/2 64->32 @14", (32, 14, 14, 64), (3, 3, 32, 64), 2, "same", 1, "transpose"),
     ("maxpool 2x2 (mnist_cnn)", (128, 24, 24, 64), 2, None, "valid", 1, "pool"),
     ("maxpool 2x2 same, odd size", (32, 57, 57, 64), 2, None, "same", 1, "pool"),
     ("conv1d k5 (XLA's rule kept)", (32, 1000, 64), (5, 64, 64), 1, "same", 1, "conv"),
@@ -48,6 +50,8 @@ CASES = [
 def _fn(kind, k_or_pool, strides, padding, dilation):
     if kind == "pool":
         return lambda x, k: conv_mod.max_pool(x, k_or_pool, strides, padding)
+    if kind == "transpose":
+        return lambda x, k: conv_mod.conv_transpose(x, k, strides, padding)
     if kind == "depthwise":
         return lambda x, k: conv_mod.depthwise_conv(x, k, strides, padding, None, dilation)
     return lambda x, k: conv_mod.conv(x, k, strides, padding, None, dilation)

@@ -93,6 +93,27 @@ def test_depthwise_and_separable_convolutions_match_xla():
     _close(*_both(jax.value_and_grad(loss, argnums=(0, 1, 2)), x, dk, pk))
 
 
+@pytest.mark.parametrize("xs,ks,strides,padding,output_padding,fmt", [
+    ((2, 4, 4, 6), (4, 4, 3, 6), 2, "same", None, "channels_last"),  # DCGAN-style 4x4/2
+    ((2, 5, 4, 3), (3, 3, 2, 3), (2, 3), "valid", None, "channels_last"),
+    ((2, 3, 5, 5), (3, 3, 4, 3), 2, "same", 1, "channels_first"),
+    ((2, 5, 5, 3), (3, 3, 2, 3), 1, "same", None, "channels_last"),  # stride 1: XLA's rule
+])
+def test_transposed_convolutions_match_xla(xs, ks, strides, padding, output_padding, fmt):
+    rng = np.random.default_rng(5)
+    x = jnp.asarray(rng.standard_normal(xs).astype("float32"))
+    k = jnp.asarray(rng.standard_normal(ks).astype("float32"))
+
+    def f(x, k):
+        return conv_mod.conv_transpose(x, k, strides, padding, output_padding, fmt)
+
+    _close(*_both(f, x, k))
+    g = jnp.asarray(rng.standard_normal(np.shape(f(x, k))).astype("float32"))
+    _close(*_both(lambda x, k: jax.vjp(f, x, k)[1](g), x, k))
+    t = (jnp.ones_like(x), jnp.asarray(rng.standard_normal(ks).astype("float32")))
+    _close(*_both(lambda x, k: jax.jvp(f, (x, k), t), x, k))
+
+
 def test_only_the_input_or_only_the_kernel_differentiated():
     rng = np.random.default_rng(2)
     x = jnp.asarray(rng.standard_normal((2, 6, 6, 2)).astype("float32"))

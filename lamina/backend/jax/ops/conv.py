@@ -136,8 +136,11 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
         k = (kernel.shape[i] - 1) * dilation[i] + 1
         pads.append((k - 1 - cb, k - 1 - ca))
     w = jnp.swapaxes(jnp.flip(kernel, axis=tuple(range(rank))), -1, -2).astype(inputs.dtype)
-    y = jax.lax.conv_general_dilated(inputs, w, (1,) * rank, pads, lhs_dilation=strides,
-                                     rhs_dilation=dilation, dimension_numbers=_dims(rank, cl))
+    if any(s > 1 for s in strides) and cpu_grads.conv_rule_applies(rank, dilation):
+        y = cpu_grads.conv(inputs, w, (1,) * rank, tuple(pads), dilation, _dims(rank, cl), 1, strides)
+    else:
+        y = jax.lax.conv_general_dilated(inputs, w, (1,) * rank, pads, lhs_dilation=strides,
+                                         rhs_dilation=dilation, dimension_numbers=_dims(rank, cl))
     if bias is not None:
         y = y + (bias if cl else bias.reshape((-1,) + (1,) * rank))
     return y
