@@ -26,6 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from lamina import config
 from lamina.backend.jax import pending as _pending
 from lamina.backend.jax.ops.core import to_jax_dtype
 
@@ -212,7 +213,8 @@ def _unit(key, shape, open_low=False):
 
 
 def _float(dtype):
-    return to_jax_dtype(dtype) if dtype is not None else jnp.float32
+    """The dtype of a float draw: ``dtype``, else floatx (as Keras 3)."""
+    return to_jax_dtype(dtype if dtype is not None else config.floatx())
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, key=None):

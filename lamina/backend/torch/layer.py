@@ -16,25 +16,9 @@ import torch
 
 from lamina.backend.torch.ops.core import DEVICE, convert_to_tensor, to_torch_dtype
 from lamina.backend.torch.variables import Variable  # noqa: F401  (re-exported)
+from lamina.backend.torch.weight_tensors import Buffer, Parameter, stamp
 
 Tensor = torch.Tensor
-
-
-class Parameter(torch.nn.Parameter):
-    """A trainable weight: an ``nn.Parameter`` that also speaks the Keras Variable API."""
-
-    def numpy(self):  # noqa: D102  (nn.Parameter.numpy() refuses tensors that need grad)
-        # A copy, never a view: later in-place updates must not change arrays already handed out.
-        return self.detach().cpu().numpy().copy()
-
-    def assign(self, value):
-        with torch.no_grad():
-            self.copy_(convert_to_tensor(value, self.dtype).reshape(self.shape))
-        return self
-
-    @property
-    def value(self):
-        return self
 
 
 class LayerBase(torch.nn.Module):
@@ -59,8 +43,20 @@ class LayerBase(torch.nn.Module):
             p = Parameter(value, requires_grad=bool(self.trainable))
             self.register_parameter(attr, p)
             return p
+        value = Buffer.of(value)
         self.register_buffer(attr, value)
         return value
+
+    def _apply(self, fn, recurse=True):
+        # .to(dtype/device), .double()...: torch replaces buffers by fn(buffer), a plain tensor;
+        # the layer's non-trainable weights stay Buffers, answering for their Variable.
+        out = torch.nn.Module._apply(self, fn, recurse)
+        for v in self.__dict__.get("_own_weights", ()):
+            t = self._buffers.get(v._attr)
+            if t is not None and type(t) is not Buffer:
+                self._buffers[v._attr] = t = Buffer.of(t)
+                stamp(t, v)
+        return out
 
     def _rename_weight(self, old: str, new: str) -> None:
         for store in (self._parameters, self._buffers):

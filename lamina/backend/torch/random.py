@@ -19,6 +19,7 @@ import math
 import torch
 import torch.nn.functional as F
 
+from lamina import config
 from lamina.backend.torch.ops.core import DEVICE, to_torch_dtype
 
 SEED_DTYPE = "int64"  # two 32-bit words; int64 so sums never overflow in torch's signed ints
@@ -118,7 +119,8 @@ def _unit(key, shape, dtype, device=None, open_low=False):
 
 
 def _float(dtype):
-    return to_torch_dtype(dtype) or torch.get_default_dtype()
+    """The torch dtype of a float draw: ``dtype``, else floatx (as Keras 3; not torch's default)."""
+    return to_torch_dtype(dtype if dtype is not None else config.floatx())
 
 
 # ------------------------------------------------------------------ the kernels

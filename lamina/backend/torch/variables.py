@@ -25,6 +25,7 @@ from lamina.backend.torch.ops.core import (
     standardize_dtype,
     to_torch_dtype,
 )
+from lamina.backend.torch.weight_tensors import stamp
 
 
 class Variable:
@@ -81,6 +82,8 @@ class Variable:
         v._path = None
         v.name = name
         v._trainable = trainable
+        t = owner._parameters.get(attr)
+        stamp(t if t is not None else owner._buffers.get(attr), v)  # layer.<attr>.path, .assign_add...
         return v
 
     @property

@@ -6,12 +6,14 @@ bound, so a layer's call pays no extra Python frame.
 
 from __future__ import annotations
 
+import builtins
 import os
 
 import numpy as np
 import torch
 
 from lamina import config
+from lamina.backend.common.dtypes import result_type
 
 
 
@@ -107,9 +109,36 @@ def convert_to_tensor(x, dtype=None):
         if arr.dtype.kind == "f":
             tdtype = _DTYPES[config.floatx()]
         elif arr.dtype.kind in "iu":
-            tdtype = torch.int64 if arr.dtype.itemsize == 8 else torch.int32
+            tdtype = _python_int_dtype(x, arr)
         return torch.as_tensor(arr, dtype=tdtype, device=DEVICE)
     return torch.as_tensor(x, dtype=tdtype, device=DEVICE)
+
+
+_I32 = np.iinfo(np.int32)
+
+
+def _python_int_dtype(x, arr):
+    """The dtype of integers given as Python/NumPy numbers (one, or nested lists of them) whose
+    NumPy array is ``arr``, as Keras 3: Python ints give int32; NumPy integer scalars take part
+    in Keras's ``result_type`` with the Python ints weak (``[np.int8(1), 2]`` is int8,
+    ``[np.int64(1)]`` int32). Values int32 cannot hold stay int64 (Keras 3 refuses them)."""
+    name = "int32"
+    if isinstance(x, (list, tuple)):
+        kinds, todo = set(), [x]
+        while todo:
+            for v in todo.pop():
+                if isinstance(v, (list, tuple)):
+                    todo.append(v)
+                elif isinstance(v, np.generic):
+                    kinds.add(v.dtype)
+                elif not isinstance(v, (bool, int)):  # tensors or arrays inside the list: NumPy's widths
+                    return torch.int64 if arr.dtype.itemsize == 8 else _DTYPES[arr.dtype.name]
+        if builtins.any(k.kind != "b" for k in kinds):
+            name = result_type(*kinds)  # Python ints are weak next to NumPy integers
+    if name == "int32" and arr.dtype.itemsize == 8 and arr.size and (
+            arr.max() > _I32.max or arr.min() < _I32.min):
+        return torch.int64
+    return _DTYPES[name]
 
 
 def convert_to_numpy(x):
@@ -327,14 +356,19 @@ def min(x, axis=None, keepdims=False):  # noqa: A001
     return torch.amin(x, dim=_axis(axis), keepdim=keepdims)
 
 
+_PROD_INT32 = (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32)
+
+
 def prod(x, axis=None, keepdims=False):
+    # torch.prod widens integers to int64; Keras 3 gives int32 for bool and ints up to int32
+    dt = torch.int32 if x.dtype in _PROD_INT32 else None
     if axis is None:
-        return torch.prod(x)
+        return torch.prod(x, dtype=dt)
     if isinstance(axis, (tuple, list)):
         for a in sorted((a % x.dim() for a in axis), reverse=True):
-            x = torch.prod(x, dim=a, keepdim=keepdims)
+            x = torch.prod(x, dim=a, keepdim=keepdims, dtype=dt)
         return x
-    return torch.prod(x, dim=axis, keepdim=keepdims)
+    return torch.prod(x, dim=axis, keepdim=keepdims, dtype=dt)
 
 
 def var(x, axis=None, keepdims=False):

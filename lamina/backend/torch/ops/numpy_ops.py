@@ -213,12 +213,12 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001
 def prod(x, axis=None, keepdims=False, dtype=None):
     x, axis = _red(x, axis)
     dt = to_torch_dtype(dtype) if dtype else (torch.int32 if dtype_name(x) in _SMALL_INTS else x.dtype)
-    x = x.to(dt)
+    # torch.prod widens every integer input to int64 unless told the dtype (Keras keeps int32)
     if axis is None:
-        out = torch.prod(x)
+        out = torch.prod(x, dtype=dt)
         return out.reshape((1,) * x.dim()) if keepdims else out
     for a in sorted(((axis,) if isinstance(axis, int) else axis), key=lambda a: -(a % x.dim())):
-        x = torch.prod(x, dim=a, keepdim=True)
+        x = torch.prod(x, dim=a, keepdim=True, dtype=dt)
     return x if keepdims else x.squeeze(tuple(a for a in ((axis,) if isinstance(axis, int) else axis)))
 
 
