@@ -7,21 +7,13 @@
 """
 
 import copy
-import os
 
 import numpy as np
 import pytest
 
 import lamina
 from lamina import layers, ops
-
-
-def _keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    keras = pytest.importorskip("keras")
-    if keras.backend.backend() != "torch":
-        pytest.skip("Keras runs on another backend in this process")
-    return keras
+from tests.keras3 import keras3
 
 
 def _dtype(x):
@@ -39,7 +31,7 @@ def _dense_pair(keras):
 
 
 def test_layer_weight_attribute_has_keras_variable_api():
-    keras = _keras()
+    keras = keras3()
     ours, theirs = _dense_pair(keras)
     for attr in ("kernel", "bias"):
         v, k = getattr(ours, attr), getattr(theirs, attr)
@@ -67,7 +59,7 @@ def test_assign_add_and_assign_sub_on_a_layer_weight_update_it_in_place():
 
 
 def test_weight_updates_match_keras_numerically():
-    keras = _keras()
+    keras = keras3()
     ours, theirs = _dense_pair(keras)
     theirs.kernel.assign(ours.kernel.numpy())
     delta = np.linspace(-1, 1, 6, dtype="float32").reshape(2, 3)
@@ -78,7 +70,7 @@ def test_weight_updates_match_keras_numerically():
 
 
 def test_non_trainable_weight_attribute_has_the_variable_api_too():
-    keras = _keras()
+    keras = keras3()
     ours = layers.BatchNormalization(name="bn_probe")
     ours.build((None, 4))
     theirs = keras.layers.BatchNormalization(name="bn_probe")
@@ -93,7 +85,7 @@ def test_non_trainable_weight_attribute_has_the_variable_api_too():
 
 
 def test_setting_trainable_on_the_weight_moves_it_out_of_trainable_weights():
-    keras = _keras()
+    keras = keras3()
     ours, theirs = _dense_pair(keras)
     ours.kernel.trainable = False
     theirs.kernel.trainable = False
@@ -140,7 +132,7 @@ def _widest_float():
 @pytest.mark.parametrize("name", sorted(DRAWS))
 @pytest.mark.parametrize("x", ["float16", "float64"])
 def test_random_draws_default_to_floatx(name, x, floatx):
-    keras = _keras()
+    keras = keras3()
     floatx(x)
     expected = x if x != "float64" else _widest_float()
     assert _dtype(DRAWS[name](lamina.random)) == expected
@@ -159,7 +151,7 @@ def test_random_draws_default_to_floatx(name, x, floatx):
 @pytest.mark.parametrize("op", ["prod", "sum", "cumsum", "cumprod"])
 @pytest.mark.parametrize("axis", [None, 0, -1])
 def test_integer_reduction_dtypes_match_keras(op, dtype, axis):
-    keras = _keras()
+    keras = keras3()
     x = (np.arange(6).reshape(2, 3) % 3 + 1).astype(dtype)
     ours = getattr(ops, op)(ops.convert_to_tensor(x), axis=axis)
     theirs = getattr(keras.ops, op)(keras.ops.convert_to_tensor(x), axis=axis)
@@ -173,7 +165,7 @@ def test_integer_reduction_dtypes_match_keras(op, dtype, axis):
 
 
 def test_prod_over_several_axes_keeps_int32():
-    keras = _keras()
+    keras = keras3()
     x = np.arange(1, 25, dtype="int32").reshape(2, 3, 4) % 5 + 1
     for axis, keepdims in [((0, 2), False), ((0, 2), True), ((1,), True)]:
         ours = ops.prod(ops.convert_to_tensor(x), axis=axis, keepdims=keepdims)
@@ -194,7 +186,7 @@ PY_VALUES = {
 @pytest.mark.parametrize("fn", ["convert_to_tensor", "array"])
 @pytest.mark.parametrize("name", sorted(PY_VALUES))
 def test_python_values_convert_to_keras_dtypes(fn, name, floatx):
-    keras = _keras()
+    keras = keras3()
     value = PY_VALUES[name]
     expected = _dtype(getattr(keras.ops, fn)(value))
     if expected == "int64":
