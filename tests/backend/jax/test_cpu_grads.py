@@ -19,6 +19,12 @@ cpu_grads = importlib.import_module("lamina.backend.jax.ops.cpu_grads")
 pytestmark = pytest.mark.skipif(jax.default_backend() != "cpu", reason="the rules apply on the CPU only")
 
 
+def _tiers(cases, default):
+    """The first ``default`` cases in the default tier, the rest slow (each case compiles dozens of
+    XLA programs op by op)."""
+    return [c if i < default else pytest.param(*c, marks=pytest.mark.slow) for i, c in enumerate(cases)]
+
+
 def _both(fn, *args):
     """fn(*args) with the CPU rules on, and with XLA's own rules."""
     cpu_grads.ENABLED = True
@@ -54,7 +60,7 @@ CONV_CASES = [
 ]
 
 
-@pytest.mark.parametrize("xs,ks,strides,padding,dilation,fmt", CONV_CASES)
+@pytest.mark.parametrize("xs,ks,strides,padding,dilation,fmt", _tiers(CONV_CASES, 2))
 def test_conv_values_gradients_forward_mode_and_second_order_match_xla(xs, ks, strides, padding, dilation, fmt):
     rng = np.random.default_rng(0)
     x = jnp.asarray(rng.standard_normal(xs).astype("float32"))
@@ -93,12 +99,12 @@ def test_depthwise_and_separable_convolutions_match_xla():
     _close(*_both(jax.value_and_grad(loss, argnums=(0, 1, 2)), x, dk, pk))
 
 
-@pytest.mark.parametrize("xs,ks,strides,padding,output_padding,fmt", [
+@pytest.mark.parametrize("xs,ks,strides,padding,output_padding,fmt", _tiers([
     ((2, 4, 4, 6), (4, 4, 3, 6), 2, "same", None, "channels_last"),  # DCGAN-style 4x4/2
     ((2, 5, 4, 3), (3, 3, 2, 3), (2, 3), "valid", None, "channels_last"),
     ((2, 3, 5, 5), (3, 3, 4, 3), 2, "same", 1, "channels_first"),
     ((2, 5, 5, 3), (3, 3, 2, 3), 1, "same", None, "channels_last"),  # stride 1: XLA's rule
-])
+], 1))
 def test_transposed_convolutions_match_xla(xs, ks, strides, padding, output_padding, fmt):
     rng = np.random.default_rng(5)
     x = jnp.asarray(rng.standard_normal(xs).astype("float32"))
@@ -134,7 +140,7 @@ POOL_CASES = [
 
 
 @pytest.mark.parametrize("ties", [False, True])
-@pytest.mark.parametrize("xs,pool,strides,padding,fmt", POOL_CASES)
+@pytest.mark.parametrize("xs,pool,strides,padding,fmt", _tiers(POOL_CASES, 1))
 def test_max_pool_values_and_gradients_match_xla_ties_included(xs, pool, strides, padding, fmt, ties):
     rng = np.random.default_rng(3)
     x = rng.integers(0, 3, xs) if ties else rng.standard_normal(xs)  # ties: 2x2 windows of equal values
@@ -180,7 +186,7 @@ def test_max_pool_of_integers_keeps_the_dtype():
     np.testing.assert_array_equal(new, old)
 
 
-@pytest.mark.parametrize("xs,ks,strides,padding,dilation,fmt", CONV_CASES)
+@pytest.mark.parametrize("xs,ks,strides,padding,dilation,fmt", _tiers(CONV_CASES, 4))
 def test_the_conv_rule_itself_matches_xla_where_lamina_does_not_use_it(xs, ks, strides, padding, dilation, fmt):
     """lamina takes the rule for 2-D undilated convolutions only (where it measured faster); the
     rule itself is right for every rank, dilation and group count."""
