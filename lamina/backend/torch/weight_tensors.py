@@ -64,35 +64,29 @@ class _VariableAPI:
         # A copy, never a view: later in-place updates must not change arrays already handed out.
         return self.detach().cpu().numpy().copy()
 
-    def assign(self, value):
-        """Set the value in place (through the layer's Variable: StatelessScope-aware)."""
+    def _update(self, method, value, in_place):
+        """Apply ``method`` ('assign', 'assign_add', 'assign_sub') through the layer's Variable
+        (StatelessScope-aware), or, for a weight that is no Variable's value, ``in_place`` on
+        the converted value under no_grad."""
         h = self._handle()
         if h is not None and h.value is self:
-            h.assign(value)
+            getattr(h, method)(value)
             return self
         with torch.no_grad():
-            self.copy_(convert_to_tensor(value, self.dtype).reshape(self.shape))
+            in_place(convert_to_tensor(value, self.dtype))
         return self
+
+    def assign(self, value):
+        """Set the value in place."""
+        return self._update("assign", value, lambda v: self.copy_(v.reshape(self.shape)))
 
     def assign_add(self, value):
         """Add ``value`` in place."""
-        h = self._handle()
-        if h is not None and h.value is self:
-            h.assign_add(value)
-            return self
-        with torch.no_grad():
-            self.add_(convert_to_tensor(value, self.dtype))
-        return self
+        return self._update("assign_add", value, self.add_)
 
     def assign_sub(self, value):
         """Subtract ``value`` in place."""
-        h = self._handle()
-        if h is not None and h.value is self:
-            h.assign_sub(value)
-            return self
-        with torch.no_grad():
-            self.sub_(convert_to_tensor(value, self.dtype))
-        return self
+        return self._update("assign_sub", value, self.sub_)
 
     def _copy_handle(self, result, memo):
         # Inside a deepcopy of the owning layer the handle is copied with it (the memo already

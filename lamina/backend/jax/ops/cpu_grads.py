@@ -126,6 +126,11 @@ def _shifted_conv(x, k, strides, pads, dilation, dims, groups, lhs_dilation=None
 _shifted_conv_remat = jax.checkpoint(_shifted_conv, static_argnums=(2, 3, 4, 5, 6, 7))
 
 
+def _lowest(dtype):
+    """The value padding takes in a max pool: it never wins a window."""
+    return -jnp.inf if jnp.issubdtype(dtype, jnp.floating) else jnp.iinfo(dtype).min
+
+
 def _first_max_mask(xr, y, axes):
     """True at each window's first maximum in row-major window order."""
     code = None
@@ -176,15 +181,13 @@ def max_pool_disjoint(x, pool, pads, channels_last):
     for i in range(rank):
         window[first + i] = pool[i]
         widths[first + i] = tuple(pads[i])
-    init = -jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else jnp.iinfo(x.dtype).min
-    return lax.reduce_window(x, jnp.asarray(init, x.dtype), lax.max, window, window, widths)
+    return lax.reduce_window(x, jnp.asarray(_lowest(x.dtype), x.dtype), lax.max, window, window, widths)
 
 
 def _max_pool_jvp(pool, pads, channels_last, primals, tangents):
     (x,), (t,) = primals, tangents
     y = max_pool_disjoint(x, pool, pads, channels_last)  # recursive: higher orders keep the rule
-    fill = -jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else jnp.iinfo(x.dtype).min
-    xr, axes = _windows(x, pool, pads, channels_last, fill)
+    xr, axes = _windows(x, pool, pads, channels_last, _lowest(x.dtype))
     tr, _ = _windows(t, pool, pads, channels_last, 0)
     mask = _first_max_mask(xr, y, axes)
     return y, jnp.sum(jnp.where(mask, tr, jnp.zeros((), tr.dtype)), axis=axes)
